@@ -1,0 +1,577 @@
+/**
+ * A parser for the text exposition format 0.0.4, following prometheus/common's expfmt
+ * `TextParser.TextToMetricFamilies` (text_parse.go, v0.39): the same grammar, the same folding
+ * of `_bucket`/`_sum`/`_count` and quantile lines into one metric per label set, the same error
+ * messages. Go's state machine (one `stateFn` per state) becomes one method per line kind here.
+ *
+ * Deliberate differences, each stricter than Go's parser and each with an error of its own:
+ * a sample may not repeat a label name (as in later expfmt versions); a histogram or summary
+ * sample other than `_sum`/`_count` needs an `le`/`quantile` label that is not `NaN` (Go ignores
+ * such lines); the count of the `+Inf` bucket must equal `_count`; hexadecimal floats are
+ * rejected (as in later expfmt versions). The `+Inf` bucket is not kept as a `Bucket`, matching
+ * client_golang's model, where it is implicit. Errors also carry a column, which Go's do not.
+ *
+ * @module
+ */
+import type {
+  Histogram,
+  LabelPair,
+  Metric,
+  MetricFamily,
+  MetricType,
+  Summary,
+} from "../model/metric-family.js";
+import { formatFloat, parseFloatGo } from "./float.js";
+
+/**
+ * TextParseError is thrown by `parseText` for text that is not in the text format. Its message
+ * reads like expfmt's `ParseError` plus the column: `text format parsing error in line 3 column 1:
+ * invalid metric name`. `line` and `column` are 1-based; the column counts UTF-16 code units and
+ * points at the offending character or at the start of the offending token, and just past the end
+ * of the text for `unexpected end of input stream`.
+ */
+export class TextParseError extends Error {
+  /** line is the 1-based line number. */
+  readonly line: number;
+  /** column is the 1-based column within the line. */
+  readonly column: number;
+  /** msg is the message without the position prefix, as in Go's `ParseError.Msg`. */
+  readonly msg: string;
+
+  /** Creates the error for line `line`, column `column`. */
+  constructor(line: number, column: number, msg: string) {
+    super(`text format parsing error in line ${line} column ${column}: ${msg}`);
+    this.name = "TextParseError";
+    this.line = line;
+    this.column = column;
+    this.msg = msg;
+  }
+}
+
+/**
+ * parseText reads `text` in the text exposition format 0.0.4 and returns its metric families in
+ * the order their names first appear (in a sample, `# HELP` or `# TYPE` line), each with its
+ * metrics in the order first seen. Families without samples are left out; a family without a
+ * `# TYPE` line is `untyped`; one without a `# HELP` line with text (`# HELP name` followed only by
+ * blanks counts as none, as in Go) has no `help`.
+ *
+ * As in Go, every line ends with `\n`, including the last one; labels keep the order they are
+ * written in; histogram buckets keep the order of their lines; counts are truncated to integers;
+ * comments other than `# HELP` and `# TYPE` are ignored.
+ *
+ * @throws {TextParseError} on the first line that is not in the format.
+ * @example
+ * ```ts
+ * const [family] = parseText('# TYPE up gauge\nup{job="api"} 1\n');
+ * family.metric[0].gauge?.value; // 1
+ * ```
+ */
+export function parseText(text: string): MetricFamily[] {
+  return new TextParser(text).parse();
+}
+
+// Typed as number, not as literals, so that comparing #cur after a read is not narrowed away.
+const EOF: number = -1;
+const TAB: number = 0x09;
+const NL: number = 0x0a;
+const SPACE: number = 0x20;
+const QUOTE: number = 0x22;
+const HASH: number = 0x23;
+const COMMA: number = 0x2c;
+const EQUALS: number = 0x3d;
+const BACKSLASH: number = 0x5c;
+const LOWER_N: number = 0x6e;
+const LBRACE: number = 0x7b;
+const RBRACE: number = 0x7d;
+
+const TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>([
+  ["COUNTER", "counter"],
+  ["GAUGE", "gauge"],
+  ["SUMMARY", "summary"],
+  ["UNTYPED", "untyped"],
+  ["HISTOGRAM", "histogram"],
+  ["GAUGE_HISTOGRAM", "gaugehistogram"],
+]);
+
+type SummaryMetric = Metric & { summary: Summary };
+type HistogramMetric = Metric & { histogram: Histogram };
+
+/** FoldedHistogram is a histogram metric being assembled, with what `+Inf` must agree with. */
+interface FoldedHistogram {
+  metric: HistogramMetric;
+  countSeen: boolean;
+  infCount: number | undefined;
+}
+
+/** FamilyState is a family being assembled, with Go's `summaries`/`histograms` maps. */
+interface FamilyState {
+  family: MetricFamily;
+  hasType: boolean;
+  summaries: Map<string, SummaryMetric>;
+  histograms: Map<string, FoldedHistogram>;
+}
+
+/** Role is what a sample line is for its family: `_count`, `_sum`, or anything else. */
+type Role = "count" | "sum" | "sample";
+
+/** SampleLine is what one sample line says before its value: family, role, labels, bound. */
+interface SampleLine {
+  state: FamilyState;
+  role: Role;
+  column: number;
+  labels: LabelPair[];
+  names: string[];
+  /** The value of the `le` (histogram) or `quantile` (summary) label, when there is one. */
+  bound: number | undefined;
+}
+
+/** TextParser holds the cursor and the families of one `parseText` call. */
+class TextParser {
+  readonly #text: string;
+  /** The index of the next character to read. */
+  #pos = 0;
+  /** The character read last, or EOF. */
+  #cur = EOF;
+  #line = 0;
+  #lineStart = 0;
+  readonly #families = new Map<string, FamilyState>();
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  parse(): MetricFamily[] {
+    while (this.#startOfLine()) {
+      // Each call consumes one line, up to and including its '\n'.
+    }
+    const out: MetricFamily[] = [];
+    for (const state of this.#families.values()) {
+      if (state.family.metric.length > 0) out.push(state.family);
+    }
+    return out;
+  }
+
+  #startOfLine(): boolean {
+    this.#line++;
+    this.#lineStart = this.#pos;
+    while (isBlankOrTab(this.#read())) {
+      // Leading blanks are allowed.
+    }
+    if (this.#cur === EOF) return false;
+    if (this.#cur === HASH) this.#comment();
+    else if (this.#cur !== NL) this.#sample();
+    return true;
+  }
+
+  #comment(): void {
+    this.#skipBlankTab();
+    if (this.#cur === NL) return;
+    const keyword = this.#readTokenUntilWhitespace();
+    if (this.#cur === NL) return;
+    if (keyword !== "HELP" && keyword !== "TYPE") {
+      this.#readTokenUntilNewline();
+      return;
+    }
+    this.#skipBlankTab();
+    const nameColumn = this.#column();
+    const name = this.#readName(isMetricNameStart, isMetricNameChar);
+    if (this.#cur === NL) return;
+    if (!isBlankOrTab(this.#cur)) this.#fail("invalid metric name in comment");
+    const { state } = this.#familyFor(name);
+    this.#skipBlankTab();
+    if (this.#cur === NL) return;
+    if (keyword === "HELP") this.#help(state, nameColumn);
+    else this.#type(state, nameColumn);
+  }
+
+  #help(state: FamilyState, nameColumn: number): void {
+    if (state.family.help !== undefined) {
+      this.#fail(`second HELP line for metric name ${goQuote(state.family.name)}`, nameColumn);
+    }
+    state.family.help = this.#readHelpText();
+  }
+
+  #type(state: FamilyState, nameColumn: number): void {
+    if (state.hasType) {
+      const name = goQuote(state.family.name);
+      const msg = `second TYPE line for metric name ${name}, or TYPE reported after samples`;
+      this.#fail(msg, nameColumn);
+    }
+    const column = this.#column();
+    const token = this.#readTokenUntilNewline();
+    const type = TYPES.get(token.toUpperCase());
+    if (type === undefined) this.#fail(`unknown metric type ${goQuote(token)}`, column);
+    state.family.type = type;
+    state.hasType = true;
+  }
+
+  #sample(): void {
+    const column = this.#column();
+    const name = this.#readName(isMetricNameStart, isMetricNameChar);
+    if (name === "") this.#fail("invalid metric name");
+    const { state, role } = this.#familyFor(name);
+    state.hasType = true; // a later TYPE line is an error; the type stays "untyped" if unset
+    const line: SampleLine = { state, role, column, labels: [], names: [], bound: undefined };
+    if (isBlankOrTab(this.#cur)) this.#skipBlankTab();
+    if (this.#cur === LBRACE) this.#labels(line);
+    const valueColumn = this.#column();
+    const token = this.#readTokenUntilWhitespace();
+    const value = parseFloatGo(token);
+    if (value === undefined) {
+      this.#fail(`expected float as value, got ${goQuote(token)}`, valueColumn);
+    }
+    const metric = this.#record(line, value, valueColumn);
+    if (this.#cur !== NL) metric.timestampMs = this.#timestamp();
+  }
+
+  #labels(line: SampleLine): void {
+    for (;;) {
+      this.#skipBlankTab();
+      if (this.#cur === RBRACE) break;
+      const value = this.#label(line);
+      this.#skipBlankTab();
+      if (this.#cur === RBRACE) break;
+      if (this.#cur !== COMMA) this.#fail(`unexpected end of label value ${goQuote(value)}`);
+    }
+    this.#skipBlankTab();
+  }
+
+  /** #label reads one `name="value"` pair and returns the value. */
+  #label(line: SampleLine): string {
+    const nameColumn = this.#column();
+    const name = this.#readName(isLabelNameStart, isLabelNameChar);
+    if (name === "") {
+      this.#fail(`invalid label name for metric ${goQuote(line.state.family.name)}`);
+    }
+    if (name === "__name__") this.#fail(`label name "__name__" is reserved`, nameColumn);
+    if (line.names.includes(name)) {
+      this.#fail(`duplicate label names for metric ${goQuote(line.state.family.name)}`, nameColumn);
+    }
+    line.names.push(name);
+    if (isBlankOrTab(this.#cur)) this.#skipBlankTab();
+    if (this.#cur !== EQUALS) {
+      this.#fail(`expected '=' after label name, found ${goQuoteChar(this.#cur)}`);
+    }
+    this.#skipBlankTab();
+    if (this.#cur !== QUOTE) {
+      this.#fail(`expected '"' at start of label value, found ${goQuoteChar(this.#cur)}`);
+    }
+    const valueColumn = this.#column();
+    const value = this.#readLabelValue();
+    const type = line.state.family.type;
+    if ((type === "summary" && name === "quantile") || (type === "histogram" && name === "le")) {
+      line.bound = parseFloatGo(value);
+      if (line.bound === undefined || Number.isNaN(line.bound)) {
+        const msg = `expected float as value for '${name}' label, got ${goQuote(value)}`;
+        this.#fail(msg, valueColumn);
+      }
+    } else {
+      line.labels.push({ name, value });
+    }
+    return value;
+  }
+
+  /** #record stores the value of a sample line in its metric and returns that metric. */
+  #record(line: SampleLine, value: number, column: number): Metric {
+    const family = line.state.family;
+    switch (family.type) {
+      case "counter":
+        return this.#newMetric(line, { counter: { value } });
+      case "gauge":
+        return this.#newMetric(line, { gauge: { value } });
+      case "untyped":
+        return this.#newMetric(line, { untyped: { value } });
+      case "summary":
+        return this.#summarySample(line, value);
+      case "histogram":
+        return this.#histogramSample(line, value, column);
+      default:
+        return this.#fail(`unexpected type for metric name ${goQuote(family.name)}`, column);
+    }
+  }
+
+  #newMetric(line: SampleLine, value: Omit<Metric, "label">): Metric {
+    const metric: Metric = { label: line.labels, ...value };
+    line.state.family.metric.push(metric);
+    return metric;
+  }
+
+  #summarySample(line: SampleLine, value: number): Metric {
+    const { state } = line;
+    const key = labelsKey(line.labels);
+    let metric = state.summaries.get(key);
+    if (metric === undefined) {
+      metric = { label: line.labels, summary: { sampleCount: 0, sampleSum: 0, quantile: [] } };
+      state.summaries.set(key, metric);
+      state.family.metric.push(metric);
+    }
+    const { summary } = metric;
+    if (line.role === "count") {
+      summary.sampleCount = Math.trunc(value);
+    } else if (line.role === "sum") {
+      summary.sampleSum = value;
+    } else if (line.bound === undefined) {
+      this.#fail(`missing 'quantile' label for summary ${goQuote(state.family.name)}`, line.column);
+    } else {
+      summary.quantile.push({ quantile: line.bound, value });
+    }
+    return metric;
+  }
+
+  #histogramSample(line: SampleLine, value: number, column: number): Metric {
+    const { state } = line;
+    const key = labelsKey(line.labels);
+    let folded = state.histograms.get(key);
+    if (folded === undefined) {
+      const histogram: Histogram = { sampleCount: 0, sampleSum: 0, bucket: [] };
+      folded = { metric: { label: line.labels, histogram }, countSeen: false, infCount: undefined };
+      state.histograms.set(key, folded);
+      state.family.metric.push(folded.metric);
+    }
+    const histogram = folded.metric.histogram;
+    if (line.role === "count") {
+      histogram.sampleCount = Math.trunc(value);
+      folded.countSeen = true;
+    } else if (line.role === "sum") {
+      histogram.sampleSum = value;
+    } else if (line.bound === undefined) {
+      this.#fail(`missing 'le' label for histogram ${goQuote(state.family.name)}`, line.column);
+    } else if (line.bound === Infinity) {
+      folded.infCount = Math.trunc(value);
+    } else {
+      histogram.bucket.push({ upperBound: line.bound, cumulativeCount: Math.trunc(value) });
+    }
+    this.#checkInfBucket(folded, state.family.name, column);
+    return folded.metric;
+  }
+
+  #checkInfBucket(folded: FoldedHistogram, name: string, column: number): void {
+    const { infCount, countSeen } = folded;
+    const count = folded.metric.histogram.sampleCount;
+    if (!countSeen || infCount === undefined || infCount === count) return;
+    const counts = `${formatFloat(infCount)} and ${formatFloat(count)}`;
+    this.#fail(`+Inf bucket and _count differ (${counts}) for histogram ${goQuote(name)}`, column);
+  }
+
+  #timestamp(): number {
+    this.#skipBlankTab();
+    const column = this.#column();
+    const token = this.#readTokenUntilWhitespace();
+    const timestamp = parseInt64(token);
+    if (timestamp === undefined) {
+      this.#fail(`expected integer as timestamp, got ${goQuote(token)}`, column);
+    }
+    const restColumn = this.#column();
+    const rest = this.#readTokenUntilNewline();
+    if (rest !== "") this.#fail(`spurious string after timestamp: ${goQuote(rest)}`, restColumn);
+    return timestamp;
+  }
+
+  /** #familyFor finds the family of a name as Go's setOrCreateCurrentMF does, or creates it. */
+  #familyFor(name: string): { state: FamilyState; role: Role } {
+    const exact = this.#families.get(name);
+    if (exact !== undefined) return { state: exact, role: "sample" };
+    const suffix = suffixOf(name);
+    if (suffix !== undefined) {
+      const base = this.#families.get(name.slice(0, name.length - suffix.length));
+      const type = base?.family.type;
+      const role: Role = suffix === "_count" ? "count" : suffix === "_sum" ? "sum" : "sample";
+      const folds = type === "histogram" || (type === "summary" && suffix !== "_bucket");
+      if (base !== undefined && folds) return { state: base, role };
+    }
+    const family: MetricFamily = { name, type: "untyped", metric: [] };
+    const state: FamilyState = {
+      family,
+      hasType: false,
+      summaries: new Map(),
+      histograms: new Map(),
+    };
+    this.#families.set(name, state);
+    return { state, role: "sample" };
+  }
+
+  // The cursor: #read moves on by one character; the #read* token readers start at the current
+  // character and stop at the first one not in the token, which becomes the current character.
+
+  #read(): number {
+    if (this.#pos < this.#text.length) {
+      this.#cur = this.#text.charCodeAt(this.#pos++);
+    } else {
+      this.#cur = EOF;
+      this.#pos = this.#text.length + 1;
+    }
+    return this.#cur;
+  }
+
+  /** #column is the 1-based column of the current character. */
+  #column(): number {
+    return this.#pos - this.#lineStart;
+  }
+
+  #fail(msg: string, column = this.#column()): never {
+    throw new TextParseError(this.#line, column, msg);
+  }
+
+  #failAtEnd(): void {
+    if (this.#cur === EOF) this.#fail("unexpected end of input stream");
+  }
+
+  /** #skipBlankTab reads past the next run of blanks and tabs; the end of input is an error. */
+  #skipBlankTab(): void {
+    while (isBlankOrTab(this.#read())) {
+      // Skip.
+    }
+    this.#failAtEnd();
+  }
+
+  #readName(isStart: (c: number) => boolean, isPart: (c: number) => boolean): string {
+    if (!isStart(this.#cur)) return "";
+    const start = this.#pos - 1;
+    while (isPart(this.#read())) {
+      // Accumulate.
+    }
+    this.#failAtEnd();
+    return this.#text.slice(start, this.#pos - 1);
+  }
+
+  #readTokenUntilWhitespace(): string {
+    const start = this.#pos - 1;
+    while (this.#cur !== EOF && this.#cur !== NL && !isBlankOrTab(this.#cur)) this.#read();
+    this.#failAtEnd();
+    return this.#text.slice(start, this.#pos - 1);
+  }
+
+  #readTokenUntilNewline(): string {
+    const start = this.#pos - 1;
+    while (this.#cur !== NL) {
+      this.#failAtEnd();
+      this.#read();
+    }
+    return this.#text.slice(start, this.#pos - 1);
+  }
+
+  /** #readHelpText reads the rest of the line, unescaping `\\` and `\n`. */
+  #readHelpText(): string {
+    let out = "";
+    let chunk = this.#pos - 1;
+    for (; this.#cur !== NL; this.#read()) {
+      this.#failAtEnd();
+      if (this.#cur !== BACKSLASH) continue;
+      out += this.#text.slice(chunk, this.#pos - 1) + this.#readEscape(false);
+      chunk = this.#pos;
+    }
+    return out + this.#text.slice(chunk, this.#pos - 1);
+  }
+
+  /** #readLabelValue reads a quoted label value (the current character is its opening quote). */
+  #readLabelValue(): string {
+    let out = "";
+    let chunk = this.#pos;
+    for (;;) {
+      const c = this.#read();
+      this.#failAtEnd();
+      if (c === QUOTE) return out + this.#text.slice(chunk, this.#pos - 1);
+      if (c === NL) {
+        const value = out + this.#text.slice(chunk, this.#pos - 1);
+        this.#fail(`label value ${goQuote(value)} contains unescaped new-line`);
+      }
+      if (c !== BACKSLASH) continue;
+      out += this.#text.slice(chunk, this.#pos - 1) + this.#readEscape(true);
+      chunk = this.#pos;
+    }
+  }
+
+  /** #readEscape reads the character after a backslash: `\\`, `\n`, and `\"` in label values. */
+  #readEscape(allowQuote: boolean): string {
+    const column = this.#column();
+    const c = this.#read();
+    this.#failAtEnd();
+    if (c === BACKSLASH) return "\\";
+    if (c === LOWER_N) return "\n";
+    if (c === QUOTE && allowQuote) return '"';
+    return this.#fail(`invalid escape sequence '\\${String.fromCharCode(c)}'`, column);
+  }
+}
+
+function isBlankOrTab(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function isLabelNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f; // a-z A-Z _
+}
+
+function isLabelNameChar(c: number): boolean {
+  return isLabelNameStart(c) || (c >= 0x30 && c <= 0x39);
+}
+
+function isMetricNameStart(c: number): boolean {
+  return isLabelNameStart(c) || c === 0x3a; // :
+}
+
+function isMetricNameChar(c: number): boolean {
+  return isLabelNameChar(c) || c === 0x3a;
+}
+
+/** suffixOf returns the `_count`, `_sum` or `_bucket` suffix of a longer name, if any. */
+function suffixOf(name: string): string | undefined {
+  for (const suffix of ["_count", "_sum", "_bucket"]) {
+    if (name.length > suffix.length && name.endsWith(suffix)) return suffix;
+  }
+  return undefined;
+}
+
+/** labelsKey identifies a label set regardless of order (Go's `LabelsToSignature`). */
+function labelsKey(labels: readonly LabelPair[]): string {
+  const pairs = labels.map((l) => [l.name, l.value]);
+  pairs.sort((a, b) => ((a[0] ?? "") < (b[0] ?? "") ? -1 : 1));
+  return JSON.stringify(pairs);
+}
+
+/** parseInt64 reads `s` as Go's `strconv.ParseInt(s, 10, 64)`: `undefined` where Go errs. */
+function parseInt64(s: string): number | undefined {
+  const c = s.charCodeAt(0);
+  const start = c === 0x2b || c === 0x2d ? 1 : 0; // + -
+  if (start === s.length) return undefined;
+  for (let i = start; i < s.length; i++) {
+    const d = s.charCodeAt(i);
+    if (d < 0x30 || d > 0x39) return undefined;
+  }
+  if (s.length - start > 18) {
+    const big = BigInt(s);
+    if (big > 0x7fffffffffffffffn || big < -0x8000000000000000n) return undefined;
+  }
+  const v = Number(s);
+  return v === 0 ? 0 : v;
+}
+
+/** goQuote quotes `s` as Go's `%q` does for printable text. */
+function goQuote(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) out += escapeChar(s.charCodeAt(i), QUOTE);
+  return out + '"';
+}
+
+/** goQuoteChar quotes one character as Go's `%q` does for a byte: `'x'`, `'\n'`. */
+function goQuoteChar(c: number): string {
+  return `'${escapeChar(c, 0x27)}'`;
+}
+
+const CONTROL_ESCAPES: ReadonlyMap<number, string> = new Map([
+  [0x07, "\\a"],
+  [0x08, "\\b"],
+  [0x0c, "\\f"],
+  [NL, "\\n"],
+  [0x0d, "\\r"],
+  [TAB, "\\t"],
+  [0x0b, "\\v"],
+  [BACKSLASH, "\\\\"],
+]);
+
+function escapeChar(c: number, quote: number): string {
+  if (c === quote) return "\\" + String.fromCharCode(c);
+  const escape = CONTROL_ESCAPES.get(c);
+  if (escape !== undefined) return escape;
+  if (c < 0x20 || c === 0x7f) return "\\x" + c.toString(16).padStart(2, "0");
+  return String.fromCharCode(c);
+}

@@ -1,0 +1,164 @@
+/**
+ * The Prometheus text exposition format, version 0.0.4: the encoder.
+ *
+ * Counterpart: prometheus/common's expfmt/text_create.go (`MetricFamilyToText`, `writeSample`,
+ * `writeLabelPairs`, `writeEscapedString`), byte for byte. Two escaping rules: HELP text escapes
+ * backslash and newline; label values also escape the double quote. Values are written with Go's
+ * shortest float formatting (see float.ts) — counts too, as client_golang writes them as floats.
+ *
+ * The core is a generator of string chunks (`textChunks`), so that a caller can write a large
+ * exposition to a stream with backpressure and yield to the event loop between chunks; the
+ * string-returning functions are conveniences on top of it.
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import { formatFloat } from "./float.js";
+
+/** TextContentType is the content type of the text format, as promhttp announces it. */
+export const TextContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+/** DefaultChunkSize is the size (in UTF-16 units) above which `textChunks` hands out a chunk. */
+export const DefaultChunkSize = 64 * 1024;
+
+/** EncodeError reports a family that cannot be written in the text format. */
+export class EncodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EncodeError";
+  }
+}
+
+/**
+ * textChunks yields the text exposition of `families` in chunks of roughly `chunkSize`. Families
+ * are written in the order given (a registry's gather already sorted them).
+ * @throws {EncodeError} for a family without metrics, without a name, of a type the text format
+ * does not have, or with a metric whose value does not match the family's type.
+ */
+export function* textChunks(
+  families: Iterable<dto.MetricFamily>,
+  chunkSize: number = DefaultChunkSize,
+): Generator<string, void, undefined> {
+  let out = "";
+  for (const family of families) {
+    out += familyHeader(family);
+    for (const m of family.metric) {
+      out += writeMetric(family, m);
+      if (out.length >= chunkSize) {
+        yield out;
+        out = "";
+      }
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+/** metricFamilyToText returns the text exposition of one family (Go's `MetricFamilyToText`). */
+export function metricFamilyToText(family: dto.MetricFamily): string {
+  return metricFamiliesToText([family]);
+}
+
+/** metricFamiliesToText returns the text exposition of all families as one string. */
+export function metricFamiliesToText(families: Iterable<dto.MetricFamily>): string {
+  let text = "";
+  for (const chunk of textChunks(families, Infinity)) text += chunk;
+  return text;
+}
+
+function familyHeader(family: dto.MetricFamily): string {
+  if (family.metric.length === 0) throw new EncodeError(`MetricFamily has no metrics: ${family.name}`);
+  if (family.name === "") throw new EncodeError("MetricFamily has no name");
+  const help = family.help === undefined ? "" : `# HELP ${family.name} ${escapeHelp(family.help)}\n`;
+  if (family.type === "gaugehistogram") {
+    throw new EncodeError(`unknown metric type GAUGE_HISTOGRAM for ${family.name} in the text format`);
+  }
+  return `${help}# TYPE ${family.name} ${family.type}\n`;
+}
+
+function writeMetric(family: dto.MetricFamily, m: dto.Metric): string {
+  const name = family.name;
+  const ts = m.timestampMs === undefined ? "\n" : ` ${m.timestampMs}\n`;
+  switch (family.type) {
+    case "counter":
+      return name + labelsText(m.label) + " " + formatFloat(expect(m.counter, "counter", name).value) + ts;
+    case "gauge":
+      return name + labelsText(m.label) + " " + formatFloat(expect(m.gauge, "gauge", name).value) + ts;
+    case "untyped":
+      return name + labelsText(m.label) + " " + formatFloat(expect(m.untyped, "untyped", name).value) + ts;
+    case "summary":
+      return summaryText(name, m, expect(m.summary, "summary", name), ts);
+    default:
+      return histogramText(name, m, expect(m.histogram, "histogram", name), ts);
+  }
+}
+
+function expect<T>(value: T | undefined, type: string, name: string): T {
+  if (value === undefined) throw new EncodeError(`expected ${type} in metric ${name}`);
+  return value;
+}
+
+function summaryText(name: string, m: dto.Metric, summary: dto.Summary, ts: string): string {
+  let out = "";
+  const open = labelsOpen(m.label);
+  for (const q of summary.quantile) {
+    out += `${name}${open}quantile="${formatFloat(q.quantile)}"} ${formatFloat(q.value)}${ts}`;
+  }
+  const labels = labelsText(m.label);
+  out += `${name}_sum${labels} ${formatFloat(summary.sampleSum)}${ts}`;
+  return out + `${name}_count${labels} ${formatFloat(summary.sampleCount)}${ts}`;
+}
+
+function histogramText(name: string, m: dto.Metric, histogram: dto.Histogram, ts: string): string {
+  let out = "";
+  const open = labelsOpen(m.label);
+  let infSeen = false;
+  for (const b of histogram.bucket) {
+    out += `${name}_bucket${open}le="${formatFloat(b.upperBound)}"} ${formatFloat(b.cumulativeCount)}${ts}`;
+    if (b.upperBound === Infinity) infSeen = true;
+  }
+  if (!infSeen) out += `${name}_bucket${open}le="+Inf"} ${formatFloat(histogram.sampleCount)}${ts}`;
+  const labels = labelsText(m.label);
+  out += `${name}_sum${labels} ${formatFloat(histogram.sampleSum)}${ts}`;
+  return out + `${name}_count${labels} ${formatFloat(histogram.sampleCount)}${ts}`;
+}
+
+/**
+ * The rendered `{a="1",b="2"` prefix of each label-pair array. Live metrics reuse their arrays
+ * for every scrape, so each series' label text is escaped once, not once per scrape.
+ */
+const renderedLabels = new WeakMap<readonly dto.LabelPair[], string>();
+
+/** labelsOpen returns `{name="value",...,` ready for one more label, or `{` when there are none. */
+function labelsOpen(labels: readonly dto.LabelPair[]): string {
+  if (labels.length === 0) return "{";
+  return labelsPrefix(labels) + ",";
+}
+
+/** labelsText returns `{name="value",...}`, or nothing when there are no labels. */
+function labelsText(labels: readonly dto.LabelPair[]): string {
+  if (labels.length === 0) return "";
+  return labelsPrefix(labels) + "}";
+}
+
+function labelsPrefix(labels: readonly dto.LabelPair[]): string {
+  let text = renderedLabels.get(labels);
+  if (text === undefined) {
+    text = "";
+    for (const lp of labels) text += `${text === "" ? "{" : ","}${lp.name}="${escapeLabelValue(lp.value)}"`;
+    renderedLabels.set(labels, text);
+  }
+  return text;
+}
+
+/** escapeHelp escapes backslash and newline, as HELP lines do. */
+export function escapeHelp(s: string): string {
+  if (!/[\\\n]/.test(s)) return s;
+  return s.replace(/[\\\n]/g, (c) => (c === "\\" ? "\\\\" : "\\n"));
+}
+
+/** escapeLabelValue escapes backslash, newline and double quote, as label values do. */
+export function escapeLabelValue(s: string): string {
+  if (!/[\\\n"]/.test(s)) return s;
+  return s.replace(/[\\\n"]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : '\\"'));
+}

@@ -1,0 +1,19 @@
+/**
+ * The data model of gathered metrics (client_model's messages as plain objects).
+ * @module
+ */
+export type {
+  Bucket,
+  BucketSpan,
+  Counter,
+  Exemplar,
+  Gauge,
+  Histogram,
+  LabelPair,
+  Metric,
+  MetricFamily,
+  MetricType,
+  Quantile,
+  Summary,
+  Untyped,
+} from "./metric-family.js";

@@ -1,0 +1,139 @@
+/**
+ * Running collectors for a gather: each collector's `collect` is started with a channel of its own,
+ * the channels are drained concurrently, and every metric is processed into the family map.
+ *
+ * Counterpart: the goroutines and channel draining inside client_golang's `Registry.Gather`.
+ * In Go each collector runs on a goroutine and the registry reads two channels; here a synchronous
+ * collector has filled its channel by the time `collect` returns, so its batch is processed at
+ * once, and an async collector's batches are processed as they arrive. Processing happens in time
+ * slices that yield to the event loop, so a very large scrape does not stall timers and sockets.
+ *
+ * @module
+ */
+
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { Channel } from "./channel.js";
+import { type Collector, collectorName, isPromiseLike } from "./collector.js";
+import type { FamilyMap } from "./consistency.js";
+import { CollectorError, GatherAbortedError } from "./errors.js";
+import type { Metric } from "./metric.js";
+
+/** One collector to run, and the descriptor ids to check its metrics against (pedantic only). */
+export interface CollectJob {
+  collector: Collector;
+  registeredDescIds: ReadonlySet<string> | undefined;
+}
+
+/** SliceMs is how long metric processing runs before it yields to the event loop. */
+export const SliceMs = 8;
+
+/** How many metrics are processed between two looks at the clock. */
+const checkEvery = 512;
+
+/** Per-gather processing state: the family map, the errors, and the time slice. */
+class Processor {
+  readonly errors: Error[] = [];
+  aborted = false;
+  #sliceStart = performance.now();
+  readonly #families: FamilyMap;
+
+  constructor(families: FamilyMap) {
+    this.#families = families;
+  }
+
+  /** process checks and adds a batch of metrics, yielding to the event loop between slices. */
+  async process(batch: readonly Metric[], registeredDescIds: ReadonlySet<string> | undefined): Promise<void> {
+    for (let i = 0; i < batch.length; i++) {
+      if (this.aborted) return;
+      try {
+        this.#families.processMetric(batch[i]!, registeredDescIds);
+      } catch (err) {
+        this.errors.push(asError(err));
+      }
+      if (i % checkEvery === checkEvery - 1 && performance.now() - this.#sliceStart > SliceMs) {
+        await yieldToEventLoop();
+        this.#sliceStart = performance.now();
+      }
+    }
+  }
+}
+
+/**
+ * runCollectors collects from every job into `families` and returns the errors. A collector that
+ * throws or rejects adds a {@link CollectorError}; what it sent before still counts. When `signal`
+ * aborts, pending collectors' channels are closed (their later sends throw into their own promise
+ * chains, which are handled here) and a {@link GatherAbortedError} is returned alone.
+ */
+export async function runCollectors(
+  jobs: readonly CollectJob[],
+  families: FamilyMap,
+  signal: AbortSignal | undefined,
+): Promise<Error[]> {
+  if (signal?.aborted) return [abortedError(signal)];
+  const processor = new Processor(families);
+  const channels: Channel<Metric>[] = [];
+  const drains: Promise<void>[] = [];
+  for (const job of jobs) {
+    const ch = new Channel<Metric>();
+    channels.push(ch);
+    drains.push(runOne(job, ch, processor));
+  }
+  if (signal === undefined) {
+    await Promise.all(drains);
+    return processor.errors;
+  }
+  const aborted = abortPromise(signal);
+  try {
+    const outcome = await Promise.race([Promise.all(drains).then(() => "done" as const), aborted.promise]);
+    if (outcome === "done") return processor.errors;
+  } finally {
+    aborted.dispose();
+  }
+  processor.aborted = true;
+  for (const ch of channels) ch.close();
+  return [abortedError(signal)];
+}
+
+function abortedError(signal: AbortSignal): GatherAbortedError {
+  return new GatherAbortedError("gather aborted before all collectors finished", { cause: signal.reason });
+}
+
+async function runOne(job: CollectJob, ch: Channel<Metric>, processor: Processor): Promise<void> {
+  const fail = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    processor.errors.push(new CollectorError(`error collecting from ${collectorName(job.collector)}: ${message}`, job.collector, err));
+  };
+  let result: void | Promise<void> = undefined;
+  try {
+    result = job.collector.collect(ch);
+  } catch (err) {
+    fail(err);
+  }
+  if (!isPromiseLike(result)) {
+    ch.close();
+    await processor.process(ch.takeAll(), job.registeredDescIds);
+    return;
+  }
+  result.then(
+    () => ch.close(),
+    (err: unknown) => {
+      if (!processor.aborted) fail(err);
+      ch.close();
+    },
+  );
+  for await (const batch of ch) await processor.process(batch, job.registeredDescIds);
+}
+
+function abortPromise(signal: AbortSignal): { promise: Promise<"aborted">; dispose(): void } {
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<"aborted">((resolve) => {
+    onAbort = () => resolve("aborted");
+    if (signal.aborted) resolve("aborted");
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

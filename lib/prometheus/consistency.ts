@@ -1,0 +1,270 @@
+/**
+ * The checks a gather applies to every collected metric, and the final sort.
+ *
+ * Counterpart: `processMetric`, `checkSuffixCollisions`, `checkMetricConsistency` and
+ * `checkDescConsistency` in client_golang's registry.go, and `NormalizeMetricFamilies` in its
+ * internal package. Each check is its own function so that the order reads as in Go:
+ * write → family by name (help, type) → suffix collisions → series consistency → (pedantic)
+ * descriptor consistency → append.
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import type { Desc } from "./desc.js";
+import { ConsistencyError, InvalidValueError, PrometheusError } from "./errors.js";
+import { checkLabelName, compareLabelPairs, compareUTF8, goQuote, isValidUTF8, QuantileLabel } from "./labels.js";
+import type { Metric } from "./metric.js";
+import { metricToProtoText } from "./proto-text.js";
+
+/** The Go spelling of each type, as client_model's `MetricType.String()` prints it. */
+const goTypeNames: Record<dto.MetricType, string> = {
+  counter: "COUNTER",
+  gauge: "GAUGE",
+  summary: "SUMMARY",
+  untyped: "UNTYPED",
+  histogram: "HISTOGRAM",
+  gaugehistogram: "GAUGE_HISTOGRAM",
+};
+
+/** The phrase for "should be a ..." in type mismatch errors. */
+const shouldBe: Record<dto.MetricType, string> = {
+  counter: "should be a Counter",
+  gauge: "should be a Gauge",
+  summary: "should be a Summary",
+  untyped: "should be Untyped",
+  histogram: "should be a Histogram",
+  gaugehistogram: "should be a Histogram",
+};
+
+/** FamilyMap collects the families of one gather by name, with the series seen so far. */
+export class FamilyMap {
+  readonly byName = new Map<string, dto.MetricFamily>();
+  readonly #seriesSeen = new Set<string>();
+
+  /** processMetric writes a collected metric and adds it to its family, checking it on the way. */
+  processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
+    const desc = metric.desc();
+    if (desc.err !== undefined) throw desc.err;
+    const m = writeMetric(metric, desc);
+    let family = this.byName.get(desc.fqName);
+    if (family !== undefined) {
+      checkFamilyOfCollected(family, m, desc);
+    } else {
+      family = { name: desc.fqName, help: desc.help, type: metricTypeOf(m), metric: [] };
+      checkSuffixCollisions(family, this.byName);
+      this.byName.set(desc.fqName, family);
+    }
+    this.checkMetricConsistency(family, m);
+    if (registeredDescIds !== undefined) {
+      if (!registeredDescIds.has(desc.id)) {
+        throw new ConsistencyError(
+          `collected metric ${family.name} ${metricToProtoText(m)} with unregistered descriptor ${desc}`,
+          family.name,
+        );
+      }
+      checkDescConsistency(family, m, desc);
+    }
+    family.metric.push(m);
+  }
+
+  /**
+   * checkMetricConsistency checks that m fits its family's type, that its labels are valid and
+   * unique, and that the same series was not collected before in this gather.
+   */
+  checkMetricConsistency(family: dto.MetricFamily, m: dto.Metric): void {
+    const name = family.name;
+    if (!hasValueOfType(m, family.type)) {
+      throw new ConsistencyError(
+        `collected metric ${goQuote(name)} { ${metricToProtoText(m)}} is not a ${goTypeNames[family.type]}`,
+        name,
+      );
+    }
+    let sorted = true;
+    let previous = "";
+    for (let i = 0; i < m.label.length; i++) {
+      const lp = m.label[i]!;
+      checkLabelPair(name, m, lp, previous);
+      if (i > 0 && lp.name < previous) sorted = false;
+      previous = lp.name;
+    }
+    const labels = sorted ? m.label : [...m.label].sort(compareLabelPairs);
+    const key = seriesKey(name, labels);
+    if (this.#seriesSeen.has(key)) {
+      throw new ConsistencyError(
+        `collected metric ${goQuote(name)} { ${metricToProtoText(m)}} was collected before with the same name and label values`,
+        name,
+      );
+    }
+    this.#seriesSeen.add(key);
+  }
+
+  /** normalize returns the non-empty families sorted by name, their metrics sorted by labels. */
+  normalize(): dto.MetricFamily[] {
+    const families = [...this.byName.values()].filter((f) => f.metric.length > 0);
+    families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const family of families) family.metric.sort(compareMetrics);
+    return families;
+  }
+}
+
+function writeMetric(metric: Metric, desc: Desc): dto.Metric {
+  try {
+    return metric.write();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const wrapped = new PrometheusError(`error collecting metric ${desc}: ${message}`, { cause: err });
+    throw err instanceof InvalidValueError ? new InvalidValueError(wrapped.message, { cause: err }) : wrapped;
+  }
+}
+
+function checkFamilyOfCollected(family: dto.MetricFamily, m: dto.Metric, desc: Desc): void {
+  if (family.help !== desc.help) {
+    throw new ConsistencyError(
+      `collected metric ${desc.fqName} ${metricToProtoText(m)} has help ${goQuote(desc.help)} but should have ${goQuote(family.help ?? "")}`,
+      family.name,
+    );
+  }
+  if (!hasValueOfType(m, family.type)) {
+    throw new ConsistencyError(`collected metric ${desc.fqName} ${metricToProtoText(m)} ${shouldBe[family.type]}`, family.name);
+  }
+}
+
+/**
+ * metricTypeOf returns the type of the value m holds.
+ * @throws {ConsistencyError} for a metric without any value ("empty metric collected").
+ */
+export function metricTypeOf(m: dto.Metric): dto.MetricType {
+  if (m.gauge !== undefined) return "gauge";
+  if (m.counter !== undefined) return "counter";
+  if (m.summary !== undefined) return "summary";
+  if (m.untyped !== undefined) return "untyped";
+  if (m.histogram !== undefined) return "histogram";
+  throw new ConsistencyError(`empty metric collected: ${metricToProtoText(m)}`, "");
+}
+
+function hasValueOfType(m: dto.Metric, type: dto.MetricType): boolean {
+  switch (type) {
+    case "counter":
+      return m.counter !== undefined;
+    case "gauge":
+      return m.gauge !== undefined;
+    case "summary":
+      return m.summary !== undefined;
+    case "untyped":
+      return m.untyped !== undefined;
+    case "histogram":
+    case "gaugehistogram":
+      return m.histogram !== undefined;
+  }
+}
+
+function checkLabelPair(name: string, m: dto.Metric, lp: dto.LabelPair, previous: string): void {
+  const fail = (what: string) => new ConsistencyError(`collected metric ${goQuote(name)} { ${metricToProtoText(m)}} ${what}`, name);
+  if (lp.name === previous) throw fail(`has two or more labels with the same name: ${lp.name}`);
+  if (!checkLabelName(lp.name)) throw fail(`has a label with an invalid name: ${lp.name}`);
+  if (m.summary !== undefined && lp.name === QuantileLabel) throw fail(`must not have an explicit ${goQuote(QuantileLabel)} label`);
+  if (typeof lp.value !== "string" || !isValidUTF8(lp.value)) {
+    throw fail(`has a label named ${goQuote(lp.name)} whose value is not utf8: ${goQuote(String(lp.value))}`);
+  }
+}
+
+/**
+ * checkSuffixCollisions rejects a new family whose name collides with the `_count`, `_sum` or
+ * `_bucket` series of an existing summary or histogram, or the other way round.
+ * @throws {ConsistencyError}
+ */
+export function checkSuffixCollisions(family: dto.MetricFamily, families: ReadonlyMap<string, dto.MetricFamily>): void {
+  const name = family.name;
+  const suffix = ["_count", "_sum", "_bucket"].find((s) => name.endsWith(s));
+  if (suffix !== undefined) {
+    const base = name.slice(0, -suffix.length);
+    const existing = families.get(base);
+    if (existing?.type === "summary" && suffix !== "_bucket") {
+      throw new ConsistencyError(
+        `collected metric named ${goQuote(name)} collides with previously collected summary named ${goQuote(base)}`,
+        name,
+      );
+    }
+    if (existing?.type === "histogram") {
+      throw new ConsistencyError(
+        `collected metric named ${goQuote(name)} collides with previously collected histogram named ${goQuote(base)}`,
+        name,
+      );
+    }
+  }
+  if (family.type === "summary" || family.type === "histogram") {
+    for (const s of ["_count", "_sum"]) {
+      if (families.has(name + s)) {
+        throw new ConsistencyError(
+          `collected histogram or summary named ${goQuote(name)} collides with previously collected metric named ${goQuote(name + s)}`,
+          name,
+        );
+      }
+    }
+  }
+  if (family.type === "histogram" && families.has(name + "_bucket")) {
+    throw new ConsistencyError(
+      `collected histogram named ${goQuote(name)} collides with previously collected metric named ${goQuote(name + "_bucket")}`,
+      name,
+    );
+  }
+}
+
+/**
+ * checkDescConsistency (pedantic registries only) checks that a metric's help and labels match the
+ * descriptor it was collected with.
+ * @throws {ConsistencyError}
+ */
+function checkDescConsistency(family: dto.MetricFamily, m: dto.Metric, desc: Desc): void {
+  if (family.help !== desc.help) {
+    throw new ConsistencyError(
+      `collected metric ${family.name} ${metricToProtoText(m)} has help ${goQuote(family.help ?? "")} but should have ${goQuote(desc.help)}`,
+      family.name,
+    );
+  }
+  const fromDesc: { name: string; value?: string }[] = [...desc.constLabelPairs];
+  for (const name of desc.variableLabels) fromDesc.push({ name });
+  const inconsistent = () =>
+    new ConsistencyError(
+      `labels in collected metric ${family.name} ${metricToProtoText(m)} are inconsistent with descriptor ${desc}`,
+      family.name,
+    );
+  if (fromDesc.length !== m.label.length) throw inconsistent();
+  fromDesc.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const labels = [...m.label].sort(compareLabelPairs);
+  for (let i = 0; i < fromDesc.length; i++) {
+    const expected = fromDesc[i]!;
+    const actual = labels[i]!;
+    if (expected.name !== actual.name || (expected.value !== undefined && expected.value !== actual.value)) {
+      throw inconsistent();
+    }
+  }
+}
+
+const seriesKeys = new WeakMap<readonly dto.LabelPair[], string>();
+
+/**
+ * seriesKey identifies a series by name and label pairs. The label part is cached per label-pair
+ * array: vec children reuse theirs for every scrape.
+ */
+function seriesKey(name: string, labels: readonly dto.LabelPair[]): string {
+  let key = seriesKeys.get(labels);
+  if (key === undefined) {
+    key = JSON.stringify(labels.map((lp) => [lp.name, lp.value]));
+    seriesKeys.set(labels, key);
+  }
+  return name + key;
+}
+
+/** compareMetrics orders metrics by label values, then by timestamp, as client_golang's metricSorter. */
+export function compareMetrics(a: dto.Metric, b: dto.Metric): number {
+  if (a.label.length !== b.label.length) return a.label.length - b.label.length;
+  for (let i = 0; i < a.label.length; i++) {
+    const c = compareUTF8(a.label[i]!.value, b.label[i]!.value);
+    if (c !== 0) return c;
+  }
+  if (a.timestampMs === undefined) return b.timestampMs === undefined ? 0 : 1;
+  if (b.timestampMs === undefined) return -1;
+  return a.timestampMs - b.timestampMs;
+}

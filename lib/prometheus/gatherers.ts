@@ -1,0 +1,99 @@
+/**
+ * Gatherers: several gatherers merged into one, with the same consistency checks as a registry.
+ *
+ * Counterpart: `Gatherers` and `GathererFunc` in client_golang's registry.go.
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import { checkSuffixCollisions, FamilyMap } from "./consistency.js";
+import { ConsistencyError, GatherError } from "./errors.js";
+import { goQuote } from "./labels.js";
+import type { Gatherer, GatherOptions } from "./registry.js";
+
+/**
+ * Gatherers merges the families of several gatherers. Families of the same name must agree on
+ * help and type; series must not repeat. Errors of each gatherer are prefixed with its position.
+ */
+export class Gatherers implements Gatherer {
+  readonly #gatherers: readonly Gatherer[];
+
+  constructor(gatherers: readonly Gatherer[]) {
+    this.#gatherers = [...gatherers];
+  }
+
+  async gather(options: GatherOptions = {}): Promise<dto.MetricFamily[]> {
+    const merged = new FamilyMap();
+    const errors: Error[] = [];
+    const results = await Promise.all(this.#gatherers.map((g) => gatherSettled(g, options)));
+    results.forEach(({ families, error }, i) => {
+      for (const err of error === undefined ? [] : error instanceof AggregateError ? (error.errors as Error[]) : [error]) {
+        errors.push(new Error(`[from Gatherer #${i + 1}] ${err.message}`, { cause: err }));
+      }
+      for (const family of families) mergeFamily(merged, family, errors);
+    });
+    const result = merged.normalize();
+    if (errors.length > 0) throw new GatherError(errors, result);
+    return result;
+  }
+}
+
+/** gathererFunc turns a function into a Gatherer (Go's `GathererFunc`). */
+export function gathererFunc(fn: (options?: GatherOptions) => Promise<dto.MetricFamily[]>): Gatherer {
+  return { gather: fn };
+}
+
+async function gatherSettled(
+  g: Gatherer,
+  options: GatherOptions,
+): Promise<{ families: dto.MetricFamily[]; error: Error | undefined }> {
+  try {
+    return { families: await g.gather(options), error: undefined };
+  } catch (err) {
+    if (err instanceof GatherError) return { families: err.families, error: err };
+    return { families: [], error: err instanceof Error ? err : new Error(String(err)) };
+  }
+}
+
+function mergeFamily(merged: FamilyMap, family: dto.MetricFamily, errors: Error[]): void {
+  let existing = merged.byName.get(family.name);
+  if (existing !== undefined) {
+    if (existing.help !== family.help) {
+      errors.push(
+        new ConsistencyError(
+          `gathered metric family ${family.name} has help ${goQuote(family.help ?? "")} but should have ${goQuote(existing.help ?? "")}`,
+          family.name,
+        ),
+      );
+      return;
+    }
+    if (existing.type !== family.type) {
+      errors.push(
+        new ConsistencyError(
+          `gathered metric family ${family.name} has type ${family.type.toUpperCase()} but should have ${existing.type.toUpperCase()}`,
+          family.name,
+        ),
+      );
+      return;
+    }
+  } else {
+    existing = { name: family.name, help: family.help, type: family.type, metric: [] };
+    if (family.unit !== undefined) existing.unit = family.unit;
+    try {
+      checkSuffixCollisions(existing, merged.byName);
+    } catch (err) {
+      errors.push(err as Error);
+      return;
+    }
+    merged.byName.set(family.name, existing);
+  }
+  for (const m of family.metric) {
+    try {
+      merged.checkMetricConsistency(existing, m);
+      existing.metric.push(m);
+    } catch (err) {
+      errors.push(err as Error);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Gauge: a value that can go up and down. Use it for temperatures, queue lengths, memory in use,
+ * the number of things that exist now.
+ *
+ * Counterpart: client_golang's gauge.go (`Gauge`, `NewGauge`, `GaugeVec`, `NewGaugeVec`,
+ * `GaugeFunc`, `NewGaugeFunc`).
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import { SelfCollector } from "./collector.js";
+import { Desc } from "./desc.js";
+import { InvalidValueError } from "./errors.js";
+import { descFromOpts, type GaugeOpts } from "./metric.js";
+import { MetricVec } from "./vec.js";
+import { makeLabelPairs, ValueFunc } from "./value.js";
+
+/** Gauge is a metric whose value can be set, increased and decreased. */
+export class Gauge extends SelfCollector {
+  readonly #desc: Desc;
+  readonly #labelPairs: readonly dto.LabelPair[];
+  #value = 0;
+
+  /** Creates a gauge from options; the same as {@link newGauge}. */
+  constructor(opts: GaugeOpts);
+  /** @internal Creates a child of a GaugeVec. */
+  constructor(desc: Desc, labelPairs: readonly dto.LabelPair[]);
+  constructor(optsOrDesc: GaugeOpts | Desc, labelPairs?: readonly dto.LabelPair[]) {
+    super();
+    this.#desc = optsOrDesc instanceof Desc ? optsOrDesc : descFromOpts(optsOrDesc, null);
+    this.#labelPairs = labelPairs ?? this.#desc.constLabelPairs;
+  }
+
+  desc(): Desc {
+    return this.#desc;
+  }
+
+  /** set sets the gauge to v. @throws {InvalidValueError} if v is not a number. */
+  set(v: number): void {
+    if (typeof v !== "number") throw notANumber(v);
+    this.#value = v;
+  }
+
+  /** inc increments the gauge by 1. */
+  inc(): void {
+    this.#value++;
+  }
+
+  /** dec decrements the gauge by 1. */
+  dec(): void {
+    this.#value--;
+  }
+
+  /** add adds v (which may be negative). @throws {InvalidValueError} if v is not a number. */
+  add(v: number): void {
+    if (typeof v !== "number") throw notANumber(v);
+    this.#value += v;
+  }
+
+  /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
+  sub(v: number): void {
+    if (typeof v !== "number") throw notANumber(v);
+    this.#value -= v;
+  }
+
+  /** setToCurrentTime sets the gauge to the current Unix time in seconds. */
+  setToCurrentTime(): void {
+    this.#value = Date.now() / 1000;
+  }
+
+  /** get returns the current value. */
+  get(): number {
+    return this.#value;
+  }
+
+  write(): dto.Metric {
+    return { label: this.#labelPairs, gauge: { value: this.#value } };
+  }
+}
+
+function notANumber(v: unknown): InvalidValueError {
+  return new InvalidValueError(`gauge value must be a number, got ${typeof v}`);
+}
+
+/** newGauge creates a gauge from options (Go's `NewGauge`). */
+export function newGauge(opts: GaugeOpts): Gauge {
+  return new Gauge(opts);
+}
+
+/** GaugeVec bundles gauges of one name that differ in their label values. */
+export class GaugeVec extends MetricVec<Gauge> {
+  /** Creates a gauge vec; the same as {@link newGaugeVec}. */
+  constructor(opts: GaugeOpts, labelNames: readonly string[]) {
+    const desc = descFromOpts(opts, labelNames);
+    super(desc, (lvs) => new Gauge(desc, makeLabelPairs(desc, lvs)));
+  }
+}
+
+/**
+ * newGaugeVec creates a GaugeVec (Go's `NewGaugeVec`).
+ * @example
+ * ```ts
+ * const total = newGaugeVec({ namespace: "demo", name: "total", help: "demo total" }, ["region_id", "instance_id"]);
+ * total.with({ region_id: "region1", instance_id: "instance1" }).set(1);
+ * ```
+ */
+export function newGaugeVec(opts: GaugeOpts, labelNames: readonly string[]): GaugeVec {
+  return new GaugeVec(opts, labelNames);
+}
+
+/** newGaugeFunc creates a gauge whose value is read from fn at each collection (Go's `NewGaugeFunc`). */
+export function newGaugeFunc(opts: GaugeOpts, fn: () => number): ValueFunc {
+  return new ValueFunc(descFromOpts(opts, null), "gauge", fn);
+}

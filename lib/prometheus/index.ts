@@ -1,0 +1,96 @@
+/**
+ * The prometheus package: metrics, collectors and registries, mirroring client_golang's
+ * `prometheus` package name for name (lowercased at the first letter).
+ * @module
+ */
+export { Channel, DefaultChannelCapacity, type SendOnlyChannel } from "./channel.js";
+export { type Collector, collectorName, describeByCollect, SelfCollector } from "./collector.js";
+export { Counter, CounterVec, newCounter, newCounterFunc, newCounterVec } from "./counter.js";
+export { buildFQName, Desc, newDesc, newInvalidDesc } from "./desc.js";
+export {
+  AlreadyRegisteredError,
+  ChannelClosedError,
+  CollectorError,
+  ConsistencyError,
+  DescConflictError,
+  DuplicateLabelNamesError,
+  GatherAbortedError,
+  GatherError,
+  InconsistentCardinalityError,
+  InvalidCollectorError,
+  InvalidDescError,
+  InvalidLabelValueError,
+  InvalidNameError,
+  InvalidOptionsError,
+  InvalidValueError,
+  LabelMismatchError,
+  PrometheusError,
+} from "./errors.js";
+export { Gatherers, gathererFunc } from "./gatherers.js";
+export { Gauge, GaugeVec, newGauge, newGaugeFunc, newGaugeVec } from "./gauge.js";
+export {
+  type ConstBuckets,
+  DefBuckets,
+  exponentialBuckets,
+  exponentialBucketsRange,
+  Histogram,
+  type HistogramOpts,
+  HistogramVec,
+  linearBuckets,
+  mustNewConstHistogram,
+  newConstHistogram,
+  newHistogram,
+  newHistogramVec,
+} from "./histogram.js";
+export {
+  BucketLabel,
+  checkLabelName,
+  isValidLabelName,
+  isValidMetricName,
+  type Labels,
+  QuantileLabel,
+  ReservedLabelPrefix,
+} from "./labels.js";
+export { type CounterOpts, type GaugeOpts, type Metric, type Opts, type UntypedOpts } from "./metric.js";
+export {
+  defaultGatherer,
+  defaultRegisterer,
+  defaultRegistry,
+  type Gatherer,
+  type GatherOptions,
+  mustRegister,
+  newPedanticRegistry,
+  newRegistry,
+  register,
+  type Registerer,
+  Registry,
+  unregister,
+} from "./registry.js";
+export {
+  DefAgeBuckets,
+  DefBufCap,
+  DefMaxAgeMs,
+  mustNewConstSummary,
+  newConstSummary,
+  newSummary,
+  newSummaryVec,
+  type Objectives,
+  Summary,
+  type SummaryOpts,
+  SummaryVec,
+} from "./summary.js";
+export { newUntyped, newUntypedFunc, newUntypedVec, Untyped, UntypedVec } from "./untyped.js";
+export {
+  CounterValue,
+  GaugeValue,
+  makeLabelPairs,
+  mustNewConstMetric,
+  newConstMetric,
+  newMetricWithTimestamp,
+  type Result,
+  UntypedValue,
+  ValueFunc,
+  type ValueType,
+} from "./value.js";
+export { MetricVec } from "./vec.js";
+export { wrapRegistererWith, wrapRegistererWithPrefix } from "./wrap.js";

@@ -1,0 +1,99 @@
+/**
+ * Untyped: a value whose type is unknown or does not matter, exposed as `# TYPE name untyped`.
+ * Prefer a counter or a gauge; untyped exists for values relayed from other systems.
+ *
+ * Counterpart: client_golang's untyped.go (`UntypedOpts`, `UntypedFunc`, `NewUntypedFunc`).
+ * client_golang dropped its settable `Untyped` and `UntypedVec` in v0.9; they are kept here,
+ * shaped like Gauge, so that every value type has a live and a vec form.
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import { SelfCollector } from "./collector.js";
+import { Desc } from "./desc.js";
+import { InvalidValueError } from "./errors.js";
+import { descFromOpts, type UntypedOpts } from "./metric.js";
+import { MetricVec } from "./vec.js";
+import { makeLabelPairs, ValueFunc } from "./value.js";
+
+/** Untyped is a settable metric exposed without a type. */
+export class Untyped extends SelfCollector {
+  readonly #desc: Desc;
+  readonly #labelPairs: readonly dto.LabelPair[];
+  #value = 0;
+
+  /** Creates an untyped metric from options; the same as {@link newUntyped}. */
+  constructor(opts: UntypedOpts);
+  /** @internal Creates a child of an UntypedVec. */
+  constructor(desc: Desc, labelPairs: readonly dto.LabelPair[]);
+  constructor(optsOrDesc: UntypedOpts | Desc, labelPairs?: readonly dto.LabelPair[]) {
+    super();
+    this.#desc = optsOrDesc instanceof Desc ? optsOrDesc : descFromOpts(optsOrDesc, null);
+    this.#labelPairs = labelPairs ?? this.#desc.constLabelPairs;
+  }
+
+  desc(): Desc {
+    return this.#desc;
+  }
+
+  /** set sets the value. @throws {InvalidValueError} if v is not a number. */
+  set(v: number): void {
+    if (typeof v !== "number") throw new InvalidValueError(`untyped value must be a number, got ${typeof v}`);
+    this.#value = v;
+  }
+
+  /** inc increments the value by 1. */
+  inc(): void {
+    this.#value++;
+  }
+
+  /** dec decrements the value by 1. */
+  dec(): void {
+    this.#value--;
+  }
+
+  /** add adds v. @throws {InvalidValueError} if v is not a number. */
+  add(v: number): void {
+    if (typeof v !== "number") throw new InvalidValueError(`untyped value must be a number, got ${typeof v}`);
+    this.#value += v;
+  }
+
+  /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
+  sub(v: number): void {
+    this.add(-v);
+  }
+
+  /** get returns the current value. */
+  get(): number {
+    return this.#value;
+  }
+
+  write(): dto.Metric {
+    return { label: this.#labelPairs, untyped: { value: this.#value } };
+  }
+}
+
+/** newUntyped creates an untyped metric from options. */
+export function newUntyped(opts: UntypedOpts): Untyped {
+  return new Untyped(opts);
+}
+
+/** UntypedVec bundles untyped metrics of one name that differ in their label values. */
+export class UntypedVec extends MetricVec<Untyped> {
+  /** Creates an untyped vec; the same as {@link newUntypedVec}. */
+  constructor(opts: UntypedOpts, labelNames: readonly string[]) {
+    const desc = descFromOpts(opts, labelNames);
+    super(desc, (lvs) => new Untyped(desc, makeLabelPairs(desc, lvs)));
+  }
+}
+
+/** newUntypedVec creates an UntypedVec. */
+export function newUntypedVec(opts: UntypedOpts, labelNames: readonly string[]): UntypedVec {
+  return new UntypedVec(opts, labelNames);
+}
+
+/** newUntypedFunc creates an untyped metric read from fn at each collection (Go's `NewUntypedFunc`). */
+export function newUntypedFunc(opts: UntypedOpts, fn: () => number): ValueFunc {
+  return new ValueFunc(descFromOpts(opts, null), "untyped", fn);
+}

@@ -1,0 +1,185 @@
+/**
+ * Value types and const metrics: metrics built for one scrape from values a collector read
+ * elsewhere (a file, a device, an API), instead of metrics that live and are updated in-process.
+ *
+ * Counterpart: client_golang's value.go (`ValueType`, `NewConstMetric`, `MustNewConstMetric`,
+ * `MakeLabelPairs`, `NewMetricWithTimestamp`).
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import type { Desc } from "./desc.js";
+import { InvalidValueError, type PrometheusError } from "./errors.js";
+import { compareLabelPairs, validateLabelValues } from "./labels.js";
+import type { Metric } from "./metric.js";
+
+/** ValueType says how a const metric's value is exposed (Go's `ValueType`, an iota there). */
+export type ValueType = "counter" | "gauge" | "untyped";
+
+/** CounterValue marks a value as a counter. */
+export const CounterValue: ValueType = "counter";
+/** GaugeValue marks a value as a gauge. */
+export const GaugeValue: ValueType = "gauge";
+/** UntypedValue marks a value as untyped. */
+export const UntypedValue: ValueType = "untyped";
+
+/**
+ * Result is what Go's `(T, error)` returns become: `[value, undefined]` on success,
+ * `[undefined, err]` on failure, so that `m, err := f()` reads `const [m, err] = f()`.
+ */
+export type Result<T> = [T, undefined] | [undefined, PrometheusError];
+
+/** ConstMetric is a metric whose value is fixed at construction. */
+class ConstMetric implements Metric {
+  readonly #desc: Desc;
+  readonly #metric: dto.Metric;
+
+  constructor(desc: Desc, metric: dto.Metric) {
+    this.#desc = desc;
+    this.#metric = metric;
+  }
+
+  desc(): Desc {
+    return this.#desc;
+  }
+
+  write(): dto.Metric {
+    return this.#metric;
+  }
+}
+
+/**
+ * newConstMetric returns a metric with one fixed value that cannot be changed. It checks the
+ * descriptor's own error, the number of label values and their UTF-8 validity, and returns an
+ * error instead of throwing, as Go returns `(Metric, error)`.
+ */
+export function newConstMetric(
+  desc: Desc,
+  valueType: ValueType,
+  value: number,
+  ...labelValues: string[]
+): Result<Metric> {
+  try {
+    return [mustNewConstMetric(desc, valueType, value, ...labelValues), undefined];
+  } catch (err) {
+    return [undefined, err as PrometheusError];
+  }
+}
+
+/**
+ * mustNewConstMetric is newConstMetric that throws the error instead of returning it.
+ * @throws {PrometheusError} as newConstMetric would return.
+ * @example
+ * ```ts
+ * ch.send(mustNewConstMetric(versionDesc, GaugeValue, 0.8));
+ * ```
+ */
+export function mustNewConstMetric(desc: Desc, valueType: ValueType, value: number, ...labelValues: string[]): Metric {
+  if (desc.err !== undefined) throw desc.err;
+  validateLabelValues(labelValues, desc.variableLabels.length);
+  return new ConstMetric(desc, populateMetric(valueType, value, makeLabelPairs(desc, labelValues)));
+}
+
+/**
+ * populateMetric builds the client_model data of a counter, gauge or untyped sample.
+ * @throws {InvalidValueError} for an unknown value type or a value that is not a number.
+ */
+export function populateMetric(valueType: ValueType, value: number, label: readonly dto.LabelPair[]): dto.Metric {
+  if (typeof value !== "number") {
+    throw new InvalidValueError(`metric value must be a number, got ${typeof value}`);
+  }
+  switch (valueType) {
+    case "counter":
+      return { label, counter: { value } };
+    case "gauge":
+      return { label, gauge: { value } };
+    case "untyped":
+      return { label, untyped: { value } };
+    default:
+      throw new InvalidValueError(`encountered unknown type ${String(valueType)}`);
+  }
+}
+
+/**
+ * makeLabelPairs combines a descriptor's variable label names with the given values and its const
+ * label pairs, sorted by name. With no variable labels, the descriptor's own (shared) array is
+ * returned.
+ */
+export function makeLabelPairs(desc: Desc, labelValues: readonly string[]): readonly dto.LabelPair[] {
+  const variable = desc.variableLabels;
+  if (variable.length === 0) return desc.constLabelPairs;
+  const pairs: dto.LabelPair[] = [];
+  for (let i = 0; i < variable.length; i++) pairs.push({ name: variable[i]!, value: labelValues[i]! });
+  for (const lp of desc.constLabelPairs) pairs.push(lp);
+  if (pairs.length > 1) pairs.sort(compareLabelPairs);
+  return Object.freeze(pairs);
+}
+
+/** MetricWithTimestamp wraps a metric to add an explicit timestamp to what it writes. */
+class MetricWithTimestamp implements Metric {
+  readonly #metric: Metric;
+  readonly #timestampMs: number;
+
+  constructor(metric: Metric, timestampMs: number) {
+    this.#metric = metric;
+    this.#timestampMs = timestampMs;
+  }
+
+  desc(): Desc {
+    return this.#metric.desc();
+  }
+
+  write(): dto.Metric {
+    return { ...this.#metric.write(), timestampMs: this.#timestampMs };
+  }
+}
+
+/**
+ * newMetricWithTimestamp returns a metric that writes `metric` with an explicit timestamp: a Date,
+ * or milliseconds since the epoch (a fraction is truncated towards the past, as Go's millisecond
+ * conversion does). Use it only for values whose time is genuinely known and not "now".
+ * @throws {InvalidValueError} for an invalid date or a non-finite number.
+ */
+export function newMetricWithTimestamp(t: Date | number, metric: Metric): Metric {
+  const ms = t instanceof Date ? t.getTime() : t;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) {
+    throw new InvalidValueError(`timestamp must be a valid date or a finite number of ms, got ${String(t)}`);
+  }
+  return new MetricWithTimestamp(metric, Math.floor(ms));
+}
+
+/**
+ * ValueFunc is a metric whose value is read from a function at every collection: the counterpart
+ * of client_golang's `valueFunc`, behind `newCounterFunc`, `newGaugeFunc` and `newUntypedFunc`.
+ * It is its own collector.
+ */
+export class ValueFunc implements Metric {
+  readonly #desc: Desc;
+  readonly #valueType: ValueType;
+  readonly #fn: () => number;
+
+  constructor(desc: Desc, valueType: ValueType, fn: () => number) {
+    if (typeof fn !== "function") throw new InvalidValueError(`value function for ${desc.fqName} is not a function`);
+    this.#desc = desc;
+    this.#valueType = valueType;
+    this.#fn = fn;
+  }
+
+  desc(): Desc {
+    return this.#desc;
+  }
+
+  /** write calls the function; what it throws propagates as the collection error of this metric. */
+  write(): dto.Metric {
+    return populateMetric(this.#valueType, this.#fn(), this.#desc.constLabelPairs);
+  }
+
+  describe(ch: { send(d: Desc): void | Promise<void> }): void {
+    ch.send(this.#desc);
+  }
+
+  collect(ch: { send(m: Metric): void | Promise<void> }): void {
+    ch.send(this);
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * MetricVec, the collector that bundles the series of one metric name that differ in their label
+ * values (the base of CounterVec, GaugeVec, HistogramVec, SummaryVec and UntypedVec).
+ *
+ * Counterpart: client_golang's vec.go (`MetricVec`, `metricMap`, `curriedLabelValue`). Go hashes
+ * label values and resolves collisions; here a Map keyed by an unambiguous string does both.
+ * Children are created once per label-value combination and keep their (immutable, sorted) label
+ * pairs, so a scrape does not rebuild them.
+ *
+ * Fallible methods come in two forms, as in Go: `getMetricWith...` and `curryWith` return a
+ * {@link Result}; `with`, `withLabelValues` and `mustCurryWith` throw.
+ *
+ * @module
+ */
+
+import type { SendOnlyChannel } from "./channel.js";
+import type { Collector } from "./collector.js";
+import type { Desc } from "./desc.js";
+import { LabelMismatchError, type PrometheusError } from "./errors.js";
+import {
+  goQuote,
+  goSlice,
+  type Labels,
+  validateLabelValues,
+  validateValuesInLabels,
+} from "./labels.js";
+import type { Metric } from "./metric.js";
+import type { Result } from "./value.js";
+
+/** CurriedLabelValue fixes the value of the variable label at `index`. */
+interface CurriedLabelValue {
+  readonly index: number;
+  readonly value: string;
+}
+
+interface Child<M> {
+  readonly values: readonly string[];
+  readonly metric: M;
+}
+
+/** The state shared by a vec and all its curried views. */
+class ChildStore<M extends Metric> {
+  readonly desc: Desc;
+  readonly newMetric: (labelValues: readonly string[]) => M;
+  readonly children = new Map<string, Child<M>>();
+
+  constructor(desc: Desc, newMetric: (labelValues: readonly string[]) => M) {
+    this.desc = desc;
+    this.newMetric = newMetric;
+  }
+}
+
+/**
+ * MetricVec is a collector of metrics of one descriptor, one per combination of variable label
+ * values. It is usually used through its typed subclasses.
+ */
+export class MetricVec<M extends Metric> implements Collector {
+  /** @internal The children, shared with curried views. */
+  protected store: ChildStore<M>;
+  /** @internal The curried label values of this view, sorted by index. */
+  protected curry: readonly CurriedLabelValue[];
+
+  /**
+   * Creates a vec for `desc`. `newMetric` makes the child for a full list of label values (in the
+   * order of the descriptor's variable labels).
+   */
+  constructor(desc: Desc, newMetric: (labelValues: readonly string[]) => M) {
+    this.store = new ChildStore(desc, newMetric);
+    this.curry = [];
+  }
+
+  /** describe sends the vec's one descriptor. */
+  describe(ch: SendOnlyChannel<Desc>): void {
+    ch.send(this.store.desc);
+  }
+
+  /** collect sends every child (of all curried views: they share the children). */
+  collect(ch: SendOnlyChannel<Metric>): void {
+    for (const child of this.store.children.values()) ch.send(child.metric);
+  }
+
+  /**
+   * getMetricWithLabelValues returns the child for the label values (in the order of the variable
+   * labels, curried ones left out), creating it on first access.
+   */
+  getMetricWithLabelValues(...labelValues: string[]): Result<M> {
+    try {
+      return [this.withLabelValues(...labelValues), undefined];
+    } catch (err) {
+      return [undefined, err as PrometheusError];
+    }
+  }
+
+  /** getMetricWith returns the child for the labels map, creating it on first access. */
+  getMetricWith(labels: Labels): Result<M> {
+    try {
+      return [this.with(labels), undefined];
+    } catch (err) {
+      return [undefined, err as PrometheusError];
+    }
+  }
+
+  /**
+   * withLabelValues works as getMetricWithLabelValues but throws on error, allowing
+   * `vec.withLabelValues("404", "GET").inc()`.
+   * @throws {InconsistentCardinalityError} for a wrong number of values.
+   * @throws {InvalidLabelValueError} for a value that is not valid UTF-8.
+   */
+  withLabelValues(...labelValues: string[]): M {
+    const store = this.store;
+    const expected = store.desc.variableLabels.length - this.curry.length;
+    if (labelValues.length !== expected) validateLabelValues(labelValues, expected, this.#context());
+    const values = this.curry.length === 0 ? labelValues : this.#uncurry(labelValues);
+    const key = childKey(values);
+    const child = store.children.get(key);
+    if (child !== undefined) return child.metric;
+    validateLabelValues(labelValues, expected, this.#context());
+    return this.#create(key, values);
+  }
+
+  /**
+   * with works as getMetricWith but throws on error, allowing
+   * `vec.with({ code: "404", method: "GET" }).inc()`.
+   * @throws {InconsistentCardinalityError} for a wrong number of labels.
+   * @throws {LabelMismatchError} for a missing or already curried label name.
+   * @throws {InvalidLabelValueError} for a value that is not valid UTF-8.
+   */
+  with(labels: Labels): M {
+    const values = this.#valuesFromLabels(labels);
+    const key = childKey(values);
+    return this.store.children.get(key)?.metric ?? this.#create(key, values);
+  }
+
+  /**
+   * deleteLabelValues removes the child with these label values and reports whether there was
+   * one. A wrong number of values is not an error; it just matches nothing.
+   */
+  deleteLabelValues(...labelValues: string[]): boolean {
+    if (labelValues.length !== this.store.desc.variableLabels.length - this.curry.length) return false;
+    return this.store.children.delete(childKey(this.#uncurry(labelValues)));
+  }
+
+  /** delete removes the child with these labels and reports whether there was one. */
+  delete(labels: Labels): boolean {
+    let values: readonly string[];
+    try {
+      values = this.#valuesFromLabels(labels);
+    } catch {
+      return false;
+    }
+    return this.store.children.delete(childKey(values));
+  }
+
+  /**
+   * deletePartialMatch removes every child whose label values include all the given labels and
+   * returns how many it removed. Curried values are not considered, as in client_golang.
+   */
+  deletePartialMatch(labels: Labels): number {
+    const variable = this.store.desc.variableLabels;
+    const wanted = Object.entries(labels).map(([name, value]) => ({ index: variable.indexOf(name), value }));
+    if (wanted.some((w) => w.index < 0)) return 0;
+    let deleted = 0;
+    for (const [key, child] of this.store.children) {
+      if (wanted.every((w) => child.values[w.index] === w.value)) {
+        this.store.children.delete(key);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** reset deletes all children (of all curried views). */
+  reset(): void {
+    this.store.children.clear();
+  }
+
+  /**
+   * curryWith returns a view of this vec with the given labels fixed; the view shares the
+   * children. Collecting or resetting the view acts on all children.
+   */
+  curryWith(labels: Labels): Result<this> {
+    try {
+      return [this.mustCurryWith(labels), undefined];
+    } catch (err) {
+      return [undefined, err as PrometheusError];
+    }
+  }
+
+  /**
+   * mustCurryWith works as curryWith but throws on error.
+   * @throws {LabelMismatchError} for a label already curried or not a variable label.
+   */
+  mustCurryWith(labels: Labels): this {
+    const variable = this.store.desc.variableLabels;
+    const next: CurriedLabelValue[] = [];
+    let iCurry = 0;
+    for (let i = 0; i < variable.length; i++) {
+      const name = variable[i]!;
+      const given = Object.hasOwn(labels, name);
+      if (iCurry < this.curry.length && this.curry[iCurry]!.index === i) {
+        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.#context()}`);
+        next.push(this.curry[iCurry]!);
+        iCurry++;
+      } else if (given) {
+        validateLabelValues([labels[name]!], 1, this.#context());
+        next.push({ index: i, value: labels[name]! });
+      }
+    }
+    const unknown = this.curry.length + Object.keys(labels).length - next.length;
+    if (unknown > 0) {
+      throw new LabelMismatchError(`${unknown} unknown label(s) found during currying${this.#context()}`);
+    }
+    const view = Object.create(Object.getPrototypeOf(this) as object) as this;
+    return Object.assign(view, { store: this.store, curry: Object.freeze(next) });
+  }
+
+  #create(key: string, values: readonly string[]): M {
+    const frozen = Object.freeze([...values]);
+    const metric = this.store.newMetric(frozen);
+    this.store.children.set(key, { values: frozen, metric });
+    return metric;
+  }
+
+  /** Merges the curried values into the given ones, giving the full list. */
+  #uncurry(labelValues: readonly string[]): string[] {
+    const total = this.store.desc.variableLabels.length;
+    const values: string[] = new Array<string>(total);
+    let iCurry = 0;
+    let iValue = 0;
+    for (let i = 0; i < total; i++) {
+      if (iCurry < this.curry.length && this.curry[iCurry]!.index === i) {
+        values[i] = this.curry[iCurry++]!.value;
+      } else {
+        values[i] = labelValues[iValue++]!;
+      }
+    }
+    return values;
+  }
+
+  #valuesFromLabels(labels: Labels): string[] {
+    const variable = this.store.desc.variableLabels;
+    validateValuesInLabels(labels, variable.length - this.curry.length, this.#context());
+    const values: string[] = new Array<string>(variable.length);
+    let iCurry = 0;
+    for (let i = 0; i < variable.length; i++) {
+      const name = variable[i]!;
+      const given = Object.hasOwn(labels, name);
+      if (iCurry < this.curry.length && this.curry[iCurry]!.index === i) {
+        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.#context()}`);
+        values[i] = this.curry[iCurry++]!.value;
+      } else {
+        if (!given) throw new LabelMismatchError(`label name ${goQuote(name)} missing in label map${this.#context()}`);
+        values[i] = labels[name]!;
+      }
+    }
+    return values;
+  }
+
+  /** The suffix that names the metric and its labels in error messages. */
+  #context(): string {
+    const desc = this.store.desc;
+    return ` (metric ${goQuote(desc.fqName)} with variable labels ${goSlice(desc.variableLabels)})`;
+  }
+}
+
+/** childKey turns label values into an unambiguous map key (length-prefixed when several). */
+function childKey(values: readonly string[]): string {
+  if (values.length === 1) return values[0]!;
+  let key = "";
+  for (const v of values) key += v.length + ":" + v;
+  return key;
+}
