@@ -46,7 +46,7 @@ export class FamilyMap {
   processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
     const desc = metric.desc();
     if (desc.err !== undefined) throw desc.err;
-    const m = writeMetric(metric, desc);
+    let m = writeMetric(metric, desc);
     let family = this.byName.get(desc.fqName);
     if (family !== undefined) {
       checkFamilyOfCollected(family, m, desc);
@@ -55,7 +55,7 @@ export class FamilyMap {
       checkSuffixCollisions(family, this.byName);
       this.byName.set(desc.fqName, family);
     }
-    this.checkMetricConsistency(family, m);
+    m = this.checkMetricConsistency(family, m);
     if (registeredDescIds !== undefined) {
       if (!registeredDescIds.has(desc.id)) {
         throw new ConsistencyError(
@@ -70,9 +70,11 @@ export class FamilyMap {
 
   /**
    * checkMetricConsistency checks that m fits its family's type, that its labels are valid and
-   * unique, and that the same series was not collected before in this gather.
+   * unique, and that the same series was not collected before in this gather. It returns m, or,
+   * when m's labels are not sorted by name, a copy with sorted labels (Go sorts a copy too; m
+   * itself may belong to a const metric and is never changed).
    */
-  checkMetricConsistency(family: dto.MetricFamily, m: dto.Metric): void {
+  checkMetricConsistency(family: dto.MetricFamily, m: dto.Metric): dto.Metric {
     const name = family.name;
     if (!hasValueOfType(m, family.type)) {
       throw new ConsistencyError(
@@ -80,15 +82,13 @@ export class FamilyMap {
         name,
       );
     }
-    let sorted = true;
+    const labels = isSortedByName(m.label) ? m.label : Object.freeze([...m.label].sort(compareLabelPairs));
+    // Checked in sorted order, so that a repeated name is caught wherever it appears.
     let previous = "";
-    for (let i = 0; i < m.label.length; i++) {
-      const lp = m.label[i]!;
+    for (const lp of labels) {
       checkLabelPair(name, m, lp, previous);
-      if (i > 0 && lp.name < previous) sorted = false;
       previous = lp.name;
     }
-    const labels = sorted ? m.label : [...m.label].sort(compareLabelPairs);
     const key = seriesKey(name, labels);
     if (this.#seriesSeen.has(key)) {
       throw new ConsistencyError(
@@ -97,6 +97,7 @@ export class FamilyMap {
       );
     }
     this.#seriesSeen.add(key);
+    return labels === m.label ? m : { ...m, label: labels };
   }
 
   /** normalize returns the non-empty families sorted by name, their metrics sorted by labels. */
@@ -106,6 +107,11 @@ export class FamilyMap {
     for (const family of families) family.metric.sort(compareMetrics);
     return families;
   }
+}
+
+function isSortedByName(labels: readonly dto.LabelPair[]): boolean {
+  for (let i = 1; i < labels.length; i++) if (labels[i]!.name < labels[i - 1]!.name) return false;
+  return true;
 }
 
 function writeMetric(metric: Metric, desc: Desc): dto.Metric {

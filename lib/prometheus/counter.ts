@@ -50,7 +50,7 @@ export class Counter extends SelfCollector {
    * @throws {InvalidValueError} if v is negative ("counter cannot decrease in value") or NaN.
    */
   add(v: number): void {
-    if (!(v >= 0)) {
+    if (typeof v !== "number" || !(v >= 0)) {
       throw new InvalidValueError(
         Number.isNaN(v) || typeof v !== "number"
           ? `counter cannot be increased by ${String(v)}`

@@ -90,8 +90,7 @@ function mergeFamily(merged: FamilyMap, family: dto.MetricFamily, errors: Error[
   }
   for (const m of family.metric) {
     try {
-      merged.checkMetricConsistency(existing, m);
-      existing.metric.push(m);
+      existing.metric.push(merged.checkMetricConsistency(existing, m));
     } catch (err) {
       errors.push(err as Error);
     }

@@ -164,7 +164,7 @@ export class Registry implements Registerer, Gatherer {
       newDimHashesByName.set(desc.fqName, desc.dimHash);
     } else if (seen !== desc.dimHash) {
       return new DescConflictError(
-        `descriptors reported by collector have inconsistent label names or help strings for the same fully-qualified name, offending descriptor: ${desc}`,
+        `descriptors reported by collector have inconsistent label names or help strings for the same fully-qualified name, offender is ${desc}`,
       );
     }
     return undefined;

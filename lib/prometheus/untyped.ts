@@ -61,7 +61,8 @@ export class Untyped extends SelfCollector {
 
   /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
   sub(v: number): void {
-    this.add(-v);
+    if (typeof v !== "number") throw new InvalidValueError(`untyped value must be a number, got ${typeof v}`);
+    this.#value -= v;
   }
 
   /** get returns the current value. */

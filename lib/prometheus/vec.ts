@@ -109,13 +109,13 @@ export class MetricVec<M extends Metric> implements Collector {
   withLabelValues(...labelValues: string[]): M {
     const store = this.store;
     const expected = store.desc.variableLabels.length - this.curry.length;
-    if (labelValues.length !== expected) validateLabelValues(labelValues, expected, this.#context());
-    const values = this.curry.length === 0 ? labelValues : this.#uncurry(labelValues);
+    if (labelValues.length !== expected) validateLabelValues(labelValues, expected, this.context());
+    const values = this.curry.length === 0 ? labelValues : this.uncurry(labelValues);
     const key = childKey(values);
     const child = store.children.get(key);
     if (child !== undefined) return child.metric;
-    validateLabelValues(labelValues, expected, this.#context());
-    return this.#create(key, values);
+    validateLabelValues(labelValues, expected, this.context());
+    return this.create(key, values);
   }
 
   /**
@@ -126,9 +126,9 @@ export class MetricVec<M extends Metric> implements Collector {
    * @throws {InvalidLabelValueError} for a value that is not valid UTF-8.
    */
   with(labels: Labels): M {
-    const values = this.#valuesFromLabels(labels);
+    const values = this.valuesFromLabels(labels);
     const key = childKey(values);
-    return this.store.children.get(key)?.metric ?? this.#create(key, values);
+    return this.store.children.get(key)?.metric ?? this.create(key, values);
   }
 
   /**
@@ -137,14 +137,14 @@ export class MetricVec<M extends Metric> implements Collector {
    */
   deleteLabelValues(...labelValues: string[]): boolean {
     if (labelValues.length !== this.store.desc.variableLabels.length - this.curry.length) return false;
-    return this.store.children.delete(childKey(this.#uncurry(labelValues)));
+    return this.store.children.delete(childKey(this.uncurry(labelValues)));
   }
 
   /** delete removes the child with these labels and reports whether there was one. */
   delete(labels: Labels): boolean {
     let values: readonly string[];
     try {
-      values = this.#valuesFromLabels(labels);
+      values = this.valuesFromLabels(labels);
     } catch {
       return false;
     }
@@ -153,12 +153,13 @@ export class MetricVec<M extends Metric> implements Collector {
 
   /**
    * deletePartialMatch removes every child whose label values include all the given labels and
-   * returns how many it removed. Curried values are not considered, as in client_golang.
+   * returns how many it removed. As in client_golang, a label curried in this view matches
+   * nothing, and the view's curried values do not restrict what is deleted.
    */
   deletePartialMatch(labels: Labels): number {
     const variable = this.store.desc.variableLabels;
     const wanted = Object.entries(labels).map(([name, value]) => ({ index: variable.indexOf(name), value }));
-    if (wanted.some((w) => w.index < 0)) return 0;
+    if (wanted.some((w) => w.index < 0 || this.curry.some((c) => c.index === w.index))) return 0;
     let deleted = 0;
     for (const [key, child] of this.store.children) {
       if (wanted.every((w) => child.values[w.index] === w.value)) {
@@ -198,23 +199,25 @@ export class MetricVec<M extends Metric> implements Collector {
       const name = variable[i]!;
       const given = Object.hasOwn(labels, name);
       if (iCurry < this.curry.length && this.curry[iCurry]!.index === i) {
-        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.#context()}`);
+        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.context()}`);
         next.push(this.curry[iCurry]!);
         iCurry++;
       } else if (given) {
-        validateLabelValues([labels[name]!], 1, this.#context());
+        validateLabelValues([labels[name]!], 1, this.context());
         next.push({ index: i, value: labels[name]! });
       }
     }
     const unknown = this.curry.length + Object.keys(labels).length - next.length;
     if (unknown > 0) {
-      throw new LabelMismatchError(`${unknown} unknown label(s) found during currying${this.#context()}`);
+      throw new LabelMismatchError(`${unknown} unknown label(s) found during currying${this.context()}`);
     }
+    // Subclass constructors take options, not a store, so the view is made from the prototype.
+    // Such an object has no #private brand: that is why this class's helpers are `private`.
     const view = Object.create(Object.getPrototypeOf(this) as object) as this;
     return Object.assign(view, { store: this.store, curry: Object.freeze(next) });
   }
 
-  #create(key: string, values: readonly string[]): M {
+  private create(key: string, values: readonly string[]): M {
     const frozen = Object.freeze([...values]);
     const metric = this.store.newMetric(frozen);
     this.store.children.set(key, { values: frozen, metric });
@@ -222,7 +225,7 @@ export class MetricVec<M extends Metric> implements Collector {
   }
 
   /** Merges the curried values into the given ones, giving the full list. */
-  #uncurry(labelValues: readonly string[]): string[] {
+  private uncurry(labelValues: readonly string[]): string[] {
     const total = this.store.desc.variableLabels.length;
     const values: string[] = new Array<string>(total);
     let iCurry = 0;
@@ -237,19 +240,19 @@ export class MetricVec<M extends Metric> implements Collector {
     return values;
   }
 
-  #valuesFromLabels(labels: Labels): string[] {
+  private valuesFromLabels(labels: Labels): string[] {
     const variable = this.store.desc.variableLabels;
-    validateValuesInLabels(labels, variable.length - this.curry.length, this.#context());
+    validateValuesInLabels(labels, variable.length - this.curry.length, this.context());
     const values: string[] = new Array<string>(variable.length);
     let iCurry = 0;
     for (let i = 0; i < variable.length; i++) {
       const name = variable[i]!;
       const given = Object.hasOwn(labels, name);
       if (iCurry < this.curry.length && this.curry[iCurry]!.index === i) {
-        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.#context()}`);
+        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.context()}`);
         values[i] = this.curry[iCurry++]!.value;
       } else {
-        if (!given) throw new LabelMismatchError(`label name ${goQuote(name)} missing in label map${this.#context()}`);
+        if (!given) throw new LabelMismatchError(`label name ${goQuote(name)} missing in label map${this.context()}`);
         values[i] = labels[name]!;
       }
     }
@@ -257,7 +260,7 @@ export class MetricVec<M extends Metric> implements Collector {
   }
 
   /** The suffix that names the metric and its labels in error messages. */
-  #context(): string {
+  private context(): string {
     const desc = this.store.desc;
     return ` (metric ${goQuote(desc.fqName)} with variable labels ${goSlice(desc.variableLabels)})`;
   }

@@ -116,14 +116,14 @@ class WrappingMetric implements Metric {
 
 /** wrapDesc returns desc with the prefix and labels applied; earlier errors take precedence. */
 function wrapDesc(desc: Desc, prefix: string, labels: Labels): Desc {
-  const constLabels: Record<string, string> = {};
-  for (const lp of desc.constLabelPairs) constLabels[lp.name] = lp.value;
-  for (const [name, value] of Object.entries(labels)) {
-    if (Object.hasOwn(constLabels, name)) {
+  const existing: Record<string, string> = {};
+  for (const lp of desc.constLabelPairs) existing[lp.name] = lp.value;
+  for (const name of Object.keys(labels)) {
+    if (Object.hasOwn(existing, name)) {
+      // As in Go, the invalid descriptor keeps its const labels, so that messages show them.
       const err = new LabelMismatchError(`attempted wrapping with already existing label name ${goQuote(name)}`);
-      return new Desc(desc.fqName, desc.help, desc.variableLabels, null, desc.err ?? err);
+      return new Desc(desc.fqName, desc.help, desc.variableLabels, existing, desc.err ?? err);
     }
-    constLabels[name] = value;
   }
-  return new Desc(prefix + desc.fqName, desc.help, desc.variableLabels, constLabels, desc.err);
+  return new Desc(prefix + desc.fqName, desc.help, desc.variableLabels, { ...existing, ...labels }, desc.err);
 }
