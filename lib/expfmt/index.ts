@@ -14,3 +14,29 @@ export {
   TextContentType,
   textChunks,
 } from "./text.js";
+export {
+  FmtOpenMetrics_0_0_1,
+  FmtOpenMetrics_1_0_0,
+  FmtProtoDelim,
+  FmtText,
+  type Format,
+  OpenMetricsType,
+  type OpenMetricsVersion,
+  OpenMetricsVersion_0_0_1,
+  OpenMetricsVersion_1_0_0,
+  openMetricsVersionOf,
+  ProtoProtocol,
+  ProtoType,
+  TextVersion,
+} from "./format.js";
+export { negotiate, negotiateIncludingOpenMetrics } from "./negotiate.js";
+export {
+  ExemplarMaxRunes,
+  finalizeOpenMetrics,
+  formatOpenMetricsFloat,
+  metricFamiliesToOpenMetrics,
+  metricFamilyToOpenMetrics,
+  openMetricsChunks,
+  type OpenMetricsOptions,
+} from "./openmetrics.js";
+export { encodeDelimited, protobufChunks, type ProtobufOptions } from "./protobuf.js";

@@ -14,6 +14,7 @@
  */
 
 import type * as dto from "../model/index.js";
+import { labelPairsCache } from "../model/index.js";
 import { formatFloat } from "./float.js";
 
 /** TextContentType is the content type of the text format, as promhttp announces it. */
@@ -81,11 +82,11 @@ function writeMetric(family: dto.MetricFamily, m: dto.Metric): string {
   const ts = m.timestampMs === undefined ? "\n" : ` ${m.timestampMs}\n`;
   switch (family.type) {
     case "counter":
-      return name + labelsText(m.label) + " " + formatFloat(expect(m.counter, "counter", name).value) + ts;
+      return sampleLine(name, m, expect(m.counter, "counter", name).value);
     case "gauge":
-      return name + labelsText(m.label) + " " + formatFloat(expect(m.gauge, "gauge", name).value) + ts;
+      return sampleLine(name, m, expect(m.gauge, "gauge", name).value);
     case "untyped":
-      return name + labelsText(m.label) + " " + formatFloat(expect(m.untyped, "untyped", name).value) + ts;
+      return sampleLine(name, m, expect(m.untyped, "untyped", name).value);
     case "summary":
       return summaryText(name, m, expect(m.summary, "summary", name), ts);
     default:
@@ -124,6 +125,32 @@ function histogramText(name: string, m: dto.Metric, histogram: dto.Histogram, ts
 }
 
 /**
+ * sampleLine writes a single-line sample (counter, gauge, untyped). The bulk of every exposition
+ * is these lines, so for label arrays with a cache slot (see lib/model/label-cache.ts) the
+ * `name{labels} ` start is rendered once per series, and the whole line is reused while the value
+ * stays the same. The name is checked because a wrapper may reuse an array under another name.
+ */
+function sampleLine(name: string, m: dto.Metric, value: number): string {
+  const cache = labelPairsCache(m.label);
+  if (cache === undefined) {
+    return name + labelsText(m.label) + " " + formatFloat(value) + timestampText(m);
+  }
+  if (cache.sampleName !== name) {
+    cache.sampleName = name;
+    cache.sampleStart = name + labelsText(m.label) + " ";
+    cache.line = undefined;
+  }
+  if (m.timestampMs !== undefined) return cache.sampleStart + formatFloat(value) + timestampText(m);
+  if (cache.line !== undefined && Object.is(cache.lineValue, value)) return cache.line;
+  cache.lineValue = value;
+  return (cache.line = cache.sampleStart + formatFloat(value) + "\n");
+}
+
+function timestampText(m: dto.Metric): string {
+  return m.timestampMs === undefined ? "\n" : ` ${m.timestampMs}\n`;
+}
+
+/**
  * The rendered `{a="1",b="2"` prefix of each label-pair array. Live metrics reuse their arrays
  * for every scrape, so each series' label text is escaped once, not once per scrape.
  */
@@ -142,12 +169,19 @@ function labelsText(labels: readonly dto.LabelPair[]): string {
 }
 
 function labelsPrefix(labels: readonly dto.LabelPair[]): string {
+  const cache = labelPairsCache(labels);
+  if (cache !== undefined) return (cache.labelsText ??= renderLabels(labels));
   let text = renderedLabels.get(labels);
   if (text === undefined) {
-    text = "";
-    for (const lp of labels) text += `${text === "" ? "{" : ","}${lp.name}="${escapeLabelValue(lp.value)}"`;
-    renderedLabels.set(labels, text);
+    text = renderLabels(labels);
+    if (Object.isFrozen(labels)) renderedLabels.set(labels, text);
   }
+  return text;
+}
+
+function renderLabels(labels: readonly dto.LabelPair[]): string {
+  let text = "";
+  for (const lp of labels) text += `${text === "" ? "{" : ","}${lp.name}="${escapeLabelValue(lp.value)}"`;
   return text;
 }
 

@@ -11,9 +11,17 @@
  */
 
 import type * as dto from "../model/index.js";
+import { labelPairsCache } from "../model/index.js";
 import type { Desc } from "./desc.js";
 import { ConsistencyError, InvalidValueError, PrometheusError } from "./errors.js";
-import { checkLabelName, compareLabelPairs, compareUTF8, goQuote, isValidUTF8, QuantileLabel } from "./labels.js";
+import {
+  checkLabelName,
+  compareLabelPairs,
+  compareUTF8,
+  goQuote,
+  isValidUTF8,
+  QuantileLabel,
+} from "./labels.js";
 import type { Metric } from "./metric.js";
 import { metricToProtoText } from "./proto-text.js";
 
@@ -40,7 +48,8 @@ const shouldBe: Record<dto.MetricType, string> = {
 /** FamilyMap collects the families of one gather by name, with the series seen so far. */
 export class FamilyMap {
   readonly byName = new Map<string, dto.MetricFamily>();
-  readonly #seriesSeen = new Set<string>();
+  /** The series seen per family, keyed by the (cached) text of their label pairs. */
+  readonly #seriesSeen = new Map<dto.MetricFamily, Set<string>>();
 
   /** processMetric writes a collected metric and adds it to its family, checking it on the way. */
   processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
@@ -82,31 +91,57 @@ export class FamilyMap {
         name,
       );
     }
-    const labels = isSortedByName(m.label) ? m.label : Object.freeze([...m.label].sort(compareLabelPairs));
-    // Checked in sorted order, so that a repeated name is caught wherever it appears.
-    let previous = "";
-    for (const lp of labels) {
-      checkLabelPair(name, m, lp, previous);
-      previous = lp.name;
-    }
-    const key = seriesKey(name, labels);
-    if (this.#seriesSeen.has(key)) {
+    const labels = checkLabels(name, m);
+    let seen = this.#seriesSeen.get(family);
+    if (seen === undefined) this.#seriesSeen.set(family, (seen = new Set()));
+    const key = labelsKey(labels);
+    if (seen.has(key)) {
       throw new ConsistencyError(
         `collected metric ${goQuote(name)} { ${metricToProtoText(m)}} was collected before with the same name and label values`,
         name,
       );
     }
-    this.#seriesSeen.add(key);
+    seen.add(key);
     return labels === m.label ? m : { ...m, label: labels };
   }
 
-  /** normalize returns the non-empty families sorted by name, their metrics sorted by labels. */
+  /**
+   * normalize returns the non-empty families sorted by name, their metrics sorted by labels. A
+   * family that arrived in order (a vec sends its children sorted) is only checked, not sorted.
+   */
   normalize(): dto.MetricFamily[] {
     const families = [...this.byName.values()].filter((f) => f.metric.length > 0);
     families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const family of families) family.metric.sort(compareMetrics);
+    for (const family of families) {
+      if (!isSorted(family.metric)) family.metric.sort(compareMetrics);
+    }
     return families;
   }
+}
+
+function isSorted(metrics: readonly dto.Metric[]): boolean {
+  for (let i = 1; i < metrics.length; i++) if (compareMetrics(metrics[i - 1]!, metrics[i]!) > 0) return false;
+  return true;
+}
+
+/**
+ * checkLabels checks a metric's label pairs and returns them sorted by name (a sorted copy when
+ * they were not; Go sorts a copy too, as m may belong to a const metric). Arrays the library built
+ * from a valid descriptor and validated values are trusted; only the summary rule is left to check.
+ */
+function checkLabels(name: string, m: dto.Metric): readonly dto.LabelPair[] {
+  if (labelPairsCache(m.label) !== undefined) {
+    if (m.summary !== undefined) for (const lp of m.label) checkLabelPair(name, m, lp, "");
+    return m.label;
+  }
+  const labels = isSortedByName(m.label) ? m.label : Object.freeze([...m.label].sort(compareLabelPairs));
+  // Checked in sorted order, so that a repeated name is caught wherever it appears.
+  let previous = "";
+  for (const lp of labels) {
+    checkLabelPair(name, m, lp, previous);
+    previous = lp.name;
+  }
+  return labels;
 }
 
 function isSortedByName(labels: readonly dto.LabelPair[]): boolean {
@@ -248,19 +283,27 @@ function checkDescConsistency(family: dto.MetricFamily, m: dto.Metric, desc: Des
   }
 }
 
-const seriesKeys = new WeakMap<readonly dto.LabelPair[], string>();
+const labelsKeys = new WeakMap<readonly dto.LabelPair[], string>();
 
 /**
- * seriesKey identifies a series by name and label pairs. The label part is cached per label-pair
- * array: vec children reuse theirs for every scrape.
+ * labelsKey identifies a series within its family by its label pairs. The key is cached per
+ * immutable label-pair array (vec children reuse theirs for every scrape): in the array's cache
+ * slot when it has one, else in a WeakMap. Since the same string object comes back each time, its
+ * hash is computed once too.
  */
-function seriesKey(name: string, labels: readonly dto.LabelPair[]): string {
-  let key = seriesKeys.get(labels);
+function labelsKey(labels: readonly dto.LabelPair[]): string {
+  const cache = labelPairsCache(labels);
+  if (cache !== undefined) return (cache.seriesKey ??= renderKey(labels));
+  let key = labelsKeys.get(labels);
   if (key === undefined) {
-    key = JSON.stringify(labels.map((lp) => [lp.name, lp.value]));
-    seriesKeys.set(labels, key);
+    key = renderKey(labels);
+    if (Object.isFrozen(labels)) labelsKeys.set(labels, key);
   }
-  return name + key;
+  return key;
+}
+
+function renderKey(labels: readonly dto.LabelPair[]): string {
+  return JSON.stringify(labels.map((lp) => [lp.name, lp.value]));
 }
 
 /** compareMetrics orders metrics by label values, then by timestamp, as client_golang's metricSorter. */

@@ -14,7 +14,7 @@ import { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { type CounterOpts, descFromOpts } from "./metric.js";
 import { MetricVec } from "./vec.js";
-import { makeLabelPairs, ValueFunc } from "./value.js";
+import { ValueFunc } from "./value.js";
 
 /**
  * Counter is a metric that counts up. As in client_golang, integral increments are kept apart from
@@ -25,6 +25,8 @@ export class Counter extends SelfCollector {
   readonly #labelPairs: readonly dto.LabelPair[];
   #valInt = 0;
   #valFloat = 0;
+  /** The last written state, handed out again while the value is unchanged. */
+  #written: dto.Metric | undefined;
 
   /** Creates a counter from options; the same as {@link newCounter}. */
   constructor(opts: CounterOpts);
@@ -67,7 +69,10 @@ export class Counter extends SelfCollector {
   }
 
   write(): dto.Metric {
-    return { label: this.#labelPairs, counter: { value: this.#valFloat + this.#valInt } };
+    const value = this.#valFloat + this.#valInt;
+    const written = this.#written;
+    if (written !== undefined && Object.is(written.counter!.value, value)) return written;
+    return (this.#written = { label: this.#labelPairs, counter: { value } });
   }
 }
 
@@ -84,7 +89,7 @@ export class CounterVec extends MetricVec<Counter> {
   /** Creates a counter vec; the same as {@link newCounterVec}. */
   constructor(opts: CounterOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, (lvs) => new Counter(desc, makeLabelPairs(desc, lvs)));
+    super(desc, (_labelValues, labelPairs) => new Counter(desc, labelPairs));
   }
 }
 

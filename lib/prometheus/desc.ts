@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LabelPair } from "../model/index.js";
+import { type LabelPair, sealValidatedLabelPairs } from "../model/index.js";
 import { DuplicateLabelNamesError, InvalidNameError, type PrometheusError } from "./errors.js";
 import {
   checkLabelName,
@@ -125,7 +125,7 @@ interface BuiltDesc {
   err: PrometheusError | undefined;
 }
 
-const emptyPairs: readonly LabelPair[] = Object.freeze([]);
+const emptyPairs: readonly LabelPair[] = sealValidatedLabelPairs([]);
 
 function buildDesc(fqName: string, help: string, variableLabels: readonly string[], constLabels: Labels): BuiltDesc {
   const failed = (err: PrometheusError): BuiltDesc => ({ constLabelPairs: emptyPairs, id: "", dimHash: "", err });
@@ -156,7 +156,7 @@ function buildDesc(fqName: string, help: string, variableLabels: readonly string
   const pairs = constNames.map((name) => Object.freeze({ name, value: constLabels[name]! }));
   pairs.sort(compareLabelPairs);
   return {
-    constLabelPairs: pairs.length === 0 ? emptyPairs : Object.freeze(pairs),
+    constLabelPairs: pairs.length === 0 ? emptyPairs : sealValidatedLabelPairs(pairs),
     id: JSON.stringify([fqName, ...constValues]),
     dimHash: JSON.stringify([help, ...dimNames.sort()]),
     err: undefined,

@@ -14,13 +14,15 @@ import { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { descFromOpts, type GaugeOpts } from "./metric.js";
 import { MetricVec } from "./vec.js";
-import { makeLabelPairs, ValueFunc } from "./value.js";
+import { ValueFunc } from "./value.js";
 
 /** Gauge is a metric whose value can be set, increased and decreased. */
 export class Gauge extends SelfCollector {
   readonly #desc: Desc;
   readonly #labelPairs: readonly dto.LabelPair[];
   #value = 0;
+  /** The last written state, handed out again while the value is unchanged. */
+  #written: dto.Metric | undefined;
 
   /** Creates a gauge from options; the same as {@link newGauge}. */
   constructor(opts: GaugeOpts);
@@ -75,7 +77,9 @@ export class Gauge extends SelfCollector {
   }
 
   write(): dto.Metric {
-    return { label: this.#labelPairs, gauge: { value: this.#value } };
+    const written = this.#written;
+    if (written !== undefined && Object.is(written.gauge!.value, this.#value)) return written;
+    return (this.#written = { label: this.#labelPairs, gauge: { value: this.#value } });
   }
 }
 
@@ -93,7 +97,7 @@ export class GaugeVec extends MetricVec<Gauge> {
   /** Creates a gauge vec; the same as {@link newGaugeVec}. */
   constructor(opts: GaugeOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, (lvs) => new Gauge(desc, makeLabelPairs(desc, lvs)));
+    super(desc, (_labelValues, labelPairs) => new Gauge(desc, labelPairs));
   }
 }
 

@@ -17,7 +17,7 @@ import { InvalidOptionsError, InvalidValueError, type PrometheusError } from "./
 import { BucketLabel, goQuote, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { MetricVec } from "./vec.js";
-import { makeLabelPairs, type Result } from "./value.js";
+import { checkedLabelPairs, type Result } from "./value.js";
 
 /**
  * DefBuckets are the default histogram buckets, tailored to measure the response time (in seconds)
@@ -107,7 +107,7 @@ export class HistogramVec extends MetricVec<Histogram> {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, BucketLabel, "histograms");
     const bounds = validateBuckets(opts.buckets);
-    super(desc, (lvs) => new Histogram(desc, makeLabelPairs(desc, lvs), bounds));
+    super(desc, (_labelValues, labelPairs) => new Histogram(desc, labelPairs, bounds));
   }
 }
 
@@ -265,7 +265,7 @@ export function mustNewConstHistogram(
   }
   bucket.sort((a, b) => a.upperBound - b.upperBound);
   return new ConstHistogram(desc, {
-    label: makeLabelPairs(desc, labelValues),
+    label: checkedLabelPairs(desc, labelValues),
     histogram: { sampleCount: count, sampleSum: sum, bucket },
   });
 }

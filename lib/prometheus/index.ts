@@ -92,5 +92,5 @@ export {
   ValueFunc,
   type ValueType,
 } from "./value.js";
-export { MetricVec } from "./vec.js";
+export { MetricVec, type NewMetric } from "./vec.js";
 export { wrapRegistererWith, wrapRegistererWithPrefix } from "./wrap.js";

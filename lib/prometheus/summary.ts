@@ -20,7 +20,7 @@ import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
 import { MetricVec } from "./vec.js";
-import { makeLabelPairs, type Result } from "./value.js";
+import { checkedLabelPairs, type Result } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
 
@@ -107,7 +107,7 @@ export class SummaryVec extends MetricVec<Summary> {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, QuantileLabel, "summaries");
     const windowOptions = validateSummaryOpts(opts);
-    super(desc, (lvs) => new Summary(desc, makeLabelPairs(desc, lvs), windowOptions));
+    super(desc, (_labelValues, labelPairs) => new Summary(desc, labelPairs, windowOptions));
   }
 }
 
@@ -207,7 +207,7 @@ export function mustNewConstSummary(
   }
   quantile.sort((a, b) => a.quantile - b.quantile);
   return new ConstSummary(desc, {
-    label: makeLabelPairs(desc, labelValues),
+    label: checkedLabelPairs(desc, labelValues),
     summary: { sampleCount: count, sampleSum: sum, quantile },
   });
 }

@@ -15,13 +15,15 @@ import { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { descFromOpts, type UntypedOpts } from "./metric.js";
 import { MetricVec } from "./vec.js";
-import { makeLabelPairs, ValueFunc } from "./value.js";
+import { ValueFunc } from "./value.js";
 
 /** Untyped is a settable metric exposed without a type. */
 export class Untyped extends SelfCollector {
   readonly #desc: Desc;
   readonly #labelPairs: readonly dto.LabelPair[];
   #value = 0;
+  /** The last written state, handed out again while the value is unchanged. */
+  #written: dto.Metric | undefined;
 
   /** Creates an untyped metric from options; the same as {@link newUntyped}. */
   constructor(opts: UntypedOpts);
@@ -71,7 +73,9 @@ export class Untyped extends SelfCollector {
   }
 
   write(): dto.Metric {
-    return { label: this.#labelPairs, untyped: { value: this.#value } };
+    const written = this.#written;
+    if (written !== undefined && Object.is(written.untyped!.value, this.#value)) return written;
+    return (this.#written = { label: this.#labelPairs, untyped: { value: this.#value } });
   }
 }
 
@@ -85,7 +89,7 @@ export class UntypedVec extends MetricVec<Untyped> {
   /** Creates an untyped vec; the same as {@link newUntypedVec}. */
   constructor(opts: UntypedOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, (lvs) => new Untyped(desc, makeLabelPairs(desc, lvs)));
+    super(desc, (_labelValues, labelPairs) => new Untyped(desc, labelPairs));
   }
 }
 

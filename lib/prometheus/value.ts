@@ -9,6 +9,7 @@
  */
 
 import type * as dto from "../model/index.js";
+import { sealValidatedLabelPairs } from "../model/index.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError, type PrometheusError } from "./errors.js";
 import { compareLabelPairs, validateLabelValues } from "./labels.js";
@@ -78,7 +79,7 @@ export function newConstMetric(
 export function mustNewConstMetric(desc: Desc, valueType: ValueType, value: number, ...labelValues: string[]): Metric {
   if (desc.err !== undefined) throw desc.err;
   validateLabelValues(labelValues, desc.variableLabels.length);
-  return new ConstMetric(desc, populateMetric(valueType, value, makeLabelPairs(desc, labelValues)));
+  return new ConstMetric(desc, populateMetric(valueType, value, checkedLabelPairs(desc, labelValues)));
 }
 
 /**
@@ -104,16 +105,30 @@ export function populateMetric(valueType: ValueType, value: number, label: reado
 /**
  * makeLabelPairs combines a descriptor's variable label names with the given values and its const
  * label pairs, sorted by name. With no variable labels, the descriptor's own (shared) array is
- * returned.
+ * returned. The result is frozen.
  */
 export function makeLabelPairs(desc: Desc, labelValues: readonly string[]): readonly dto.LabelPair[] {
+  if (desc.variableLabels.length === 0) return desc.constLabelPairs;
+  return Object.freeze(buildLabelPairs(desc, labelValues));
+}
+
+/**
+ * checkedLabelPairs is makeLabelPairs for a valid descriptor and label values that were already
+ * validated: the result is sealed with a cache slot, which also tells the registry that it need
+ * not be checked again at every scrape.
+ */
+export function checkedLabelPairs(desc: Desc, labelValues: readonly string[]): readonly dto.LabelPair[] {
+  if (desc.variableLabels.length === 0) return desc.constLabelPairs;
+  return sealValidatedLabelPairs(buildLabelPairs(desc, labelValues));
+}
+
+function buildLabelPairs(desc: Desc, labelValues: readonly string[]): dto.LabelPair[] {
   const variable = desc.variableLabels;
-  if (variable.length === 0) return desc.constLabelPairs;
   const pairs: dto.LabelPair[] = [];
   for (let i = 0; i < variable.length; i++) pairs.push({ name: variable[i]!, value: labelValues[i]! });
   for (const lp of desc.constLabelPairs) pairs.push(lp);
   if (pairs.length > 1) pairs.sort(compareLabelPairs);
-  return Object.freeze(pairs);
+  return pairs;
 }
 
 /** MetricWithTimestamp wraps a metric to add an explicit timestamp to what it writes. */

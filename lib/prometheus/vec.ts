@@ -13,11 +13,13 @@
  * @module
  */
 
+import type * as dto from "../model/index.js";
 import type { SendOnlyChannel } from "./channel.js";
 import type { Collector } from "./collector.js";
 import type { Desc } from "./desc.js";
 import { LabelMismatchError, type PrometheusError } from "./errors.js";
 import {
+  compareUTF8,
   goQuote,
   goSlice,
   type Labels,
@@ -25,7 +27,7 @@ import {
   validateValuesInLabels,
 } from "./labels.js";
 import type { Metric } from "./metric.js";
-import type { Result } from "./value.js";
+import { checkedLabelPairs, makeLabelPairs, type Result } from "./value.js";
 
 /** CurriedLabelValue fixes the value of the variable label at `index`. */
 interface CurriedLabelValue {
@@ -35,19 +37,82 @@ interface CurriedLabelValue {
 
 interface Child<M> {
   readonly values: readonly string[];
+  readonly labelPairs: readonly dto.LabelPair[];
   readonly metric: M;
 }
 
-/** The state shared by a vec and all its curried views. */
+/** NewMetric makes a vec's child from its label values and its (sorted, immutable) label pairs. */
+export type NewMetric<M> = (labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]) => M;
+
+/**
+ * The state shared by a vec and all its curried views: the children by key, and their order by
+ * label pairs, computed once after a child is added or removed rather than at every scrape.
+ */
 class ChildStore<M extends Metric> {
   readonly desc: Desc;
-  readonly newMetric: (labelValues: readonly string[]) => M;
-  readonly children = new Map<string, Child<M>>();
+  readonly #newMetric: NewMetric<M>;
+  readonly #children = new Map<string, Child<M>>();
+  #sorted: Child<M>[] | undefined;
 
-  constructor(desc: Desc, newMetric: (labelValues: readonly string[]) => M) {
+  constructor(desc: Desc, newMetric: NewMetric<M>) {
     this.desc = desc;
-    this.newMetric = newMetric;
+    this.#newMetric = newMetric;
   }
+
+  get(key: string): Child<M> | undefined {
+    return this.#children.get(key);
+  }
+
+  /** create makes and stores the child for already validated label values. */
+  create(key: string, values: readonly string[]): M {
+    const frozen = Object.freeze([...values]);
+    const labelPairs = this.desc.err === undefined ? checkedLabelPairs(this.desc, frozen) : makeLabelPairs(this.desc, frozen);
+    const metric = this.#newMetric(frozen, labelPairs);
+    this.#children.set(key, { values: frozen, labelPairs, metric });
+    this.#sorted = undefined;
+    return metric;
+  }
+
+  delete(key: string): boolean {
+    const deleted = this.#children.delete(key);
+    if (deleted) this.#sorted = undefined;
+    return deleted;
+  }
+
+  /** deleteWhere removes the children matching the predicate and returns how many. */
+  deleteWhere(predicate: (child: Child<M>) => boolean): number {
+    let deleted = 0;
+    for (const [key, child] of this.#children) {
+      if (predicate(child)) {
+        this.#children.delete(key);
+        deleted++;
+      }
+    }
+    if (deleted > 0) this.#sorted = undefined;
+    return deleted;
+  }
+
+  clear(): void {
+    this.#children.clear();
+    this.#sorted = [];
+  }
+
+  /** sorted returns the children ordered by label values, as a gather sorts them. */
+  sorted(): readonly Child<M>[] {
+    if (this.#sorted === undefined) {
+      this.#sorted = [...this.#children.values()].sort((a, b) => compareLabelValues(a.labelPairs, b.labelPairs));
+    }
+    return this.#sorted;
+  }
+}
+
+/** compareLabelValues orders label-pair arrays of equal names by their values (UTF-8 order). */
+function compareLabelValues(a: readonly dto.LabelPair[], b: readonly dto.LabelPair[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareUTF8(a[i]!.value, b[i]!.value);
+    if (c !== 0) return c;
+  }
+  return 0;
 }
 
 /**
@@ -64,7 +129,7 @@ export class MetricVec<M extends Metric> implements Collector {
    * Creates a vec for `desc`. `newMetric` makes the child for a full list of label values (in the
    * order of the descriptor's variable labels).
    */
-  constructor(desc: Desc, newMetric: (labelValues: readonly string[]) => M) {
+  constructor(desc: Desc, newMetric: NewMetric<M>) {
     this.store = new ChildStore(desc, newMetric);
     this.curry = [];
   }
@@ -74,9 +139,12 @@ export class MetricVec<M extends Metric> implements Collector {
     ch.send(this.store.desc);
   }
 
-  /** collect sends every child (of all curried views: they share the children). */
+  /**
+   * collect sends every child (of all curried views: they share the children), in the order a
+   * gather sorts them, so that the registry finds them sorted already.
+   */
   collect(ch: SendOnlyChannel<Metric>): void {
-    for (const child of this.store.children.values()) ch.send(child.metric);
+    for (const child of this.store.sorted()) ch.send(child.metric);
   }
 
   /**
@@ -112,10 +180,10 @@ export class MetricVec<M extends Metric> implements Collector {
     if (labelValues.length !== expected) validateLabelValues(labelValues, expected, this.context());
     const values = this.curry.length === 0 ? labelValues : this.uncurry(labelValues);
     const key = childKey(values);
-    const child = store.children.get(key);
+    const child = store.get(key);
     if (child !== undefined) return child.metric;
     validateLabelValues(labelValues, expected, this.context());
-    return this.create(key, values);
+    return this.store.create(key, values);
   }
 
   /**
@@ -128,7 +196,7 @@ export class MetricVec<M extends Metric> implements Collector {
   with(labels: Labels): M {
     const values = this.valuesFromLabels(labels);
     const key = childKey(values);
-    return this.store.children.get(key)?.metric ?? this.create(key, values);
+    return this.store.get(key)?.metric ?? this.store.create(key, values);
   }
 
   /**
@@ -137,7 +205,7 @@ export class MetricVec<M extends Metric> implements Collector {
    */
   deleteLabelValues(...labelValues: string[]): boolean {
     if (labelValues.length !== this.store.desc.variableLabels.length - this.curry.length) return false;
-    return this.store.children.delete(childKey(this.uncurry(labelValues)));
+    return this.store.delete(childKey(this.uncurry(labelValues)));
   }
 
   /** delete removes the child with these labels and reports whether there was one. */
@@ -148,7 +216,7 @@ export class MetricVec<M extends Metric> implements Collector {
     } catch {
       return false;
     }
-    return this.store.children.delete(childKey(values));
+    return this.store.delete(childKey(values));
   }
 
   /**
@@ -160,19 +228,12 @@ export class MetricVec<M extends Metric> implements Collector {
     const variable = this.store.desc.variableLabels;
     const wanted = Object.entries(labels).map(([name, value]) => ({ index: variable.indexOf(name), value }));
     if (wanted.some((w) => w.index < 0 || this.curry.some((c) => c.index === w.index))) return 0;
-    let deleted = 0;
-    for (const [key, child] of this.store.children) {
-      if (wanted.every((w) => child.values[w.index] === w.value)) {
-        this.store.children.delete(key);
-        deleted++;
-      }
-    }
-    return deleted;
+    return this.store.deleteWhere((child) => wanted.every((w) => child.values[w.index] === w.value));
   }
 
   /** reset deletes all children (of all curried views). */
   reset(): void {
-    this.store.children.clear();
+    this.store.clear();
   }
 
   /**
@@ -215,13 +276,6 @@ export class MetricVec<M extends Metric> implements Collector {
     // Such an object has no #private brand: that is why this class's helpers are `private`.
     const view = Object.create(Object.getPrototypeOf(this) as object) as this;
     return Object.assign(view, { store: this.store, curry: Object.freeze(next) });
-  }
-
-  private create(key: string, values: readonly string[]): M {
-    const frozen = Object.freeze([...values]);
-    const metric = this.store.newMetric(frozen);
-    this.store.children.set(key, { values: frozen, metric });
-    return metric;
   }
 
   /** Merges the curried values into the given ones, giving the full list. */
