@@ -1,0 +1,291 @@
+/**
+ * The demo exporter's web server: the routes node_exporter serves and the listener's life cycle.
+ *
+ * Counterparts: exporter-toolkit `web/tls_config.go` (`ListenAndServe`, `Serve`: the
+ * `msg="Listening on" address=...` and `msg="TLS is disabled."` lines), exporter-toolkit's
+ * `web/landing_page.go` (the landing page: name, description, version, links), node_exporter's
+ * `main` (the telemetry path and its handler) and Prometheus' `web/web.go` (`/-/healthy`,
+ * `/-/ready`). Go's `http.Server.Shutdown` becomes {@link WebServer.shutdown}: stop accepting,
+ * let in-flight requests finish within a deadline, then close what is left.
+ *
+ * @module
+ */
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import type { Logger } from "../log/index.js";
+
+/** RequestHandler is a `node:http` request handler; promhttp's handlers return a promise. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** LandingConfig is what the landing page shows (exporter-toolkit's `LandingConfig`, in part). */
+export interface LandingConfig {
+  /** The page's title and heading, e.g. `Demo Exporter`. */
+  name: string;
+  /** One sentence under the heading. */
+  description: string;
+  /** The version line, e.g. `(version=0.8.0, branch=main, revision=abc123)`. */
+  version: string;
+}
+
+/** ServerOptions configures a WebServer. */
+export interface ServerOptions {
+  /** The path the metrics handler answers, e.g. `/metrics`. */
+  telemetryPath: string;
+  /** The handler for the telemetry path (promhttp's, instrumented or not). */
+  metricsHandler: RequestHandler;
+  /** What the landing page at `/` shows. */
+  landing: LandingConfig;
+  /** Where the server logs its life cycle and handler failures. */
+  logger: Logger;
+}
+
+/**
+ * ListenError reports a listen address that cannot be used: malformed, in use, not permitted.
+ * Its message reads like Go's `net.Listen` error (`listen tcp :9877: bind: address already in
+ * use`), so that one log line says everything.
+ */
+export class ListenError extends Error {
+  /** The address as given on the command line. */
+  readonly address: string;
+  /** The system error code (`EADDRINUSE`, `EACCES`, ...), or `EINVAL` for a malformed address. */
+  readonly code: string;
+
+  constructor(address: string, code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.address = address;
+    this.code = code;
+  }
+}
+
+/** ListenAddress is a parsed `host:port`; an absent host means every interface. */
+export interface ListenAddress {
+  host: string | undefined;
+  port: number;
+}
+
+/**
+ * parseListenAddress splits `host:port`, `[ipv6]:port` or `:port` as Go's `net.SplitHostPort`
+ * does. Port 0 asks the system for a free port.
+ *
+ * @throws {ListenError} when the port is missing or not a number from 0 to 65535.
+ */
+export function parseListenAddress(address: string): ListenAddress {
+  const match = /^(?:\[([^\]]*)\]|([^:[\]]*)):([^:]*)$/.exec(address);
+  if (match === null) {
+    throw new ListenError(address, "EINVAL", `listen tcp: address ${address}: missing port in address`);
+  }
+  const host = match[1] ?? match[2] ?? "";
+  const portText = match[3] ?? "";
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port > 65535) {
+    throw new ListenError(address, "EINVAL", `listen tcp: address ${address}: invalid port`);
+  }
+  return { host: host === "" ? undefined : host, port };
+}
+
+/** formatAddress renders a bound address as Go's `net.Addr.String` does: `[::]:9877`. */
+export function formatAddress(info: AddressInfo): string {
+  return info.family === "IPv6" || info.address.includes(":")
+    ? `[${info.address}]:${info.port}`
+    : `${info.address}:${info.port}`;
+}
+
+/**
+ * WebServer serves the metrics handler, the landing page and the health endpoints on one
+ * listener, and shuts down gracefully.
+ */
+export class WebServer {
+  readonly #server: Server;
+  readonly #options: ServerOptions;
+  #inFlight = 0;
+  #closing = false;
+  #idle: (() => void) | undefined;
+
+  constructor(options: ServerOptions) {
+    this.#options = options;
+    this.#server = createServer((req, res) => this.#handle(req, res));
+  }
+
+  /** inFlight is the number of requests being answered now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * listen binds `address` (`host:port`, `:port` for every interface, port 0 for any free port),
+   * logs `Listening on` with the bound address, and resolves to that address (`127.0.0.1:40123`).
+   *
+   * @throws {ListenError} when the address is malformed or cannot be bound.
+   */
+  async listen(address: string): Promise<string> {
+    const { host, port } = parseListenAddress(address);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => reject(listenError(address, err));
+      this.#server.once("error", onError);
+      this.#server.listen({ host, port }, () => {
+        this.#server.off("error", onError);
+        resolve();
+      });
+    });
+    const bound = formatAddress(this.#server.address() as AddressInfo);
+    this.#options.logger.info("Listening on", "address", bound);
+    this.#options.logger.info("TLS is disabled.", "http2", false, "address", bound);
+    return bound;
+  }
+
+  /**
+   * shutdown stops accepting connections, waits up to `timeoutMs` for in-flight requests to
+   * finish, then closes every remaining connection. It resolves to `true` when everything
+   * finished in time, `false` when requests had to be cut off.
+   */
+  async shutdown(timeoutMs: number): Promise<boolean> {
+    this.#closing = true;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const inTime = await Promise.race([this.#drain(closed).then(() => true as const), deadline]);
+    clearTimeout(timer);
+    if (!inTime) {
+      this.#server.closeAllConnections();
+      await closed;
+    }
+    return inTime;
+  }
+
+  /** drain waits for the requests in flight, then closes the connections they leave idle. */
+  async #drain(closed: Promise<void>): Promise<void> {
+    await this.#whenIdle();
+    this.#server.closeIdleConnections();
+    await closed;
+  }
+
+  /** whenIdle resolves once no request is in flight. */
+  #whenIdle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#idle = resolve;
+    });
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    this.#inFlight++;
+    res.once("close", () => {
+      this.#inFlight--;
+      if (this.#inFlight === 0 && this.#idle !== undefined) {
+        const idle = this.#idle;
+        this.#idle = undefined;
+        setImmediate(idle);
+      }
+    });
+    // A request that arrives on a kept-alive connection during shutdown is answered, and the
+    // connection closed after it, so that shutdown is not held up by the client.
+    if (this.#closing) res.setHeader("Connection", "close");
+    Promise.resolve()
+      .then(() => this.#route(req, res))
+      .catch((err: unknown) => this.#fail(res, err));
+  }
+
+  #route(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const { telemetryPath, metricsHandler, landing } = this.#options;
+    if (path === telemetryPath) return metricsHandler(req, res);
+    if (path === "/") return sendText(req, res, 200, "text/html; charset=UTF-8", landingPage(landing, telemetryPath));
+    if (path === "/-/healthy") return sendProbe(req, res, 200, "Healthy\n");
+    if (path === "/-/ready") {
+      return this.#closing
+        ? sendProbe(req, res, 503, "Service Unavailable\n")
+        : sendProbe(req, res, 200, "Ready\n");
+    }
+    return sendText(req, res, 404, "text/plain; charset=utf-8", "404 page not found\n");
+  }
+
+  /** fail answers 500 for a handler that threw, or drops the connection if it already answered. */
+  #fail(res: ServerResponse, err: unknown): void {
+    this.#options.logger.error("Error serving request", "err", err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.statusCode = 500;
+    res.setHeader("Content-Type", "text/plain; charset=utf-8");
+    res.end("500 internal server error\n");
+  }
+}
+
+/** listenError turns a `listen` failure into a ListenError with Go's wording. */
+function listenError(address: string, err: NodeJS.ErrnoException): ListenError {
+  const code = err.code ?? "UNKNOWN";
+  const details: Record<string, string> = {
+    EADDRINUSE: "bind: address already in use",
+    EACCES: "bind: permission denied",
+    EADDRNOTAVAIL: "bind: cannot assign requested address",
+    ENOTFOUND: "lookup: no such host",
+    EAI_AGAIN: "lookup: temporary failure in name resolution",
+  };
+  return new ListenError(address, code, `listen tcp ${address}: ${details[code] ?? err.message}`, { cause: err });
+}
+
+/** sendProbe answers a health or readiness probe; like Prometheus, it takes GET and HEAD. */
+function sendProbe(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("Allow", "GET, HEAD");
+    sendText(req, res, 405, "text/plain; charset=utf-8", "Method Not Allowed\n");
+    return;
+  }
+  sendText(req, res, status, "text/plain; charset=utf-8", body);
+}
+
+/** sendText writes a complete small response; HEAD gets the headers only. */
+function sendText(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", type);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/**
+ * landingPage renders the page at `/` in the layout of exporter-toolkit's `landing_page.html`:
+ * a header with the name, the description, the version, and a list of links.
+ */
+export function landingPage(config: LandingConfig, telemetryPath: string): string {
+  const name = escapeHTML(config.name);
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>${name}</title>
+    <style>
+      body { font-family: -apple-system, system-ui, sans-serif; margin: 0; }
+      header { background-color: #e6522c; color: #fff; font-size: 1rem; padding: 1rem; }
+      main { padding: 1rem; }
+    </style>
+  </head>
+  <body>
+    <header>
+      <h1>${name}</h1>
+    </header>
+    <main>
+      <p>${escapeHTML(config.description)}</p>
+      <p>Version: ${escapeHTML(config.version)}</p>
+      <ul>
+        <li><a href="${escapeHTML(telemetryPath)}">Metrics</a></li>
+        <li><a href="/-/healthy">Health</a></li>
+        <li><a href="/-/ready">Readiness</a></li>
+      </ul>
+    </main>
+  </body>
+</html>
+`;
+}
+
+/** escapeHTML escapes text for HTML content and double-quoted attributes. */
+function escapeHTML(s: string): string {
+  const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  return s.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
