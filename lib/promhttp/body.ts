@@ -1,0 +1,70 @@
+/**
+ * The body of a metrics response: chunks written with backpressure, gzipped when asked.
+ *
+ * Counterpart: the `io.Writer` that client_golang's handler encodes into (the response, or a
+ * pooled `gzip.Writer` around it). Go's writes block while the client is slow; here `write`
+ * waits for 'drain', and every wait ends early when the scrape stops (see scrape.ts).
+ *
+ * @module
+ */
+
+import { once } from "node:events";
+import type { ServerResponse } from "node:http";
+import { finished, pipeline, type Writable } from "node:stream";
+import { createGzip, type Gzip } from "node:zlib";
+import type { ScrapeContext } from "./scrape.js";
+
+/**
+ * ResponseBody writes a response body to `res`, through gzip when `compress` is set. The caller
+ * sets the status and headers before the first write.
+ */
+export class ResponseBody {
+  readonly #res: ServerResponse;
+  readonly #gzip: Gzip | undefined;
+  readonly #target: Writable;
+  readonly #ctx: ScrapeContext;
+
+  constructor(res: ServerResponse, compress: boolean, ctx: ScrapeContext) {
+    this.#res = res;
+    this.#ctx = ctx;
+    if (compress) {
+      this.#gzip = createGzip();
+      // pipeline destroys the gzip stream if the client goes away, and the response if gzip fails.
+      pipeline(this.#gzip, res, () => undefined);
+    }
+    this.#target = this.#gzip ?? res;
+  }
+
+  /**
+   * write hands `chunk` on and, when the stream's buffer is full, waits for it to drain (or for
+   * the scrape to stop, which the caller checks on {@link ScrapeContext.stopped}).
+   */
+  async write(chunk: string): Promise<void> {
+    if (this.#target.write(chunk)) return;
+    await this.#ctx.until(once(this.#target, "drain", { signal: this.#ctx.signal }));
+  }
+
+  /**
+   * end writes `last` (if given) and ends the body, then waits until the response is finished or
+   * closed. A whole body given to `end` without earlier writes goes out with a Content-Length.
+   */
+  async end(last?: string): Promise<void> {
+    if (last === undefined) this.#target.end();
+    else this.#target.end(last);
+    await responseDone(this.#res);
+  }
+
+  /**
+   * destroy abandons the response: the connection is closed, so a client reading a chunked body
+   * sees an error, never a complete-looking truncated one.
+   */
+  destroy(): void {
+    this.#gzip?.destroy();
+    this.#res.destroy();
+  }
+}
+
+/** responseDone resolves when `res` has finished or closed; it never rejects. */
+export function responseDone(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => finished(res, () => resolve()));
+}

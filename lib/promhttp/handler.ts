@@ -1,0 +1,306 @@
+/**
+ * The metrics endpoint: an HTTP handler that gathers from a Gatherer and answers with the text
+ * exposition format.
+ *
+ * Counterpart: client_golang's promhttp/http.go (`Handler`, `HandlerFor`, `HandlerOpts`,
+ * `HandlerErrorHandling`, `gzipAccepted`, `httpError`) with the `http.TimeoutHandler` it wraps
+ * around the handler when `Timeout` is set. The steps of one scrape read top to bottom in
+ * {@link MetricsScrape}: limit → gather → handle a gather error → encode and stream.
+ *
+ * Deliberate differences from client_golang 1.14, each for a reason:
+ * - Only GET and HEAD are served; other methods get 405 with `Allow: GET, HEAD` (Go serves any).
+ * - The text format is always served: the Accept header is not negotiated, as there is no
+ *   protobuf encoder yet (Go answers protobuf when asked), and `enableOpenMetrics` is accepted
+ *   and ignored until the OpenMetrics encoder exists.
+ * - The response streams chunk by chunk with backpressure instead of being buffered (Go's
+ *   TimeoutHandler buffers it whole), so an encoding error that happens after the first chunk
+ *   went out closes the connection: the client sees a failed response, not a truncated 200.
+ *   An encoding error before that becomes a 500 (Go sends whatever it had written).
+ * - The timeout aborts the gather instead of letting it run on, and it also comes from the
+ *   scraper's `X-Prometheus-Scrape-Timeout-Seconds` header (see scrape.ts). A deadline that passes
+ *   while the body streams closes the connection, as a 503 can no longer be sent.
+ * - `panic` cannot crash a request in Node: it answers 500 like `http`, then rejects the promise
+ *   the handler returns (Go's server would close the connection without an answer).
+ * - Errors are logged with the structured `errorLog.error(msg, "err", err)`, not `Println`.
+ *
+ * @module
+ */
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { TextContentType } from "../expfmt/index.js";
+import type * as dto from "../model/index.js";
+import {
+  CounterVec,
+  defaultGatherer,
+  defaultRegisterer,
+  type Gatherer,
+  GatherError,
+  newCounterVec,
+  type Registerer,
+} from "../prometheus/index.js";
+import { ResponseBody, responseDone } from "./body.js";
+import { gzipAccepted } from "./compression.js";
+import { expositionChunks } from "./encode.js";
+import { instrumentMetricHandler } from "./instrument.js";
+import { registerOrReuse } from "./register.js";
+import { gatherFailed, methodNotAllowed, scrapeTimedOut, tooManyScrapes } from "./responses.js";
+import { ScrapeContext, scrapeTimeoutMs, Stopped } from "./scrape.js";
+
+/** HTTPErrorOnError answers 500 with the error text (Go's `HTTPErrorOnError`, the default). */
+export const HTTPErrorOnError = "http";
+/**
+ * ContinueOnError serves what could be gathered despite the errors, and answers 500 only if
+ * nothing was gathered. Set `errorLog` or `registry` to notice the errors (Go's `ContinueOnError`).
+ */
+export const ContinueOnError = "continue";
+/**
+ * PanicOnError answers 500 like {@link HTTPErrorOnError} and then rejects the promise the handler
+ * returns with the error, for "crash only" servers that let it escape (Go's `PanicOnError`).
+ */
+export const PanicOnError = "panic";
+
+/** ErrorHandling says how a handler treats gathering and encoding errors (Go's `HandlerErrorHandling`). */
+export type ErrorHandling = typeof HTTPErrorOnError | typeof ContinueOnError | typeof PanicOnError;
+
+/** ErrorLogger is what the handler needs to log errors; the lib/log Logger fits. */
+export interface ErrorLogger {
+  error(msg: string, ...keyvals: unknown[]): void;
+}
+
+/** HandlerOpts tune a handler (Go's `HandlerOpts`). Every field is optional; none is a fine default. */
+export interface HandlerOpts {
+  /** How errors are handled; default {@link HTTPErrorOnError}. */
+  errorHandling?: ErrorHandling;
+  /** Where gathering and encoding errors are logged, whatever `errorHandling` says. None by default. */
+  errorLog?: ErrorLogger;
+  /**
+   * If set, the counter `promhttp_metric_handler_errors_total{cause="gathering"|"encoding"}` is
+   * registered with it (or the one already registered is reused) and counts the handler's errors.
+   * @throws (from handlerFor) any other registration error.
+   */
+  registry?: Registerer;
+  /** The most requests served at once; more get 503. 0 or undefined: no limit. */
+  maxRequestsInFlight?: number;
+  /**
+   * The deadline of a scrape in milliseconds; past it the gather is aborted and the scrape
+   * answered 503. 0 or undefined: none (the scraper's timeout header still applies).
+   */
+  timeout?: number;
+  /** Never compress, even if the client accepts gzip. */
+  disableCompression?: boolean;
+  /** Reserved for OpenMetrics negotiation, which comes with the OpenMetrics encoder; ignored for now. */
+  enableOpenMetrics?: boolean;
+}
+
+/**
+ * RequestHandler serves one request. The promise resolves once the response is finished or
+ * abandoned; it rejects only in {@link PanicOnError} mode, after the 500 was sent.
+ */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** How long encoding runs before it lets the event loop turn (timers, other sockets). */
+const sliceMs = 8;
+
+/**
+ * handlerFor returns an uninstrumented handler for `gatherer` (Go's `HandlerFor`). Wrap it with
+ * {@link instrumentMetricHandler} to count scrapes as {@link handler} does.
+ * @throws any error registering the error counter with `opts.registry`, other than
+ * AlreadyRegisteredError (whose registered counter is then used).
+ *
+ * @example
+ * ```ts
+ * const reg = newRegistry();
+ * const metrics = handlerFor(reg, { errorHandling: "continue", timeout: 10_000 });
+ * createServer((req, res) => void metrics(req, res)).listen(9100);
+ * ```
+ */
+export function handlerFor(gatherer: Gatherer, opts: HandlerOpts = {}): RequestHandler {
+  const options = { ...opts }; // Go copies HandlerOpts by value: later changes do not apply.
+  const errCnt = errorCounter(options.registry);
+  const limit = Math.max(0, options.maxRequestsInFlight ?? 0); // 0 (or NaN): no limit
+  let inFlight = 0;
+  return async (req, res) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      methodNotAllowed(res);
+      return responseDone(res);
+    }
+    if (limit > 0 && inFlight >= limit) {
+      tooManyScrapes(res, limit);
+      return responseDone(res);
+    }
+    inFlight++;
+    const ctx = new ScrapeContext(res, scrapeTimeoutMs(req, options.timeout));
+    try {
+      await new MetricsScrape(gatherer, options, errCnt, req, res, ctx).serve();
+    } finally {
+      ctx.dispose();
+      inFlight--;
+    }
+  };
+}
+
+/**
+ * handler returns a handler for the default gatherer with default options, instrumented with
+ * the default registerer (Go's `promhttp.Handler()`). Handlers made by separate calls share the
+ * instrumentation metrics.
+ */
+export function handler(): RequestHandler {
+  return instrumentMetricHandler(defaultRegisterer, handlerFor(defaultGatherer));
+}
+
+/** errorCounter makes the errors counter, registered (or reused) when there is a registry. */
+function errorCounter(registry: Registerer | undefined): CounterVec {
+  const errCnt = newCounterVec(
+    {
+      name: "promhttp_metric_handler_errors_total",
+      help: "Total number of internal errors encountered by the promhttp metric handler.",
+    },
+    ["cause"],
+  );
+  if (registry === undefined) return errCnt;
+  // Initialize all possibilities that can occur below.
+  errCnt.withLabelValues("gathering");
+  errCnt.withLabelValues("encoding");
+  return registerOrReuse(registry, errCnt, (c): c is CounterVec => c instanceof CounterVec);
+}
+
+/** MetricsScrape serves one scrape request, start to finish. */
+class MetricsScrape {
+  readonly #gatherer: Gatherer;
+  readonly #opts: HandlerOpts;
+  readonly #errCnt: CounterVec;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #ctx: ScrapeContext;
+  #encodeError: unknown = undefined;
+
+  constructor(
+    gatherer: Gatherer,
+    opts: HandlerOpts,
+    errCnt: CounterVec,
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: ScrapeContext,
+  ) {
+    this.#gatherer = gatherer;
+    this.#opts = opts;
+    this.#errCnt = errCnt;
+    this.#req = req;
+    this.#res = res;
+    this.#ctx = ctx;
+  }
+
+  get #mode(): ErrorHandling {
+    return this.#opts.errorHandling ?? HTTPErrorOnError;
+  }
+
+  /** serve gathers and answers; it rejects only in panic mode. */
+  async serve(): Promise<void> {
+    const families = await this.#gather();
+    if (families !== undefined) await this.#send(families);
+  }
+
+  /** gather returns the families to serve, or `undefined` once the request has been answered. */
+  async #gather(): Promise<dto.MetricFamily[] | undefined> {
+    const gathering = (async () => this.#gatherer.gather({ signal: this.#ctx.signal }))();
+    let result: dto.MetricFamily[] | typeof Stopped;
+    try {
+      result = await this.#ctx.until(gathering);
+    } catch (err) {
+      return this.#gatherFailed(err);
+    }
+    if (result === Stopped) return this.#stop(undefined);
+    return result;
+  }
+
+  /** gatherFailed logs and counts a gather error, then serves what the error handling says. */
+  async #gatherFailed(err: unknown): Promise<dto.MetricFamily[] | undefined> {
+    this.#opts.errorLog?.error("error gathering metrics", "err", err);
+    this.#errCnt.withLabelValues("gathering").inc();
+    const partial = err instanceof GatherError ? err.families : [];
+    // ContinueOnError still reports the error if no metrics have been gathered.
+    if (this.#mode === ContinueOnError && partial.length > 0) return partial;
+    gatherFailed(this.#res, err);
+    await responseDone(this.#res);
+    if (this.#mode === PanicOnError) throw err;
+    return undefined;
+  }
+
+  /**
+   * send encodes and streams the families. The next chunk is always produced before the current
+   * one is written, so an encoding error in the first chunk can still become a 500, and a body of
+   * one chunk goes out whole, with a Content-Length.
+   */
+  async #send(families: dto.MetricFamily[]): Promise<void> {
+    const chunks = expositionChunks(families, (err) => this.#encodeFailed(err));
+    let body: ResponseBody | undefined;
+    let sliceStart = performance.now();
+    try {
+      let current = chunks.next();
+      if (current.done) return await this.#startBody().end();
+      for (;;) {
+        const next = chunks.next();
+        body ??= this.#startBody();
+        if (next.done) return await body.end(current.value);
+        await body.write(current.value);
+        if (performance.now() - sliceStart > sliceMs) {
+          await this.#ctx.until(nextTurn());
+          sliceStart = performance.now();
+        }
+        if (this.#ctx.stopped !== undefined) return this.#stop(body);
+        current = next;
+      }
+    } catch (err) {
+      if (err !== this.#encodeError) this.#logEncodeError(err);
+      if (body === undefined) {
+        gatherFailed(this.#res, err);
+        await responseDone(this.#res);
+      } else {
+        body.destroy();
+      }
+      if (this.#mode === PanicOnError) throw err;
+    }
+  }
+
+  /** startBody sets the status and headers of a successful scrape and opens its body. */
+  #startBody(): ResponseBody {
+    const compress = !this.#opts.disableCompression && gzipAccepted(this.#req);
+    this.#res.statusCode = 200;
+    this.#res.setHeader("Content-Type", TextContentType);
+    if (compress) this.#res.setHeader("Content-Encoding", "gzip");
+    return new ResponseBody(this.#res, compress, this.#ctx);
+  }
+
+  /**
+   * encodeFailed handles an encoding error of one family: it is logged and counted; the family
+   * is skipped under ContinueOnError, and otherwise the error stops the response.
+   */
+  #encodeFailed(err: unknown): void {
+    this.#logEncodeError(err);
+    if (this.#mode === ContinueOnError) return;
+    this.#encodeError = err;
+    throw err;
+  }
+
+  #logEncodeError(err: unknown): void {
+    this.#opts.errorLog?.error("error encoding and sending metric family", "err", err);
+    this.#errCnt.withLabelValues("encoding").inc();
+  }
+
+  /**
+   * stop ends a scrape that timed out or lost its client: a timeout answers 503 with Go's
+   * TimeoutHandler text while no header has gone out, and closes the connection after that.
+   */
+  async #stop(body: ResponseBody | undefined): Promise<undefined> {
+    if (this.#ctx.stopped === "timeout" && !this.#res.headersSent && body === undefined) {
+      scrapeTimedOut(this.#res, this.#ctx.timeoutMs ?? 0);
+      await responseDone(this.#res);
+    } else if (body !== undefined) {
+      body.destroy();
+    } else {
+      this.#res.destroy();
+    }
+    return undefined;
+  }
+}

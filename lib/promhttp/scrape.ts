@@ -1,0 +1,119 @@
+/**
+ * The life of one scrape request: its deadline, and the client going away.
+ *
+ * Counterpart: what `http.TimeoutHandler` and the request's context do for client_golang's
+ * handler. Go's TimeoutHandler answers 503 but lets the gather run on in the background; here the
+ * deadline also aborts the gather through its AbortSignal, so a collector that never finishes
+ * holds nothing (its late metrics are dropped by the registry, never mixed into a later scrape).
+ * A client that disconnects aborts the gather and the encoding in the same way.
+ *
+ * @module
+ */
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { firstHeader } from "./compression.js";
+
+/** Why a scrape stopped before it finished. */
+export type StopReason = "timeout" | "disconnect";
+
+/** The header through which Prometheus tells a target its scrape timeout, in seconds. */
+export const ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
+
+/** The largest margin taken off the scraper's timeout: 500 ms, as blackbox_exporter's default offset. */
+export const MaxTimeoutMarginMs = 500;
+
+/** The longest delay setTimeout accepts; longer timeouts are clamped to it (about 24.8 days). */
+const maxTimerMs = 2 ** 31 - 1;
+
+/**
+ * scrapeTimeoutMs returns the deadline for a scrape: the smaller of the configured timeout and
+ * the scraper's own timeout from {@link ScrapeTimeoutHeader}, or `undefined` for none. The
+ * header's value is shortened by a safety margin (10% of it, at most {@link MaxTimeoutMarginMs}),
+ * so that the 503 reaches the scraper before the scraper gives up and the gather is stopped in
+ * time either way. A header that is not a positive number is ignored.
+ */
+export function scrapeTimeoutMs(req: IncomingMessage, configuredMs: number | undefined): number | undefined {
+  const configured = configuredMs !== undefined && configuredMs > 0 ? configuredMs : undefined;
+  const seconds = Number(firstHeader(req, ScrapeTimeoutHeader.toLowerCase()) ?? Number.NaN);
+  if (!Number.isFinite(seconds) || seconds <= 0) return configured;
+  const headerMs = seconds * 1000;
+  const fromHeader = headerMs - Math.min(MaxTimeoutMarginMs, headerMs / 10);
+  return configured === undefined ? fromHeader : Math.min(configured, fromHeader);
+}
+
+/** The value {@link ScrapeContext.until} resolves to when the scrape stopped first. */
+export const Stopped: unique symbol = Symbol("Stopped");
+
+/**
+ * ScrapeContext watches one request: it stops the scrape when the deadline passes or the client
+ * disconnects, and aborts {@link signal}, which the gather and every wait of the handler follow.
+ * Call {@link dispose} when the request is done.
+ */
+export class ScrapeContext {
+  /** The deadline in milliseconds, if any. */
+  readonly timeoutMs: number | undefined;
+  readonly #controller = new AbortController();
+  readonly #res: ServerResponse;
+  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #onClose: () => void;
+  #reason: StopReason | undefined;
+
+  constructor(res: ServerResponse, timeoutMs: number | undefined) {
+    this.timeoutMs = timeoutMs;
+    this.#res = res;
+    if (timeoutMs !== undefined) {
+      this.#timer = setTimeout(() => this.#stop("timeout"), Math.min(Math.ceil(timeoutMs), maxTimerMs));
+    }
+    this.#onClose = () => {
+      if (!res.writableFinished) this.#stop("disconnect");
+    };
+    res.on("close", this.#onClose);
+    if (res.destroyed) this.#stop("disconnect");
+  }
+
+  /** signal aborts when the scrape stops; pass it to `gather`. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** stopped says why the scrape stopped, or `undefined` while it runs. */
+  get stopped(): StopReason | undefined {
+    return this.#reason;
+  }
+
+  /**
+   * until resolves to what `promise` resolves to, or to {@link Stopped} as soon as the scrape stops.
+   * A rejection of `promise` is passed on while the scrape runs and swallowed after it stopped.
+   */
+  until<T>(promise: Promise<T>): Promise<T | typeof Stopped> {
+    const signal = this.signal;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => resolve(Stopped);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /** dispose clears the deadline and stops watching the response. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#res.off("close", this.#onClose);
+  }
+
+  #stop(reason: StopReason): void {
+    if (this.#reason !== undefined) return;
+    this.#reason = reason;
+    const message = reason === "timeout" ? "scrape timeout exceeded" : "client disconnected";
+    this.#controller.abort(new Error(message));
+  }
+}
