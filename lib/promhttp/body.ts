@@ -39,7 +39,7 @@ export class ResponseBody {
    * write hands `chunk` on and, when the stream's buffer is full, waits for it to drain (or for
    * the scrape to stop, which the caller checks on {@link ScrapeContext.stopped}).
    */
-  async write(chunk: string): Promise<void> {
+  async write(chunk: string | Uint8Array): Promise<void> {
     if (this.#target.write(chunk)) return;
     await this.#ctx.until(once(this.#target, "drain", { signal: this.#ctx.signal }));
   }
@@ -48,7 +48,7 @@ export class ResponseBody {
    * end writes `last` (if given) and ends the body, then waits until the response is finished or
    * closed. A whole body given to `end` without earlier writes goes out with a Content-Length.
    */
-  async end(last?: string): Promise<void> {
+  async end(last?: string | Uint8Array): Promise<void> {
     if (last === undefined) this.#target.end();
     else this.#target.end(last);
     await responseDone(this.#res);

@@ -1,19 +1,86 @@
 /**
- * Encoding the gathered families for a response, family by family.
+ * Encoding the gathered families for a response, in the negotiated format, family by family.
  *
- * Counterpart: the loop over `enc.Encode(mf)` with `handleError` in client_golang's
- * promhttp/http.go. Each family is encoded on its own, so that an encoding error can be handled
- * per family as client_golang does: `onEncodeError` either throws (stop: HTTPErrorOnError,
- * PanicOnError) or returns (skip the family: ContinueOnError).
+ * Counterpart: `expfmt.NewEncoder(w, contentType)` and the loop over `enc.Encode(mf)` with
+ * `handleError` in client_golang's promhttp/http.go. Each family is encoded on its own, so that an
+ * encoding error can be handled per family as client_golang does: `onEncodeError` either throws
+ * (stop: HTTPErrorOnError, PanicOnError) or returns (skip the family: ContinueOnError).
  *
  * @module
  */
 
-import { DefaultChunkSize, textChunks } from "../expfmt/index.js";
+import {
+  DefaultChunkSize,
+  finalizeOpenMetrics,
+  FmtProtoDelim,
+  type Format,
+  openMetricsChunks,
+  openMetricsVersionOf,
+  protobufChunks,
+  textChunks,
+} from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 
+/** Chunk is a piece of a response body: text, or bytes for protobuf. */
+export type Chunk = string | Uint8Array;
+
+/** FamilyEncoder writes one format: each family's chunks, and what ends the exposition. */
+interface FamilyEncoder {
+  familyChunks(family: dto.MetricFamily, chunkSize: number): Iterable<Chunk>;
+  trailer: Chunk | undefined;
+}
+
+/** encoderFor returns the encoder of a negotiated format. */
+function encoderFor(format: Format): FamilyEncoder {
+  if (format === FmtProtoDelim) {
+    return { familyChunks: (family, chunkSize) => protobufChunks([family], { chunkSize }), trailer: undefined };
+  }
+  const version = openMetricsVersionOf(format);
+  if (version !== undefined) {
+    return {
+      familyChunks: (family, chunkSize) => openMetricsChunks([family], { version, eof: false, chunkSize }),
+      trailer: finalizeOpenMetrics(),
+    };
+  }
+  return { familyChunks: (family, chunkSize) => textChunks([family], chunkSize), trailer: undefined };
+}
+
+/** Pending collects chunks until about `chunkSize` of them can be handed out at once. */
+class Pending {
+  #parts: Chunk[] = [];
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** mark returns a position that `truncate` can go back to. */
+  mark(): number {
+    return this.#parts.length;
+  }
+
+  add(chunk: Chunk): void {
+    this.#parts.push(chunk);
+    this.#size += chunk.length;
+  }
+
+  truncate(mark: number): void {
+    for (const dropped of this.#parts.splice(mark)) this.#size -= dropped.length;
+  }
+
+  /** take returns everything pending as one chunk and empties the buffer. */
+  take(): Chunk {
+    const parts = this.#parts;
+    this.#parts = [];
+    this.#size = 0;
+    if (parts.length === 1) return parts[0]!;
+    return typeof parts[0] === "string" ? (parts as string[]).join("") : Buffer.concat(parts as Uint8Array[]);
+  }
+}
+
 /**
- * expositionChunks yields the text exposition of `families` in chunks of about `chunkSize`.
+ * expositionChunks yields the exposition of `families` in `format`, in chunks of about
+ * `chunkSize`.
  *
  * When a family fails to encode, `onEncodeError` is called with the error; if it returns, the
  * family is left out and encoding goes on. A skipped family is left out whole unless part of it
@@ -22,26 +89,28 @@ import type * as dto from "../model/index.js";
  */
 export function* expositionChunks(
   families: Iterable<dto.MetricFamily>,
+  format: Format,
   onEncodeError: (err: unknown, family: dto.MetricFamily) => void,
   chunkSize: number = DefaultChunkSize,
-): Generator<string, void, undefined> {
-  let pending = "";
+): Generator<Chunk, void, undefined> {
+  const encoder = encoderFor(format);
+  const pending = new Pending();
   for (const family of families) {
-    const familyStart = pending.length;
+    const familyStart = pending.mark();
     let partlyYielded = false;
     try {
-      for (const chunk of textChunks([family], chunkSize)) {
-        pending += chunk;
-        if (pending.length >= chunkSize) {
-          yield pending;
-          pending = "";
+      for (const chunk of encoder.familyChunks(family, chunkSize)) {
+        pending.add(chunk);
+        if (pending.size >= chunkSize) {
+          yield pending.take();
           partlyYielded = true;
         }
       }
     } catch (err) {
       onEncodeError(err, family);
-      if (!partlyYielded) pending = pending.slice(0, familyStart);
+      if (!partlyYielded) pending.truncate(familyStart);
     }
   }
-  if (pending.length > 0) yield pending;
+  if (encoder.trailer !== undefined) pending.add(encoder.trailer);
+  if (pending.size > 0) yield pending.take();
 }

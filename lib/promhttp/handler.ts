@@ -9,9 +9,9 @@
  *
  * Deliberate differences from client_golang 1.14, each for a reason:
  * - Only GET and HEAD are served; other methods get 405 with `Allow: GET, HEAD` (Go serves any).
- * - The text format is always served: the Accept header is not negotiated, as there is no
- *   protobuf encoder yet (Go answers protobuf when asked), and `enableOpenMetrics` is accepted
- *   and ignored until the OpenMetrics encoder exists.
+ * - The format is negotiated from the Accept header as Go does (`expfmt.Negotiate`, or
+ *   `NegotiateIncludingOpenMetrics` with `enableOpenMetrics`): the text format, the delimited
+ *   protobuf format, or OpenMetrics 1.0.0 / 0.0.1 (client_golang 1.14 only knows 0.0.1).
  * - The response streams chunk by chunk with backpressure instead of being buffered (Go's
  *   TimeoutHandler buffers it whole), so an encoding error that happens after the first chunk
  *   went out closes the connection: the client sees a failed response, not a truncated 200.
@@ -28,7 +28,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { TextContentType } from "../expfmt/index.js";
+import { type Format, negotiate, negotiateIncludingOpenMetrics } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 import {
   CounterVec,
@@ -89,7 +89,10 @@ export interface HandlerOpts {
   timeout?: number;
   /** Never compress, even if the client accepts gzip. */
   disableCompression?: boolean;
-  /** Reserved for OpenMetrics negotiation, which comes with the OpenMetrics encoder; ignored for now. */
+  /**
+   * Offer OpenMetrics when the scraper accepts it (Prometheus does), as Go's
+   * `EnableOpenMetrics`. Off by default, so the text format stays what scrapers get.
+   */
   enableOpenMetrics?: boolean;
 }
 
@@ -233,15 +236,16 @@ class MetricsScrape {
    * one chunk goes out whole, with a Content-Length.
    */
   async #send(families: dto.MetricFamily[]): Promise<void> {
-    const chunks = expositionChunks(families, (err) => this.#encodeFailed(err));
+    const format = this.#negotiate();
+    const chunks = expositionChunks(families, format, (err) => this.#encodeFailed(err));
     let body: ResponseBody | undefined;
     let sliceStart = performance.now();
     try {
       let current = chunks.next();
-      if (current.done) return await this.#startBody().end();
+      if (current.done) return await this.#startBody(format).end();
       for (;;) {
         const next = chunks.next();
-        body ??= this.#startBody();
+        body ??= this.#startBody(format);
         if (next.done) return await body.end(current.value);
         await body.write(current.value);
         if (performance.now() - sliceStart > sliceMs) {
@@ -263,11 +267,17 @@ class MetricsScrape {
     }
   }
 
+  /** negotiate picks the response format from the request's Accept header. */
+  #negotiate(): Format {
+    const accept = this.#req.headers.accept;
+    return this.#opts.enableOpenMetrics ? negotiateIncludingOpenMetrics(accept) : negotiate(accept);
+  }
+
   /** startBody sets the status and headers of a successful scrape and opens its body. */
-  #startBody(): ResponseBody {
+  #startBody(format: Format): ResponseBody {
     const compress = !this.#opts.disableCompression && gzipAccepted(this.#req);
     this.#res.statusCode = 200;
-    this.#res.setHeader("Content-Type", TextContentType);
+    this.#res.setHeader("Content-Type", format);
     if (compress) this.#res.setHeader("Content-Encoding", "gzip");
     return new ResponseBody(this.#res, compress, this.#ctx);
   }
