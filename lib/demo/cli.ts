@@ -273,11 +273,14 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
 /**
  * metricsHandler is node_exporter's `innerHandler`: promhttp over the merged gatherer with
  * ContinueOnError, and, unless exporter metrics are disabled, the promhttp instrumentation.
+ * OpenMetrics is offered, so that a Prometheus server that asks for it gets exemplars and
+ * created timestamps; plain clients (curl, promtool) still get the text format.
  */
 function metricsHandler(metrics: Metrics, logger: Logger): RequestHandler {
   const { exporterMetrics } = metrics;
   const handler = handlerFor(metrics.gatherer, {
     errorHandling: ContinueOnError,
+    enableOpenMetrics: true,
     errorLog: logger,
     maxRequestsInFlight: MaxRequestsInFlight,
     ...(exporterMetrics === undefined ? {} : { registry: exporterMetrics }),
