@@ -14,7 +14,8 @@
  */
 
 import type * as dto from "../model/index.js";
-import { labelPairsCache } from "../model/index.js";
+import { sealedLabelsText } from "../model/index.js";
+import { escapeHelp, escapeLabelValue } from "./escape.js";
 import { formatFloat } from "./float.js";
 
 /** TextContentType is the content type of the text format, as promhttp announces it. */
@@ -124,26 +125,9 @@ function histogramText(name: string, m: dto.Metric, histogram: dto.Histogram, ts
   return out + `${name}_count${labels} ${formatFloat(histogram.sampleCount)}${ts}`;
 }
 
-/**
- * sampleLine writes a single-line sample (counter, gauge, untyped). The bulk of every exposition
- * is these lines, so for label arrays with a cache slot (see lib/model/label-cache.ts) the
- * `name{labels} ` start is rendered once per series, and the whole line is reused while the value
- * stays the same. The name is checked because a wrapper may reuse an array under another name.
- */
+/** sampleLine writes a single-line sample (counter, gauge, untyped). */
 function sampleLine(name: string, m: dto.Metric, value: number): string {
-  const cache = labelPairsCache(m.label);
-  if (cache === undefined) {
-    return name + labelsText(m.label) + " " + formatFloat(value) + timestampText(m);
-  }
-  if (cache.sampleName !== name) {
-    cache.sampleName = name;
-    cache.sampleStart = name + labelsText(m.label) + " ";
-    cache.line = undefined;
-  }
-  if (m.timestampMs !== undefined) return cache.sampleStart + formatFloat(value) + timestampText(m);
-  if (cache.line !== undefined && Object.is(cache.lineValue, value)) return cache.line;
-  cache.lineValue = value;
-  return (cache.line = cache.sampleStart + formatFloat(value) + "\n");
+  return name + labelsText(m.label) + " " + formatFloat(value) + timestampText(m);
 }
 
 function timestampText(m: dto.Metric): string {
@@ -151,26 +135,23 @@ function timestampText(m: dto.Metric): string {
 }
 
 /**
- * The rendered `{a="1",b="2"` prefix of each label-pair array. Live metrics reuse their arrays
- * for every scrape, so each series' label text is escaped once, not once per scrape.
+ * The rendered `{a="1",b="2"}` text of label-pair arrays that are frozen but not sealed (sealed
+ * arrays carry their own, see lib/model/label-cache.ts). Live metrics reuse their arrays for every
+ * scrape, so each series' label text is escaped once, not once per scrape.
  */
 const renderedLabels = new WeakMap<readonly dto.LabelPair[], string>();
 
 /** labelsOpen returns `{name="value",...,` ready for one more label, or `{` when there are none. */
 function labelsOpen(labels: readonly dto.LabelPair[]): string {
   if (labels.length === 0) return "{";
-  return labelsPrefix(labels) + ",";
+  const text = labelsText(labels);
+  return text.slice(0, -1) + ",";
 }
 
 /** labelsText returns `{name="value",...}`, or nothing when there are no labels. */
 function labelsText(labels: readonly dto.LabelPair[]): string {
-  if (labels.length === 0) return "";
-  return labelsPrefix(labels) + "}";
-}
-
-function labelsPrefix(labels: readonly dto.LabelPair[]): string {
-  const cache = labelPairsCache(labels);
-  if (cache !== undefined) return (cache.labelsText ??= renderLabels(labels));
+  const sealed = sealedLabelsText(labels);
+  if (sealed !== undefined) return sealed;
   let text = renderedLabels.get(labels);
   if (text === undefined) {
     text = renderLabels(labels);
@@ -179,20 +160,18 @@ function labelsPrefix(labels: readonly dto.LabelPair[]): string {
   return text;
 }
 
-function renderLabels(labels: readonly dto.LabelPair[]): string {
-  let text = "";
-  for (const lp of labels) text += `${text === "" ? "{" : ","}${lp.name}="${escapeLabelValue(lp.value)}"`;
-  return text;
+/**
+ * renderLabels renders label pairs as the text format writes them, `{a="1",b="2"}`, escaping the
+ * values; no labels render as nothing.
+ */
+export function renderLabels(labels: readonly dto.LabelPair[]): string {
+  if (labels.length === 0) return "";
+  let text = "{";
+  for (let i = 0; i < labels.length; i++) {
+    const lp = labels[i]!;
+    text += `${i === 0 ? "" : ","}${lp.name}="${escapeLabelValue(lp.value)}"`;
+  }
+  return text + "}";
 }
 
-/** escapeHelp escapes backslash and newline, as HELP lines do. */
-export function escapeHelp(s: string): string {
-  if (!/[\\\n]/.test(s)) return s;
-  return s.replace(/[\\\n]/g, (c) => (c === "\\" ? "\\\\" : "\\n"));
-}
-
-/** escapeLabelValue escapes backslash, newline and double quote, as label values do. */
-export function escapeLabelValue(s: string): string {
-  if (!/[\\\n"]/.test(s)) return s;
-  return s.replace(/[\\\n"]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : '\\"'));
-}
+export { escapeHelp, escapeLabelValue } from "./escape.js";

@@ -17,4 +17,4 @@ export type {
   Summary,
   Untyped,
 } from "./metric-family.js";
-export { type LabelPairsCache, labelPairsCache, sealValidatedLabelPairs } from "./label-cache.js";
+export { sealedLabelsText, sealLabelPairs } from "./label-cache.js";

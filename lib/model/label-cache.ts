@@ -1,46 +1,36 @@
 /**
- * A cache slot on immutable label-pair arrays.
+ * Sealed label-pair arrays: immutable, validated, and carrying their rendered text.
  *
- * A live series keeps the same label pairs for its whole life, yet every scrape checks them,
- * keys them for the duplicate check and renders them as text. The library builds those arrays
- * itself (vec children, const metrics, descriptors), so it gives each a hidden slot where the
- * registry and the encoders keep what they derived from it. A property on the array is cheaper to
- * reach than a WeakMap, and the slot only exists on arrays the library has validated, which is
- * also what marks them as trusted. Arrays made elsewhere have no slot and are checked every time.
+ * A live series keeps the same label pairs for its whole life, yet every scrape checks them, keys
+ * them for the duplicate check and renders them as text. The library builds those arrays itself
+ * (vec children, const metrics, descriptors), so it seals each one after validating it: the array
+ * is frozen and carries, in a hidden property, its rendered text `{a="1",b="2"}` (empty for no
+ * labels). That text is what the encoders write, and, since values are escaped and quoted, it
+ * also identifies the series within its family. Its presence marks the array as trusted: a gather
+ * does not check it again. Arrays made elsewhere are not sealed and are checked every time.
+ *
+ * One string per series is the whole cost; caching more (whole sample lines) was faster but took
+ * more memory than it saved.
  *
  * @module
  */
 
 import type { LabelPair } from "./metric-family.js";
 
-/** LabelPairsCache holds values derived from one immutable, validated label-pair array. */
-export interface LabelPairsCache {
-  /** The series key for duplicate checks. */
-  seriesKey?: string;
-  /** The rendered `{a="1",b="2"` text (no closing brace). */
-  labelsText?: string;
-  /** The metric name `sampleStart` was rendered for, and `name{labels} `. */
-  sampleName?: string;
-  sampleStart?: string;
-  /** The last single-line sample written: its value and its whole line. */
-  lineValue?: number;
-  line?: string;
-}
+const renderedText = Symbol("renderedLabelPairs");
 
-const slot = Symbol("labelPairsCache");
-
-type Cached = readonly LabelPair[] & { readonly [slot]?: LabelPairsCache };
+type Sealed = readonly LabelPair[] & { readonly [renderedText]?: string };
 
 /**
- * sealValidatedLabelPairs freezes a label-pair array the caller has fully validated (names valid
- * and unique, sorted by name, values valid UTF-8) and gives it a cache slot.
+ * sealLabelPairs freezes a label-pair array the caller has fully validated (names valid and
+ * unique, sorted by name, values valid UTF-8) and attaches its rendered text.
  */
-export function sealValidatedLabelPairs(pairs: LabelPair[]): readonly LabelPair[] {
-  Object.defineProperty(pairs, slot, { value: {}, enumerable: false });
+export function sealLabelPairs(pairs: LabelPair[], text: string): readonly LabelPair[] {
+  Object.defineProperty(pairs, renderedText, { value: text, enumerable: false });
   return Object.freeze(pairs);
 }
 
-/** labelPairsCache returns the cache slot of a sealed array, or undefined for any other array. */
-export function labelPairsCache(labels: readonly LabelPair[]): LabelPairsCache | undefined {
-  return (labels as Cached)[slot];
+/** sealedLabelsText returns the rendered text of a sealed array, or undefined for any other. */
+export function sealedLabelsText(labels: readonly LabelPair[]): string | undefined {
+  return (labels as Sealed)[renderedText];
 }

@@ -11,21 +11,18 @@
  * @module
  */
 
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { Channel } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import type { FamilyMap } from "./consistency.js";
 import { CollectorError, GatherAbortedError } from "./errors.js";
 import type { Metric } from "./metric.js";
+import { Slicer } from "./slices.js";
 
 /** One collector to run, and the descriptor ids to check its metrics against (pedantic only). */
 export interface CollectJob {
   collector: Collector;
   registeredDescIds: ReadonlySet<string> | undefined;
 }
-
-/** SliceMs is how long metric processing runs before it yields to the event loop. */
-export const SliceMs = 8;
 
 /** How many metrics are processed between two looks at the clock. */
 const checkEvery = 512;
@@ -34,7 +31,7 @@ const checkEvery = 512;
 class Processor {
   readonly errors: Error[] = [];
   aborted = false;
-  #sliceStart = performance.now();
+  readonly #slicer = new Slicer();
   readonly #families: FamilyMap;
 
   constructor(families: FamilyMap) {
@@ -50,10 +47,7 @@ class Processor {
       } catch (err) {
         this.errors.push(asError(err));
       }
-      if (i % checkEvery === checkEvery - 1 && performance.now() - this.#sliceStart > SliceMs) {
-        await yieldToEventLoop();
-        this.#sliceStart = performance.now();
-      }
+      if (i % checkEvery === checkEvery - 1 && this.#slicer.due()) await this.#slicer.yield();
     }
   }
 }

@@ -11,7 +11,8 @@
  */
 
 import type * as dto from "../model/index.js";
-import { labelPairsCache } from "../model/index.js";
+import { sealedLabelsText } from "../model/index.js";
+import { renderLabels } from "../expfmt/text.js";
 import type { Desc } from "./desc.js";
 import { ConsistencyError, InvalidValueError, PrometheusError } from "./errors.js";
 import {
@@ -24,6 +25,7 @@ import {
 } from "./labels.js";
 import type { Metric } from "./metric.js";
 import { metricToProtoText } from "./proto-text.js";
+import { Slicer, sortInSlices } from "./slices.js";
 
 /** The Go spelling of each type, as client_model's `MetricType.String()` prints it. */
 const goTypeNames: Record<dto.MetricType, string> = {
@@ -50,6 +52,8 @@ export class FamilyMap {
   readonly byName = new Map<string, dto.MetricFamily>();
   /** The series seen per family, keyed by the (cached) text of their label pairs. */
   readonly #seriesSeen = new Map<dto.MetricFamily, Set<string>>();
+  /** The families whose metrics did not arrive in sorted order, so normalize must sort them. */
+  readonly #unordered = new Set<dto.MetricFamily>();
 
   /** processMetric writes a collected metric and adds it to its family, checking it on the way. */
   processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
@@ -74,7 +78,14 @@ export class FamilyMap {
       }
       checkDescConsistency(family, m, desc);
     }
-    family.metric.push(m);
+    this.append(family, m);
+  }
+
+  /** append adds a checked metric to its family, noting when the family falls out of order. */
+  append(family: dto.MetricFamily, m: dto.Metric): void {
+    const metrics = family.metric;
+    if (metrics.length > 0 && compareMetrics(metrics[metrics.length - 1]!, m) > 0) this.#unordered.add(family);
+    metrics.push(m);
   }
 
   /**
@@ -106,22 +117,17 @@ export class FamilyMap {
   }
 
   /**
-   * normalize returns the non-empty families sorted by name, their metrics sorted by labels. A
-   * family that arrived in order (a vec sends its children sorted) is only checked, not sorted.
+   * normalize returns the non-empty families sorted by name, their metrics sorted by labels. Only
+   * families whose metrics arrived out of order are sorted (a vec sends its children in order),
+   * and large ones are sorted in time slices.
    */
-  normalize(): dto.MetricFamily[] {
+  async normalize(): Promise<dto.MetricFamily[]> {
     const families = [...this.byName.values()].filter((f) => f.metric.length > 0);
     families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const family of families) {
-      if (!isSorted(family.metric)) family.metric.sort(compareMetrics);
-    }
+    const slicer = new Slicer();
+    for (const family of this.#unordered) await sortInSlices(family.metric, compareMetrics, slicer);
     return families;
   }
-}
-
-function isSorted(metrics: readonly dto.Metric[]): boolean {
-  for (let i = 1; i < metrics.length; i++) if (compareMetrics(metrics[i - 1]!, metrics[i]!) > 0) return false;
-  return true;
 }
 
 /**
@@ -130,7 +136,7 @@ function isSorted(metrics: readonly dto.Metric[]): boolean {
  * from a valid descriptor and validated values are trusted; only the summary rule is left to check.
  */
 function checkLabels(name: string, m: dto.Metric): readonly dto.LabelPair[] {
-  if (labelPairsCache(m.label) !== undefined) {
+  if (sealedLabelsText(m.label) !== undefined) {
     if (m.summary !== undefined) for (const lp of m.label) checkLabelPair(name, m, lp, "");
     return m.label;
   }
@@ -287,24 +293,21 @@ const labelsKeys = new WeakMap<readonly dto.LabelPair[], string>();
 
 /**
  * labelsKey identifies a series within its family by its label pairs. The key is cached per
- * immutable label-pair array (vec children reuse theirs for every scrape): in the array's cache
- * slot when it has one, else in a WeakMap. Since the same string object comes back each time, its
+ * immutable label-pair array (vec children reuse theirs for every scrape): sealed arrays carry it,
+ * others are cached in a WeakMap. Since the same string object comes back each time, its
  * hash is computed once too.
  */
 function labelsKey(labels: readonly dto.LabelPair[]): string {
-  const cache = labelPairsCache(labels);
-  if (cache !== undefined) return (cache.seriesKey ??= renderKey(labels));
+  const sealed = sealedLabelsText(labels);
+  if (sealed !== undefined) return sealed;
   let key = labelsKeys.get(labels);
   if (key === undefined) {
-    key = renderKey(labels);
+    key = renderLabels(labels);
     if (Object.isFrozen(labels)) labelsKeys.set(labels, key);
   }
   return key;
 }
 
-function renderKey(labels: readonly dto.LabelPair[]): string {
-  return JSON.stringify(labels.map((lp) => [lp.name, lp.value]));
-}
 
 /** compareMetrics orders metrics by label values, then by timestamp, as client_golang's metricSorter. */
 export function compareMetrics(a: dto.Metric, b: dto.Metric): number {

@@ -8,8 +8,9 @@
  * @module
  */
 
-import { type LabelPair, sealValidatedLabelPairs } from "../model/index.js";
-import { DuplicateLabelNamesError, InvalidNameError, type PrometheusError } from "./errors.js";
+import { renderLabels } from "../expfmt/text.js";
+import { type LabelPair, sealLabelPairs } from "../model/index.js";
+import { DuplicateLabelNamesError, InvalidNameError, InvalidOptionsError, type PrometheusError } from "./errors.js";
 import {
   checkLabelName,
   compareLabelPairs,
@@ -57,8 +58,12 @@ export class Desc {
   ) {
     this.fqName = fqName;
     this.help = help;
-    this.variableLabels = Object.freeze([...(variableLabels ?? [])]);
-    const built = buildDesc(fqName, help, this.variableLabels, constLabels ?? {});
+    // A string or other iterable would spread into label names; only an array (or none) will do.
+    const labelsGiven = variableLabels === null || variableLabels === undefined || Array.isArray(variableLabels);
+    this.variableLabels = Object.freeze(labelsGiven ? [...(variableLabels ?? [])] : []);
+    const built = labelsGiven
+      ? buildDesc(fqName, help, this.variableLabels, constLabels ?? {})
+      : failedDesc(new InvalidOptionsError(`variable labels of metric ${quoteName(fqName)} are not an array of label names`));
     this.constLabelPairs = built.constLabelPairs;
     this.id = built.id;
     this.dimHash = built.dimHash;
@@ -70,7 +75,7 @@ export class Desc {
   toString(): string {
     const constLabels = this.constLabelPairs.map((lp) => `${lp.name}=${goQuote(lp.value)}`).join(",");
     return (
-      `Desc{fqName: ${goQuote(this.fqName)}, help: ${goQuote(this.help)}, ` +
+      `Desc{fqName: ${goQuote(String(this.fqName))}, help: ${goQuote(String(this.help))}, ` +
       `constLabels: {${constLabels}}, variableLabels: ${goSlice(this.variableLabels)}}`
     );
   }
@@ -79,7 +84,8 @@ export class Desc {
 /**
  * newDesc allocates and initializes a new Desc. Errors are recorded in the Desc, not thrown, and
  * are reported on registration: a metric name or label name that is invalid (or reserved, starting
- * with `__`), a label name used twice, a const label value that is not valid UTF-8.
+ * with `__`), a label name used twice, a const label value that is not valid UTF-8, a help text
+ * that is not a string, variable labels that are not an array.
  *
  * `variableLabels` are the names of the labels whose values are given per series, in order;
  * `constLabels` are labels with fixed values. Either may be `null`, as `nil` in Go.
@@ -125,38 +131,47 @@ interface BuiltDesc {
   err: PrometheusError | undefined;
 }
 
-const emptyPairs: readonly LabelPair[] = sealValidatedLabelPairs([]);
+const emptyPairs: readonly LabelPair[] = sealLabelPairs([], "");
+
+function failedDesc(err: PrometheusError): BuiltDesc {
+  return { constLabelPairs: emptyPairs, id: "", dimHash: "", err };
+}
 
 function buildDesc(fqName: string, help: string, variableLabels: readonly string[], constLabels: Labels): BuiltDesc {
-  const failed = (err: PrometheusError): BuiltDesc => ({ constLabelPairs: emptyPairs, id: "", dimHash: "", err });
+  if (typeof fqName !== "string") {
+    return failedDesc(new InvalidNameError(`metric name ${String(fqName)} is not a string`, String(fqName), "metric"));
+  }
   if (!isValidMetricName(fqName)) {
-    return failed(new InvalidNameError(`${goQuote(fqName)} is not a valid metric name`, fqName, "metric"));
+    return failedDesc(new InvalidNameError(`${goQuote(fqName)} is not a valid metric name`, fqName, "metric"));
+  }
+  if (typeof help !== "string") {
+    return failedDesc(new InvalidOptionsError(`help ${String(help)} of metric ${goQuote(fqName)} is not a string`));
   }
   const constNames = Object.keys(constLabels).sort();
   const labelNameSet = new Set<string>();
   for (const name of constNames) {
-    if (!checkLabelName(name)) return failed(invalidLabelName(name, fqName));
+    if (!checkLabelName(name)) return failedDesc(invalidLabelName(name, fqName));
     labelNameSet.add(name);
   }
   const constValues = constNames.map((name) => constLabels[name]!);
   try {
     validateLabelValues(constValues, constValues.length);
   } catch (err) {
-    return failed(err as PrometheusError);
+    return failedDesc(err as PrometheusError);
   }
   const dimNames = [...constNames];
   for (const name of variableLabels) {
-    if (!checkLabelName(name)) return failed(invalidLabelName(name, fqName));
+    if (!checkLabelName(name)) return failedDesc(invalidLabelName(name, fqName));
     dimNames.push("$" + name);
     labelNameSet.add(name);
   }
   if (dimNames.length !== labelNameSet.size) {
-    return failed(new DuplicateLabelNamesError("duplicate label names"));
+    return failedDesc(new DuplicateLabelNamesError("duplicate label names"));
   }
   const pairs = constNames.map((name) => Object.freeze({ name, value: constLabels[name]! }));
   pairs.sort(compareLabelPairs);
   return {
-    constLabelPairs: pairs.length === 0 ? emptyPairs : sealValidatedLabelPairs(pairs),
+    constLabelPairs: pairs.length === 0 ? emptyPairs : sealLabelPairs(pairs, renderLabels(pairs)),
     id: JSON.stringify([fqName, ...constValues]),
     dimHash: JSON.stringify([help, ...dimNames.sort()]),
     err: undefined,
@@ -164,9 +179,17 @@ function buildDesc(fqName: string, help: string, variableLabels: readonly string
 }
 
 function invalidLabelName(name: string, fqName: string): InvalidNameError {
+  if (typeof name !== "string") {
+    return new InvalidNameError(`label name ${String(name)} of metric ${goQuote(fqName)} is not a string`, String(name), "label");
+  }
   return new InvalidNameError(
     `${goQuote(name)} is not a valid label name for metric ${goQuote(fqName)}`,
     name,
     "label",
   );
+}
+
+/** quoteName quotes a metric name for a message, whatever the caller passed as one. */
+function quoteName(fqName: unknown): string {
+  return typeof fqName === "string" ? goQuote(fqName) : String(fqName);
 }

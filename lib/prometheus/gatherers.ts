@@ -33,7 +33,7 @@ export class Gatherers implements Gatherer {
       }
       for (const family of families) mergeFamily(merged, family, errors);
     });
-    const result = merged.normalize();
+    const result = await merged.normalize();
     if (errors.length > 0) throw new GatherError(errors, result);
     return result;
   }
@@ -90,7 +90,7 @@ function mergeFamily(merged: FamilyMap, family: dto.MetricFamily, errors: Error[
   }
   for (const m of family.metric) {
     try {
-      existing.metric.push(merged.checkMetricConsistency(existing, m));
+      merged.append(existing, merged.checkMetricConsistency(existing, m));
     } catch (err) {
       errors.push(err as Error);
     }

@@ -14,7 +14,7 @@ import { Channel } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import { runCollectors } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
-import type { Desc } from "./desc.js";
+import { Desc } from "./desc.js";
 import {
   AlreadyRegisteredError,
   DescConflictError,
@@ -143,7 +143,7 @@ export class Registry implements Registerer, Gatherer {
       ...this.#uncheckedCollectors.map((collector) => ({ collector, registeredDescIds: undefined })),
     ];
     const errors = await runCollectors(jobs, families, options.signal);
-    const result = families.normalize();
+    const result = await families.normalize();
     if (errors.length > 0) throw new GatherError(errors, result);
     return result;
   }
@@ -173,7 +173,8 @@ export class Registry implements Registerer, Gatherer {
 
 /**
  * describeAll runs a collector's `describe` and returns what it sent.
- * @throws {InvalidCollectorError} if describe throws or returns a promise.
+ * @throws {InvalidCollectorError} if describe throws, returns a promise or sends something that is
+ * not a Desc.
  */
 export function describeAll(c: Collector): Desc[] {
   if (c === null || typeof c !== "object" || typeof c.describe !== "function" || typeof c.collect !== "function") {
@@ -195,7 +196,13 @@ export function describeAll(c: Collector): Desc[] {
     );
   }
   ch.close();
-  return ch.takeAll();
+  const descs = ch.takeAll();
+  for (const desc of descs) {
+    if (!(desc instanceof Desc)) {
+      throw new InvalidCollectorError(`describe of ${collectorName(c)} sent ${String(desc)}, which is not a Desc`);
+    }
+  }
+  return descs;
 }
 
 /** A collector that wraps another (see wrap.ts) exposes it, so errors can name the original. */

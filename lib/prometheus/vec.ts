@@ -27,6 +27,7 @@ import {
   validateValuesInLabels,
 } from "./labels.js";
 import type { Metric } from "./metric.js";
+import { Slicer, sortInSlices } from "./slices.js";
 import { checkedLabelPairs, makeLabelPairs, type Result } from "./value.js";
 
 /** CurriedLabelValue fixes the value of the variable label at `index`. */
@@ -36,23 +37,37 @@ interface CurriedLabelValue {
 }
 
 interface Child<M> {
-  readonly values: readonly string[];
   readonly labelPairs: readonly dto.LabelPair[];
   readonly metric: M;
+  /** Set when the child is deleted, so that the order lists can drop it lazily. */
+  deleted: boolean;
 }
 
 /** NewMetric makes a vec's child from its label values and its (sorted, immutable) label pairs. */
 export type NewMetric<M> = (labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]) => M;
 
+/** Reordering work up to this many children is done inside collect; more goes to time slices. */
+const syncReorderLimit = 50_000;
+
 /**
- * The state shared by a vec and all its curried views: the children by key, and their order by
- * label pairs, computed once after a child is added or removed rather than at every scrape.
+ * The state shared by a vec and all its curried views: the children by key, and their order.
+ *
+ * A gather wants the children sorted by label values. Rather than sort them at every scrape, the
+ * store keeps a sorted list and the children added since; when a scrape needs the order, the
+ * (few) new children are sorted and merged in, and deleted ones dropped. Work too large for one
+ * step (the first scrape after creating a million series) is done in time slices in the
+ * background; meanwhile collect sends the children unsorted and the registry sorts them, in slices
+ * too.
  */
 class ChildStore<M extends Metric> {
   readonly desc: Desc;
   readonly #newMetric: NewMetric<M>;
   readonly #children = new Map<string, Child<M>>();
-  #sorted: Child<M>[] | undefined;
+  #sorted: Child<M>[] = [];
+  #added: Child<M>[] = [];
+  #hasDeleted = false;
+  #generation = 0;
+  #reordering: Promise<void> | undefined;
 
   constructor(desc: Desc, newMetric: NewMetric<M>) {
     this.desc = desc;
@@ -65,18 +80,21 @@ class ChildStore<M extends Metric> {
 
   /** create makes and stores the child for already validated label values. */
   create(key: string, values: readonly string[]): M {
-    const frozen = Object.freeze([...values]);
-    const labelPairs = this.desc.err === undefined ? checkedLabelPairs(this.desc, frozen) : makeLabelPairs(this.desc, frozen);
-    const metric = this.#newMetric(frozen, labelPairs);
-    this.#children.set(key, { values: frozen, labelPairs, metric });
-    this.#sorted = undefined;
+    const labelPairs = this.desc.err === undefined ? checkedLabelPairs(this.desc, values) : makeLabelPairs(this.desc, values);
+    const metric = this.#newMetric(values, labelPairs);
+    const child: Child<M> = { labelPairs, metric, deleted: false };
+    this.#children.set(key, child);
+    this.#added.push(child);
     return metric;
   }
 
   delete(key: string): boolean {
-    const deleted = this.#children.delete(key);
-    if (deleted) this.#sorted = undefined;
-    return deleted;
+    const child = this.#children.get(key);
+    if (child === undefined) return false;
+    this.#children.delete(key);
+    child.deleted = true;
+    this.#hasDeleted = true;
+    return true;
   }
 
   /** deleteWhere removes the children matching the predicate and returns how many. */
@@ -84,26 +102,74 @@ class ChildStore<M extends Metric> {
     let deleted = 0;
     for (const [key, child] of this.#children) {
       if (predicate(child)) {
-        this.#children.delete(key);
+        this.delete(key);
         deleted++;
       }
     }
-    if (deleted > 0) this.#sorted = undefined;
     return deleted;
   }
 
   clear(): void {
+    for (const child of this.#children.values()) child.deleted = true;
     this.#children.clear();
     this.#sorted = [];
+    this.#added = [];
+    this.#hasDeleted = false;
+    this.#generation++;
   }
 
-  /** sorted returns the children ordered by label values, as a gather sorts them. */
-  sorted(): readonly Child<M>[] {
-    if (this.#sorted === undefined) {
-      this.#sorted = [...this.#children.values()].sort((a, b) => compareLabelValues(a.labelPairs, b.labelPairs));
+  /**
+   * ordered returns the live children sorted by label values, or, while large reordering work is
+   * being done in the background, `undefined` (then use `unordered`).
+   */
+  ordered(): readonly Child<M>[] | undefined {
+    if (this.#reordering !== undefined) return undefined;
+    if (this.#added.length === 0 && !this.#hasDeleted) return this.#sorted;
+    if (this.#added.length + (this.#hasDeleted ? this.#sorted.length : 0) <= syncReorderLimit) {
+      this.#sorted = mergeChildren(this.#sorted, this.#added.sort(compareChildren), this.#hasDeleted);
+      this.#added = [];
+      this.#hasDeleted = false;
+      return this.#sorted;
     }
-    return this.#sorted;
+    this.#reordering = this.#reorderInSlices().finally(() => (this.#reordering = undefined));
+    return undefined;
   }
+
+  /** unordered returns the live children in insertion order. */
+  unordered(): IterableIterator<Child<M>> {
+    return this.#children.values();
+  }
+
+  async #reorderInSlices(): Promise<void> {
+    const generation = this.#generation;
+    const added = this.#added;
+    this.#added = [];
+    this.#hasDeleted = false;
+    const slicer = new Slicer();
+    await sortInSlices(added, compareChildren, slicer);
+    await slicer.yield();
+    const merged = mergeChildren(this.#sorted, added, true);
+    if (generation !== this.#generation) return;
+    this.#sorted = merged;
+  }
+}
+
+/** compareChildren orders children by their label values, as a gather orders series. */
+function compareChildren<M>(a: Child<M>, b: Child<M>): number {
+  return compareLabelValues(a.labelPairs, b.labelPairs);
+}
+
+/** mergeChildren merges two sorted lists, dropping deleted children when asked. */
+function mergeChildren<M>(sorted: readonly Child<M>[], added: readonly Child<M>[], dropDeleted: boolean): Child<M>[] {
+  const out: Child<M>[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < sorted.length || j < added.length) {
+    const next =
+      j >= added.length || (i < sorted.length && compareChildren(sorted[i]!, added[j]!) <= 0) ? sorted[i++]! : added[j++]!;
+    if (!dropDeleted || !next.deleted) out.push(next);
+  }
+  return out;
 }
 
 /** compareLabelValues orders label-pair arrays of equal names by their values (UTF-8 order). */
@@ -141,10 +207,15 @@ export class MetricVec<M extends Metric> implements Collector {
 
   /**
    * collect sends every child (of all curried views: they share the children), in the order a
-   * gather sorts them, so that the registry finds them sorted already.
+   * gather sorts them when that order is at hand, so that the registry need not sort them.
    */
   collect(ch: SendOnlyChannel<Metric>): void {
-    for (const child of this.store.sorted()) ch.send(child.metric);
+    const ordered = this.store.ordered();
+    if (ordered === undefined) {
+      for (const child of this.store.unordered()) ch.send(child.metric);
+      return;
+    }
+    for (const child of ordered) if (!child.deleted) ch.send(child.metric);
   }
 
   /**
@@ -228,7 +299,8 @@ export class MetricVec<M extends Metric> implements Collector {
     const variable = this.store.desc.variableLabels;
     const wanted = Object.entries(labels).map(([name, value]) => ({ index: variable.indexOf(name), value }));
     if (wanted.some((w) => w.index < 0 || this.curry.some((c) => c.index === w.index))) return 0;
-    return this.store.deleteWhere((child) => wanted.every((w) => child.values[w.index] === w.value));
+    const pairs = wanted.map((w) => ({ name: variable[w.index]!, value: w.value }));
+    return this.store.deleteWhere((child) => pairs.every((p) => child.labelPairs.some((lp) => lp.name === p.name && lp.value === p.value)));
   }
 
   /** reset deletes all children (of all curried views). */
@@ -320,10 +392,14 @@ export class MetricVec<M extends Metric> implements Collector {
   }
 }
 
-/** childKey turns label values into an unambiguous map key (length-prefixed when several). */
+/**
+ * childKey turns label values into an unambiguous map key: the value itself when there is one,
+ * else the values length-prefixed and joined (join makes one flat string, where `+=` would keep a
+ * chain of pieces alive in the map).
+ */
 function childKey(values: readonly string[]): string {
   if (values.length === 1) return values[0]!;
-  let key = "";
-  for (const v of values) key += v.length + ":" + v;
-  return key;
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) parts[i] = values[i]!.length + ":" + values[i]!;
+  return parts.join("");
 }

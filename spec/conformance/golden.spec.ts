@@ -10,12 +10,20 @@ import * as prom from "../../lib/prometheus/index.js";
 import { gatherErrorCases, okCases } from "./cases.js";
 import { golden, goldenFiles, hasGolden } from "../support/golden.js";
 
-/** normalizeForRoundTrip maps -0 to 0 (the text format has no negative zero) and drops frozenness. */
+/**
+ * normalize maps -0 to 0 (the text format has no negative zero), drops created timestamps (the
+ * text format does not carry them) and drops frozenness.
+ */
 function normalize(families: MetricFamily[]): unknown {
   return JSON.parse(
-    JSON.stringify(families, (_k, v: unknown) =>
-      typeof v === "number" ? (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? 0 : v === Infinity ? "+Inf" : v === -Infinity ? "-Inf" : v) : v,
-    ),
+    JSON.stringify(families, (k, v: unknown) => {
+      if (k === "createdTimestampMs") return undefined;
+      if (typeof v !== "number") return v;
+      if (Number.isNaN(v)) return "NaN";
+      if (v === Infinity) return "+Inf";
+      if (v === -Infinity) return "-Inf";
+      return Object.is(v, -0) ? 0 : v;
+    }),
   );
 }
 

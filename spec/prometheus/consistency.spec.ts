@@ -298,12 +298,12 @@ function metricText(m: dto.Metric): string {
 }
 
 describe("FamilyMap.normalize and compareMetrics", () => {
-  it("drops families left without metrics and sorts by name", () => {
+  it("drops families left without metrics and sorts by name", async () => {
     const families = new FamilyMap();
     families.processMetric(raw(newDesc("b", "h"), gauge(1)), undefined);
     families.processMetric(raw(newDesc("a", "h"), gauge(1)), undefined);
     families.byName.set("empty", { name: "empty", help: "h", type: "gauge", metric: [] });
-    expect(families.normalize().map((f) => f.name)).toEqual(["a", "b"]);
+    expect((await families.normalize()).map((f) => f.name)).toEqual(["a", "b"]);
   });
 
   it("orders by label count, then label values in UTF-8 order, then timestamp (none last)", () => {

@@ -1,0 +1,18 @@
+/**
+ * The two escaping rules of the text format (prometheus/common expfmt's `writeEscapedString`):
+ * HELP text escapes backslash and newline; label values also escape the double quote.
+ *
+ * @module
+ */
+
+/** escapeHelp escapes backslash and newline, as HELP lines do. */
+export function escapeHelp(s: string): string {
+  if (!/[\\\n]/.test(s)) return s;
+  return s.replace(/[\\\n]/g, (c) => (c === "\\" ? "\\\\" : "\\n"));
+}
+
+/** escapeLabelValue escapes backslash, newline and double quote, as label values do. */
+export function escapeLabelValue(s: string): string {
+  if (!/[\\\n"]/.test(s)) return s;
+  return s.replace(/[\\\n"]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : '\\"'));
+}

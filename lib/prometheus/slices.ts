@@ -1,0 +1,85 @@
+/**
+ * Time slices: long work split so that the event loop keeps turning.
+ *
+ * JavaScript has one thread. A scrape of a million series that sorted, checked and encoded in one
+ * go would stall every timer and socket of the process for a second. Work that can grow with the
+ * number of series runs here in slices of about {@link SliceMs}, yielding to the event loop between
+ * them. There is no Go counterpart: Go's scheduler preempts goroutines on its own.
+ *
+ * @module
+ */
+
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+
+/** SliceMs is how long a slice of work runs before it yields to the event loop. */
+export const SliceMs = 8;
+
+/** Slicer tracks the current slice and yields when it has run long enough. */
+export class Slicer {
+  #start = performance.now();
+
+  /** due reports whether the current slice has used up its time. */
+  due(): boolean {
+    return performance.now() - this.#start > SliceMs;
+  }
+
+  /** yield lets the event loop run, then starts a new slice. */
+  async yield(): Promise<void> {
+    await yieldToEventLoop();
+    this.#start = performance.now();
+  }
+}
+
+/** The size of the runs sorted in one step before merging; sorting one takes well under a slice. */
+const runLength = 2048;
+
+/**
+ * sortInSlices sorts `items` stably by `compare`, in place, yielding between slices: runs of a few
+ * thousand items are sorted in one step each, then merged pairwise, pass after pass. Arrays that
+ * fit in one run are sorted at once, without a promise.
+ */
+export function sortInSlices<T>(items: T[], compare: (a: T, b: T) => number, slicer = new Slicer()): void | Promise<void> {
+  if (items.length <= runLength) {
+    items.sort(compare);
+    return;
+  }
+  return mergeSort(items, compare, slicer);
+}
+
+async function mergeSort<T>(items: T[], compare: (a: T, b: T) => number, slicer: Slicer): Promise<void> {
+  for (let start = 0; start < items.length; start += runLength) {
+    const run = items.slice(start, start + runLength).sort(compare);
+    for (let i = 0; i < run.length; i++) items[start + i] = run[i]!;
+    if (slicer.due()) await slicer.yield();
+  }
+  let from = items;
+  let to = new Array<T>(items.length);
+  for (let width = runLength; width < items.length; width *= 2) {
+    for (let left = 0; left < items.length; left += 2 * width) {
+      const mid = Math.min(left + width, items.length);
+      const end = Math.min(left + 2 * width, items.length);
+      await mergeRuns(from, to, left, mid, end, compare, slicer);
+    }
+    [from, to] = [to, from];
+  }
+  if (from !== items) for (let i = 0; i < items.length; i++) items[i] = from[i]!;
+}
+
+/** mergeRuns merges from[left, mid) and from[mid, end) into to[left, end), stably. */
+async function mergeRuns<T>(
+  from: readonly T[],
+  to: T[],
+  left: number,
+  mid: number,
+  end: number,
+  compare: (a: T, b: T) => number,
+  slicer: Slicer,
+): Promise<void> {
+  let i = left;
+  let j = mid;
+  for (let k = left; k < end; k++) {
+    if (i < mid && (j >= end || compare(from[i]!, from[j]!) <= 0)) to[k] = from[i++]!;
+    else to[k] = from[j++]!;
+    if ((k & 4095) === 4095 && slicer.due()) await slicer.yield();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Time-sliced sorting: the same order as a plain stable sort, and the event loop keeps turning.
+ */
+import { describe, expect, it } from "vitest";
+import { Slicer, sortInSlices } from "../../lib/prometheus/slices.js";
+
+function xorshift(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+describe("sortInSlices", () => {
+  it("sorts small arrays at once, without a promise", () => {
+    const items = [3, 1, 2];
+    expect(sortInSlices(items, (a, b) => a - b)).toBeUndefined();
+    expect(items).toEqual([1, 2, 3]);
+  });
+
+  for (const n of [2049, 5000, 65_537]) {
+    it(`sorts ${n} items like a stable Array.prototype.sort`, async () => {
+      const random = xorshift(n);
+      const items = Array.from({ length: n }, (_, i) => ({ key: Math.floor(random() * 500), i }));
+      const expected = [...items].sort((a, b) => a.key - b.key);
+      await sortInSlices(items, (a, b) => a.key - b.key);
+      expect(items).toEqual(expected);
+    });
+  }
+
+  it("yields to the event loop while sorting a large array", async () => {
+    const random = xorshift(7);
+    const items = Array.from({ length: 400_000 }, () => random());
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await sortInSlices(items, (a, b) => a - b, new Slicer());
+    } finally {
+      clearInterval(timer);
+    }
+    for (let i = 1; i < items.length; i++) if (items[i - 1]! > items[i]!) throw new Error(`unsorted at ${i}`);
+    expect(ticks).toBeGreaterThan(0);
+  });
+});
