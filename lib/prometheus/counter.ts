@@ -3,7 +3,8 @@
  * Use it for requests served, tasks completed, errors occurred. Never for a value that can go down.
  *
  * Counterpart: client_golang's counter.go (`Counter`, `NewCounter`, `CounterVec`,
- * `NewCounterVec`, `CounterFunc`, `NewCounterFunc`).
+ * `NewCounterVec`, `CounterFunc`, `NewCounterFunc`, `AddWithExemplar`), with the creation time
+ * that client_golang records since 1.17 (`createdTs`).
  *
  * @module
  */
@@ -12,19 +13,25 @@ import type * as dto from "../model/index.js";
 import { SelfCollector } from "./collector.js";
 import { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
+import { type ExemplarAdder, newExemplar } from "./exemplar.js";
+import type { Labels } from "./labels.js";
 import { type CounterOpts, descFromOpts } from "./metric.js";
 import { MetricVec } from "./vec.js";
 import { ValueFunc } from "./value.js";
 
 /**
  * Counter is a metric that counts up. As in client_golang, integral increments are kept apart from
- * fractional ones, so that `inc` stays exact however many fractional `add`s happened.
+ * fractional ones, so that `inc` stays exact however many fractional `add`s happened. A counter
+ * records when it was made (written as its created timestamp) and keeps the exemplar of the
+ * latest {@link Counter.addWithExemplar}.
  */
-export class Counter extends SelfCollector {
+export class Counter extends SelfCollector implements ExemplarAdder {
   readonly #desc: Desc;
   readonly #labelPairs: readonly dto.LabelPair[];
+  readonly #createdTimestampMs = Date.now();
   #valInt = 0;
   #valFloat = 0;
+  #exemplar: dto.Exemplar | undefined;
   /** The last written state, handed out again while the value is unchanged. */
   #written: dto.Metric | undefined;
 
@@ -52,15 +59,28 @@ export class Counter extends SelfCollector {
    * @throws {InvalidValueError} if v is negative ("counter cannot decrease in value") or NaN.
    */
   add(v: number): void {
-    if (typeof v !== "number" || !(v >= 0)) {
-      throw new InvalidValueError(
-        Number.isNaN(v) || typeof v !== "number"
-          ? `counter cannot be increased by ${String(v)}`
-          : "counter cannot decrease in value",
-      );
-    }
+    checkIncrement(v);
     if (Number.isInteger(v) && v <= Number.MAX_SAFE_INTEGER) this.#valInt += v;
     else this.#valFloat += v;
+  }
+
+  /**
+   * addWithExemplar adds v like {@link Counter.add} and replaces the exemplar with one made of v,
+   * the current time and `labels` (Go's `AddWithExemplar`). Empty labels make an exemplar without
+   * labels; undefined labels keep the current exemplar. Both the value and the exemplar are
+   * checked before anything changes (Go adds first, then panics on a bad exemplar).
+   * @throws {InvalidValueError} as add does.
+   * @throws {InvalidExemplarError} for an invalid label name or value, or over 128 runes of labels.
+   * @example
+   * ```ts
+   * requests.addWithExemplar(1, { trace_id: "4bf92f3577b34da6" });
+   * ```
+   */
+  addWithExemplar(v: number, labels?: Labels): void {
+    checkIncrement(v);
+    const exemplar = labels === undefined ? undefined : newExemplar(v, Date.now(), labels);
+    this.add(v);
+    if (exemplar !== undefined) this.#exemplar = exemplar;
   }
 
   /** get returns the current value. */
@@ -70,9 +90,29 @@ export class Counter extends SelfCollector {
 
   write(): dto.Metric {
     const value = this.#valFloat + this.#valInt;
+    const exemplar = this.#exemplar;
     const written = this.#written;
-    if (written !== undefined && Object.is(written.counter!.value, value)) return written;
-    return (this.#written = { label: this.#labelPairs, counter: { value } });
+    if (written !== undefined && Object.is(written.counter!.value, value) && written.counter!.exemplar === exemplar) {
+      return written;
+    }
+    const counter: dto.Counter =
+      exemplar === undefined
+        ? { value, createdTimestampMs: this.#createdTimestampMs }
+        : { value, exemplar, createdTimestampMs: this.#createdTimestampMs };
+    return (this.#written = { label: this.#labelPairs, counter });
+  }
+}
+
+/**
+ * checkIncrement rejects what a counter cannot be increased by.
+ * @throws {InvalidValueError} "counter cannot decrease in value" for a negative v, or
+ * "counter cannot be increased by ..." for NaN or a non-number.
+ */
+function checkIncrement(v: number): void {
+  if (typeof v !== "number" || !(v >= 0)) {
+    throw new InvalidValueError(
+      Number.isNaN(v) || typeof v !== "number" ? `counter cannot be increased by ${String(v)}` : "counter cannot decrease in value",
+    );
   }
 }
 

@@ -65,7 +65,18 @@ export class LabelMismatchError extends PrometheusError {}
  */
 export class InvalidValueError extends PrometheusError {}
 
-/** InvalidOptionsError reports metric options that cannot build a metric (bad buckets, bad objectives). */
+/**
+ * InvalidExemplarError reports an exemplar that cannot be made or attached: a label name that is
+ * not valid, a label value that is not valid UTF-8, labels over 128 runes in all, a timestamp
+ * outside 0001–9999, or a metric that cannot carry exemplars. It is an {@link InvalidValueError},
+ * as client_golang reports it where the value is added or observed.
+ */
+export class InvalidExemplarError extends InvalidValueError {}
+
+/**
+ * InvalidOptionsError reports options that cannot build what they are for: a metric (bad buckets,
+ * bad objectives, a help that is not a string) or a promhttp handler (a negative limit or timeout).
+ */
 export class InvalidOptionsError extends PrometheusError {}
 
 /**

@@ -19,6 +19,7 @@ export {
   InconsistentCardinalityError,
   InvalidCollectorError,
   InvalidDescError,
+  InvalidExemplarError,
   InvalidLabelValueError,
   InvalidNameError,
   InvalidOptionsError,
@@ -26,6 +27,14 @@ export {
   LabelMismatchError,
   PrometheusError,
 } from "./errors.js";
+export {
+  type Exemplar,
+  type ExemplarAdder,
+  ExemplarMaxRunes,
+  type ExemplarObserver,
+  mustNewMetricWithExemplars,
+  newMetricWithExemplars,
+} from "./exemplar.js";
 export { Gatherers, gathererFunc } from "./gatherers.js";
 export { Gauge, GaugeVec, newGauge, newGaugeFunc, newGaugeVec } from "./gauge.js";
 export {
@@ -38,7 +47,9 @@ export {
   HistogramVec,
   linearBuckets,
   mustNewConstHistogram,
+  mustNewConstHistogramWithCreatedTimestamp,
   newConstHistogram,
+  newConstHistogramWithCreatedTimestamp,
   newHistogram,
   newHistogramVec,
 } from "./histogram.js";
@@ -52,6 +63,16 @@ export {
   ReservedLabelPrefix,
 } from "./labels.js";
 export { type CounterOpts, type GaugeOpts, type Metric, type Opts, type UntypedOpts } from "./metric.js";
+export { type NativeHistogramOpts } from "./native-buckets.js";
+export {
+  DefNativeHistogramZeroThreshold,
+  getLe,
+  MaxNativeSchema,
+  MinNativeSchema,
+  NativeHistogramZeroThresholdZero,
+  nativeBucketKey,
+  pickSchema,
+} from "./native-histogram.js";
 export {
   defaultGatherer,
   defaultRegisterer,
@@ -71,7 +92,9 @@ export {
   DefBufCap,
   DefMaxAgeMs,
   mustNewConstSummary,
+  mustNewConstSummaryWithCreatedTimestamp,
   newConstSummary,
+  newConstSummaryWithCreatedTimestamp,
   newSummary,
   newSummaryVec,
   type Objectives,
@@ -85,7 +108,9 @@ export {
   GaugeValue,
   makeLabelPairs,
   mustNewConstMetric,
+  mustNewConstMetricWithCreatedTimestamp,
   newConstMetric,
+  newConstMetricWithCreatedTimestamp,
   newMetricWithTimestamp,
   type Result,
   UntypedValue,

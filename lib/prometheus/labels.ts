@@ -24,9 +24,9 @@ export const BucketLabel = "le";
 /** QuantileLabel is the label summaries add to their quantile samples. */
 export const QuantileLabel = "quantile";
 
-/** isValidMetricName reports whether name matches `^[a-zA-Z_:][a-zA-Z0-9_:]*$`. */
+/** isValidMetricName reports whether name is a string matching `^[a-zA-Z_:][a-zA-Z0-9_:]*$`. */
 export function isValidMetricName(name: string): boolean {
-  if (name.length === 0) return false;
+  if (typeof name !== "string" || name.length === 0) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     const ok =
@@ -36,9 +36,9 @@ export function isValidMetricName(name: string): boolean {
   return true;
 }
 
-/** isValidLabelName reports whether name matches `^[a-zA-Z_][a-zA-Z0-9_]*$`. */
+/** isValidLabelName reports whether name is a string matching `^[a-zA-Z_][a-zA-Z0-9_]*$`. */
 export function isValidLabelName(name: string): boolean {
-  if (name.length === 0) return false;
+  if (typeof name !== "string" || name.length === 0) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (i > 0 && c >= 48 && c <= 57);

@@ -10,6 +10,7 @@
 
 import type * as dto from "../model/index.js";
 import { buildFQName, type Desc, newDesc } from "./desc.js";
+import { InvalidOptionsError } from "./errors.js";
 import type { Labels } from "./labels.js";
 
 /**
@@ -51,7 +52,13 @@ export function fqNameOf(opts: Opts): string {
   return buildFQName(opts.namespace ?? "", opts.subsystem ?? "", opts.name);
 }
 
-/** descFromOpts builds the descriptor for options and variable label names. */
+/**
+ * descFromOpts builds the descriptor for options and variable label names.
+ * @throws {InvalidOptionsError} when opts is not an object.
+ */
 export function descFromOpts(opts: Opts, variableLabels: readonly string[] | null): Desc {
+  if (typeof opts !== "object" || opts === null) {
+    throw new InvalidOptionsError(`metric options must be an object, got ${String(opts)}`);
+  }
   return newDesc(fqNameOf(opts), opts.help, variableLabels, opts.constLabels ?? null);
 }

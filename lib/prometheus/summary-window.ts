@@ -52,7 +52,7 @@ export interface SummaryWindowOptions {
 
 /**
  * validateObjectives checks that every quantile lies in (0, 1) and every allowed error in
- * [0, 1). NaN fails both checks.
+ * [0, 1). NaN and anything that is not a number fail both checks.
  *
  * @throws {RangeError} naming the first bad entry, e.g.
  *   `invalid quantile 1.5: must be in the interval (0, 1)` or
@@ -60,13 +60,19 @@ export interface SummaryWindowOptions {
  */
 export function validateObjectives(objectives: ReadonlyMap<number, number>): void {
   for (const [q, e] of objectives) {
-    if (!(q > 0 && q < 1)) {
-      throw new RangeError(`invalid quantile ${q}: must be in the interval (0, 1)`);
+    // typeof first: comparisons would coerce a string such as "0.5" and let it through.
+    if (typeof q !== "number" || !(q > 0 && q < 1)) {
+      throw new RangeError(`invalid quantile ${show(q)}: must be in the interval (0, 1)`);
     }
-    if (!(e >= 0 && e < 1)) {
-      throw new RangeError(`invalid error ${e} for quantile ${q}: must be in the interval [0, 1)`);
+    if (typeof e !== "number" || !(e >= 0 && e < 1)) {
+      throw new RangeError(`invalid error ${show(e)} for quantile ${q}: must be in the interval [0, 1)`);
     }
   }
+}
+
+/** show renders an objective for a message; a string is quoted, so that "0.5" is not read as 0.5. */
+function show(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
 /**

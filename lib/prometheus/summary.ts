@@ -5,7 +5,8 @@
  * quantiles of one process.
  *
  * Counterpart: client_golang's summary.go (`Summary`, `SummaryOpts`, `NewSummary`, `SummaryVec`,
- * `NewConstSummary`, `MustNewConstSummary`). The windowed quantile streams live in
+ * `NewConstSummary`, `MustNewConstSummary`), with the creation time client_golang records since
+ * 1.17 (`createdTs`, `NewConstSummaryWithCreatedTimestamp`). The windowed quantile streams live in
  * summary-window.ts and quantile.ts.
  *
  * @module
@@ -15,12 +16,12 @@ import type * as dto from "../model/index.js";
 import { SelfCollector } from "./collector.js";
 import { Desc } from "./desc.js";
 import { InvalidOptionsError, InvalidValueError, type PrometheusError } from "./errors.js";
-import { checkCount, checkNoReservedLabel } from "./histogram.js";
+import { checkCount, checkNoReservedLabel, checkNumber } from "./histogram.js";
 import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
 import { MetricVec } from "./vec.js";
-import { checkedLabelPairs, type Result } from "./value.js";
+import { checkedLabelPairs, createdTimestampMsOf, type Result } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
 
@@ -51,6 +52,8 @@ export class Summary extends SelfCollector {
   readonly #desc: Desc;
   readonly #labelPairs: readonly dto.LabelPair[];
   readonly #window: SummaryWindow | undefined;
+  /** When the summary was made, written as its created timestamp. */
+  readonly #createdTimestampMs = Date.now();
   #count = 0;
   #sum = 0;
 
@@ -88,10 +91,14 @@ export class Summary extends SelfCollector {
   }
 
   write(): dto.Metric {
+    const createdTimestampMs = this.#createdTimestampMs;
     if (this.#window === undefined) {
-      return { label: this.#labelPairs, summary: { sampleCount: this.#count, sampleSum: this.#sum, quantile: [] } };
+      return {
+        label: this.#labelPairs,
+        summary: { sampleCount: this.#count, sampleSum: this.#sum, quantile: [], createdTimestampMs },
+      };
     }
-    return { label: this.#labelPairs, summary: this.#window.snapshot() };
+    return { label: this.#labelPairs, summary: { ...this.#window.snapshot(), createdTimestampMs } };
   }
 }
 
@@ -144,7 +151,7 @@ function validateSummaryOpts(opts: SummaryOpts): WindowOptions {
 }
 
 function objectivesMap(objectives: Objectives | undefined): ReadonlyMap<number, number> {
-  if (objectives === undefined) return new Map();
+  if (objectives === undefined || objectives === null) return new Map(); // nil in Go: none
   if (objectives instanceof Map) return objectives;
   return new Map(Object.entries(objectives).map(([q, e]) => [Number(q), e]));
 }
@@ -200,9 +207,13 @@ export function mustNewConstSummary(
   if (desc.err !== undefined) throw desc.err;
   validateLabelValues(labelValues, desc.variableLabels.length);
   checkCount("summary count", count);
+  checkNumber("summary sum", sum);
   const quantile: dto.Quantile[] = [];
   for (const [q, value] of objectivesMap(quantiles)) {
-    if (!(q >= 0 && q <= 1)) throw new InvalidValueError(`summary quantile ${String(q)} is not in [0, 1]`);
+    if (typeof q !== "number" || !(q >= 0 && q <= 1)) {
+      throw new InvalidValueError(`summary quantile ${String(q)} is not in [0, 1]`);
+    }
+    checkNumber(`summary quantile ${q} value`, value);
     quantile.push({ quantile: q, value });
   }
   quantile.sort((a, b) => a.quantile - b.quantile);
@@ -210,4 +221,40 @@ export function mustNewConstSummary(
     label: checkedLabelPairs(desc, labelValues),
     summary: { sampleCount: count, sampleSum: sum, quantile },
   });
+}
+
+/**
+ * newConstSummaryWithCreatedTimestamp is newConstSummary for a summary that also carries its
+ * creation time `ct` (a Date or ms since the epoch). Returns the error instead of throwing.
+ */
+export function newConstSummaryWithCreatedTimestamp(
+  desc: Desc,
+  count: number,
+  sum: number,
+  quantiles: Objectives,
+  ct: Date | number,
+  ...labelValues: string[]
+): Result<Metric> {
+  try {
+    return [mustNewConstSummaryWithCreatedTimestamp(desc, count, sum, quantiles, ct, ...labelValues), undefined];
+  } catch (err) {
+    return [undefined, err as PrometheusError];
+  }
+}
+
+/**
+ * mustNewConstSummaryWithCreatedTimestamp is newConstSummaryWithCreatedTimestamp that throws.
+ * @throws {PrometheusError} as mustNewConstSummary, and {@link InvalidValueError} for an invalid `ct`.
+ */
+export function mustNewConstSummaryWithCreatedTimestamp(
+  desc: Desc,
+  count: number,
+  sum: number,
+  quantiles: Objectives,
+  ct: Date | number,
+  ...labelValues: string[]
+): Metric {
+  const m = mustNewConstSummary(desc, count, sum, quantiles, ...labelValues).write();
+  const createdTimestampMs = createdTimestampMsOf(ct);
+  return new ConstSummary(desc, { ...m, summary: { ...m.summary!, createdTimestampMs } });
 }

@@ -3,13 +3,15 @@
  * elsewhere (a file, a device, an API), instead of metrics that live and are updated in-process.
  *
  * Counterpart: client_golang's value.go (`ValueType`, `NewConstMetric`, `MustNewConstMetric`,
- * `MakeLabelPairs`, `NewMetricWithTimestamp`).
+ * `MakeLabelPairs`, `NewMetricWithTimestamp`), with `NewConstMetricWithCreatedTimestamp` and
+ * `MustNewConstMetricWithCreatedTimestamp` of client_golang 1.17+.
  *
  * @module
  */
 
 import type * as dto from "../model/index.js";
-import { sealValidatedLabelPairs } from "../model/index.js";
+import { renderLabels } from "../expfmt/text.js";
+import { sealLabelPairs } from "../model/index.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError, type PrometheusError } from "./errors.js";
 import { compareLabelPairs, validateLabelValues } from "./labels.js";
@@ -83,16 +85,76 @@ export function mustNewConstMetric(desc: Desc, valueType: ValueType, value: numb
 }
 
 /**
- * populateMetric builds the client_model data of a counter, gauge or untyped sample.
+ * newConstMetricWithCreatedTimestamp is newConstMetric for a counter that also carries its
+ * creation time `ct` (a Date or ms since the epoch), which OpenMetrics writes as `_created` and
+ * protobuf as `created_timestamp`. Only counters have one. Returns the error instead of throwing.
+ */
+export function newConstMetricWithCreatedTimestamp(
+  desc: Desc,
+  valueType: ValueType,
+  value: number,
+  ct: Date | number,
+  ...labelValues: string[]
+): Result<Metric> {
+  try {
+    return [mustNewConstMetricWithCreatedTimestamp(desc, valueType, value, ct, ...labelValues), undefined];
+  } catch (err) {
+    return [undefined, err as PrometheusError];
+  }
+}
+
+/**
+ * mustNewConstMetricWithCreatedTimestamp is newConstMetricWithCreatedTimestamp that throws.
+ * @throws {PrometheusError} as newConstMetric, and {@link InvalidValueError} "created timestamps
+ * are only supported for counters" for another value type or for an invalid `ct`.
+ * @example
+ * ```ts
+ * ch.send(mustNewConstMetricWithCreatedTimestamp(jobsDesc, CounterValue, 42, startedAt));
+ * ```
+ */
+export function mustNewConstMetricWithCreatedTimestamp(
+  desc: Desc,
+  valueType: ValueType,
+  value: number,
+  ct: Date | number,
+  ...labelValues: string[]
+): Metric {
+  if (desc.err !== undefined) throw desc.err;
+  validateLabelValues(labelValues, desc.variableLabels.length);
+  if (valueType !== "counter") throw new InvalidValueError("created timestamps are only supported for counters");
+  const createdMs = createdTimestampMsOf(ct);
+  return new ConstMetric(desc, populateMetric(valueType, value, checkedLabelPairs(desc, labelValues), createdMs));
+}
+
+/**
+ * createdTimestampMsOf turns a created timestamp given as a Date or ms since the epoch into ms.
+ * @throws {InvalidValueError} for an invalid date or a number of ms that is not finite.
+ */
+export function createdTimestampMsOf(ct: Date | number): number {
+  const ms = ct instanceof Date ? ct.getTime() : ct;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) {
+    throw new InvalidValueError(`created timestamp must be a valid date or a finite number of ms, got ${String(ct)}`);
+  }
+  return ms;
+}
+
+/**
+ * populateMetric builds the client_model data of a counter, gauge or untyped sample; a counter
+ * gets `createdTimestampMs` when given.
  * @throws {InvalidValueError} for an unknown value type or a value that is not a number.
  */
-export function populateMetric(valueType: ValueType, value: number, label: readonly dto.LabelPair[]): dto.Metric {
+export function populateMetric(
+  valueType: ValueType,
+  value: number,
+  label: readonly dto.LabelPair[],
+  createdTimestampMs?: number,
+): dto.Metric {
   if (typeof value !== "number") {
     throw new InvalidValueError(`metric value must be a number, got ${typeof value}`);
   }
   switch (valueType) {
     case "counter":
-      return { label, counter: { value } };
+      return { label, counter: createdTimestampMs === undefined ? { value } : { value, createdTimestampMs } };
     case "gauge":
       return { label, gauge: { value } };
     case "untyped":
@@ -114,19 +176,21 @@ export function makeLabelPairs(desc: Desc, labelValues: readonly string[]): read
 
 /**
  * checkedLabelPairs is makeLabelPairs for a valid descriptor and label values that were already
- * validated: the result is sealed with a cache slot, which also tells the registry that it need
- * not be checked again at every scrape.
+ * validated: the result is sealed with its rendered text (see lib/model/label-cache.ts), which
+ * also tells the registry that it need not be checked again at every scrape.
  */
 export function checkedLabelPairs(desc: Desc, labelValues: readonly string[]): readonly dto.LabelPair[] {
   if (desc.variableLabels.length === 0) return desc.constLabelPairs;
-  return sealValidatedLabelPairs(buildLabelPairs(desc, labelValues));
+  const pairs = buildLabelPairs(desc, labelValues);
+  return sealLabelPairs(pairs, renderLabels(pairs));
 }
 
 function buildLabelPairs(desc: Desc, labelValues: readonly string[]): dto.LabelPair[] {
   const variable = desc.variableLabels;
-  const pairs: dto.LabelPair[] = [];
-  for (let i = 0; i < variable.length; i++) pairs.push({ name: variable[i]!, value: labelValues[i]! });
-  for (const lp of desc.constLabelPairs) pairs.push(lp);
+  const constPairs = desc.constLabelPairs;
+  const pairs = new Array<dto.LabelPair>(variable.length + constPairs.length);
+  for (let i = 0; i < variable.length; i++) pairs[i] = { name: variable[i]!, value: labelValues[i]! };
+  for (let i = 0; i < constPairs.length; i++) pairs[variable.length + i] = constPairs[i]!;
   if (pairs.length > 1) pairs.sort(compareLabelPairs);
   return pairs;
 }
@@ -154,14 +218,19 @@ class MetricWithTimestamp implements Metric {
  * newMetricWithTimestamp returns a metric that writes `metric` with an explicit timestamp: a Date,
  * or milliseconds since the epoch (a fraction is truncated towards the past, as Go's millisecond
  * conversion does). Use it only for values whose time is genuinely known and not "now".
- * @throws {InvalidValueError} for an invalid date or a non-finite number.
+ * @throws {InvalidValueError} for an invalid date, a number of ms that is not finite, or one beyond
+ * ±(2^53 − 1), which would not be written as the exact integer the format needs.
  */
 export function newMetricWithTimestamp(t: Date | number, metric: Metric): Metric {
   const ms = t instanceof Date ? t.getTime() : t;
   if (typeof ms !== "number" || !Number.isFinite(ms)) {
     throw new InvalidValueError(`timestamp must be a valid date or a finite number of ms, got ${String(t)}`);
   }
-  return new MetricWithTimestamp(metric, Math.floor(ms));
+  const truncated = Math.floor(ms);
+  if (!Number.isSafeInteger(truncated)) {
+    throw new InvalidValueError(`timestamp ${String(ms)} ms is not within ±${Number.MAX_SAFE_INTEGER} ms`);
+  }
+  return new MetricWithTimestamp(metric, truncated);
 }
 
 /**

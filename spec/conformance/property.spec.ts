@@ -112,11 +112,12 @@ async function checkRoundTrip(g: Generated, where: string): Promise<string> {
 /**
  * canonical renders families for comparison: sorted as a gather sorts, numbers as strings (NaN
  * equal to NaN, -0 as 0: the text format has no negative zero), an empty help as none, object
- * keys sorted.
+ * keys sorted, created timestamps left out (the text format does not carry them).
  */
 function canonical(families: readonly dto.MetricFamily[]): string {
   const plain = normalizeMetricFamilies(families).map((f) => ({ ...f, help: f.help === "" ? undefined : f.help }));
-  return JSON.stringify(plain, (_key, v: unknown) => {
+  return JSON.stringify(plain, (key, v: unknown) => {
+    if (key === "createdTimestampMs") return undefined;
     if (typeof v === "number") return Object.is(v, -0) ? "0" : String(v);
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -8,6 +8,7 @@ import { Counter, CounterVec, newCounter, newCounterFunc, newCounterVec } from "
 import { GatherError, InvalidDescError, InvalidValueError } from "../../lib/prometheus/errors.js";
 import { metricToProtoText } from "../../lib/prometheus/proto-text.js";
 import { newRegistry } from "../../lib/prometheus/registry.js";
+import { afterEach as afterEachCreated, beforeEach as beforeEachCreated, vi } from "vitest";
 
 /** exposition registers the collectors on a new registry and returns the text it gathers. */
 async function exposition(...cs: Collector[]): Promise<string> {
@@ -51,7 +52,7 @@ describe("Counter", () => {
     const counter = new Counter({ name: "c", help: "h" });
     counter.add(0);
     expect(counter.get()).toBe(0);
-    expect(counter.write()).toEqual({ label: [], counter: { value: 0 } });
+    expect(counter.write()).toEqual({ label: [], counter: { value: 0, createdTimestampMs: expect.any(Number) } });
   });
 
   const invalidAdds: [what: string, v: number, message: string][] = [
@@ -150,5 +151,42 @@ describe("newCounterFunc", () => {
     expect(thrown(() => newCounterFunc({ name: "c", help: "h" }, 5 as unknown as () => number))).toBeInstanceOf(
       InvalidValueError,
     );
+  });
+});
+
+describe("Counter created timestamp (client_golang 1.17+ createdTs)", () => {
+  beforeEachCreated(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_600_000_000_000);
+  });
+  afterEachCreated(() => {
+    vi.useRealTimers();
+  });
+
+  it("is the time the counter was made, and stays when the value changes", () => {
+    const c = newCounter({ name: "c_total", help: "h" });
+    vi.setSystemTime(1_600_000_060_000);
+    c.inc();
+    c.add(2.5);
+    expect(c.write().counter).toEqual({ value: 3.5, createdTimestampMs: 1_600_000_000_000 });
+  });
+
+  it("is the time each child of a CounterVec was made", () => {
+    const vec = newCounterVec({ name: "c_total", help: "h" }, ["code"]);
+    vec.withLabelValues("200").inc();
+    vi.setSystemTime(1_600_000_001_000);
+    vec.withLabelValues("500").inc();
+    expect(vec.withLabelValues("200").write().counter!.createdTimestampMs).toBe(1_600_000_000_000);
+    expect(vec.withLabelValues("500").write().counter!.createdTimestampMs).toBe(1_600_000_001_000);
+  });
+
+  it("is absent for a CounterFunc, whose value comes from elsewhere (as in Go)", () => {
+    expect(newCounterFunc({ name: "c_total", help: "h" }, () => 1).write().counter).toEqual({ value: 1 });
+  });
+
+  it("does not show in the text format", async () => {
+    const reg = newRegistry();
+    reg.mustRegister(newCounter({ name: "c_total", help: "h" }));
+    expect(metricFamiliesToText(await reg.gather())).toBe("# HELP c_total h\n# TYPE c_total counter\nc_total 0\n");
   });
 });

@@ -28,6 +28,12 @@ import {
 } from "../../lib/prometheus/histogram.js";
 import type { Metric } from "../../lib/prometheus/metric.js";
 import { newRegistry } from "../../lib/prometheus/registry.js";
+import { afterEach as afterEachCreated, beforeEach as beforeEachCreated, vi } from "vitest";
+import { metricFamiliesToOpenMetrics } from "../../lib/expfmt/openmetrics.js";
+import {
+  mustNewConstHistogramWithCreatedTimestamp,
+  newConstHistogramWithCreatedTimestamp,
+} from "../../lib/prometheus/histogram.js";
 
 async function exposition(...cs: Collector[]): Promise<string> {
   const reg = newRegistry();
@@ -75,6 +81,7 @@ describe("Histogram", () => {
         { cumulativeCount: 5, upperBound: 2 },
         { cumulativeCount: 7, upperBound: 5 },
       ],
+      createdTimestampMs: expect.any(Number),
     });
   });
 
@@ -302,5 +309,53 @@ h_count 1e+06
       sampleSum: 0,
       bucket: [],
     });
+  });
+});
+
+describe("Histogram created timestamp (client_golang 1.17+ createdTs)", () => {
+  beforeEachCreated(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_600_000_000_000);
+  });
+  afterEachCreated(() => {
+    vi.useRealTimers();
+  });
+
+  it("is the time the histogram (or vec child) was made", () => {
+    const h = newHistogram({ name: "h", help: "h", buckets: [1] });
+    const vec = newHistogramVec({ name: "v", help: "h", buckets: [1] }, ["a"]);
+    vi.setSystemTime(1_600_000_005_000);
+    h.observe(1);
+    vec.withLabelValues("x").observe(1);
+    expect(h.write().histogram!.createdTimestampMs).toBe(1_600_000_000_000);
+    expect(vec.withLabelValues("x").write().histogram!.createdTimestampMs).toBe(1_600_000_005_000);
+  });
+
+  it("const histograms carry one when made WithCreatedTimestamp", async () => {
+    const desc = newDesc("rpc_seconds", "RPC latency.", ["op"], null);
+    const [m, err] = newConstHistogramWithCreatedTimestamp(desc, 3, 1.5, { 1: 2 }, new Date(1_500_000_000_000), "get");
+    expect(err).toBeUndefined();
+    expect(m!.write()).toEqual({
+      label: [{ name: "op", value: "get" }],
+      histogram: {
+        sampleCount: 3,
+        sampleSum: 1.5,
+        bucket: [{ cumulativeCount: 2, upperBound: 1 }],
+        createdTimestampMs: 1_500_000_000_000,
+      },
+    });
+    const reg = newRegistry();
+    reg.mustRegister(constCollector(m!));
+    expect(metricFamiliesToOpenMetrics(await reg.gather(), { createdLines: true })).toContain(
+      'rpc_seconds_count{op="get"} 3\nrpc_seconds_created{op="get"} 1.5e+09\n',
+    );
+  });
+
+  it("const histograms reject what newConstHistogram rejects, and an invalid created time", () => {
+    const desc = newDesc("h", "h", null, null);
+    expect(newConstHistogramWithCreatedTimestamp(desc, -1, 0, {}, 0)[1]).toBeInstanceOf(InvalidValueError);
+    expect(() => mustNewConstHistogramWithCreatedTimestamp(desc, 1, 0, {}, new Date(NaN))).toThrow(
+      "created timestamp must be a valid date or a finite number of ms, got Invalid Date",
+    );
   });
 });

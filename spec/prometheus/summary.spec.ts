@@ -15,6 +15,13 @@ import {
 } from "../../lib/prometheus/errors.js";
 import type { Metric } from "../../lib/prometheus/metric.js";
 import { newRegistry } from "../../lib/prometheus/registry.js";
+import { beforeEach as beforeEachCreated } from "vitest";
+import {
+  mustNewConstSummaryWithCreatedTimestamp,
+  newConstSummaryWithCreatedTimestamp,
+  newSummary as newSummaryCreated,
+  newSummaryVec as newSummaryVecCreated,
+} from "../../lib/prometheus/summary.js";
 import {
   DefAgeBuckets,
   DefBufCap,
@@ -74,7 +81,7 @@ describe("Summary", () => {
     const s = newSummary({ name: "rpc_seconds", help: "RPC latency." });
     s.observe(0.25);
     s.observe(1.5);
-    expect(s.write().summary).toEqual({ sampleCount: 2, sampleSum: 1.75, quantile: [] });
+    expect(s.write().summary).toEqual({ sampleCount: 2, sampleSum: 1.75, quantile: [], createdTimestampMs: expect.any(Number) });
     expect(await exposition(s)).toBe(`# HELP rpc_seconds RPC latency.
 # TYPE rpc_seconds summary
 rpc_seconds_sum 1.75
@@ -273,5 +280,51 @@ http_request_duration_seconds_count{code="200",method="get",owner="example"} 471
       sampleSum: 6,
       quantile: [{ quantile: 0.5, value: 2 }],
     });
+  });
+});
+
+describe("Summary created timestamp (client_golang 1.17+ createdTs)", () => {
+  beforeEachCreated(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_600_000_000_000);
+    return () => {
+      vi.useRealTimers();
+    };
+  });
+
+  it("is the time the summary (or vec child) was made, with and without objectives", () => {
+    const plain = newSummaryCreated({ name: "a", help: "h" });
+    const windowed = newSummaryCreated({ name: "b", help: "h", objectives: { 0.5: 0.05 } });
+    const vec = newSummaryVecCreated({ name: "c", help: "h" }, ["op"]);
+    vi.setSystemTime(1_600_000_002_000);
+    vec.withLabelValues("x").observe(1);
+    plain.observe(1);
+    windowed.observe(1);
+    expect(plain.write().summary!.createdTimestampMs).toBe(1_600_000_000_000);
+    expect(windowed.write().summary).toEqual({
+      sampleCount: 1,
+      sampleSum: 1,
+      quantile: [{ quantile: 0.5, value: 1 }],
+      createdTimestampMs: 1_600_000_000_000,
+    });
+    expect(vec.withLabelValues("x").write().summary!.createdTimestampMs).toBe(1_600_000_002_000);
+  });
+
+  it("const summaries carry one when made WithCreatedTimestamp", () => {
+    const desc = newDesc("s", "h", null, null);
+    const [m, err] = newConstSummaryWithCreatedTimestamp(desc, 2, 3, { 0.5: 1 }, 1_500_000_000_000);
+    expect(err).toBeUndefined();
+    expect(m!.write().summary).toEqual({
+      sampleCount: 2,
+      sampleSum: 3,
+      quantile: [{ quantile: 0.5, value: 1 }],
+      createdTimestampMs: 1_500_000_000_000,
+    });
+    expect(() => mustNewConstSummaryWithCreatedTimestamp(desc, 2, 3, {}, NaN)).toThrow(
+      "created timestamp must be a valid date or a finite number of ms, got NaN",
+    );
+    expect(newConstSummaryWithCreatedTimestamp(desc, 1.5, 3, {}, 0)[1]?.message).toBe(
+      "summary count must be a non-negative integer, got 1.5",
+    );
   });
 });

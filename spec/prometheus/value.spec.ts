@@ -14,6 +14,11 @@ import {
 } from "../../lib/prometheus/errors.js";
 import type { Metric } from "../../lib/prometheus/metric.js";
 import { newRegistry } from "../../lib/prometheus/registry.js";
+import { metricFamiliesToOpenMetrics } from "../../lib/expfmt/openmetrics.js";
+import {
+  mustNewConstMetricWithCreatedTimestamp,
+  newConstMetricWithCreatedTimestamp,
+} from "../../lib/prometheus/value.js";
 import {
   CounterValue,
   GaugeValue,
@@ -209,5 +214,49 @@ describe("ValueFunc", () => {
     expect(sent).toEqual([desc, fn]);
     v = 2;
     expect(fn.write()).toEqual({ label: [{ name: "a", value: "b" }], gauge: { value: 2 } });
+  });
+});
+
+describe("newConstMetricWithCreatedTimestamp (client_golang 1.17+)", () => {
+  const desc = newDesc("jobs_total", "Jobs.", ["queue"], null);
+
+  it("makes a counter that carries its creation time, from a Date or ms", async () => {
+    const [m, err] = newConstMetricWithCreatedTimestamp(desc, "counter", 42, new Date(1_500_000_000_000), "q1");
+    expect(err).toBeUndefined();
+    expect(m!.write()).toEqual({
+      label: [{ name: "queue", value: "q1" }],
+      counter: { value: 42, createdTimestampMs: 1_500_000_000_000 },
+    });
+    const m2 = mustNewConstMetricWithCreatedTimestamp(desc, "counter", 1, 1_500_000_000_500, "q2");
+    const reg = newRegistry();
+    reg.mustRegister({
+      describe: (ch) => void ch.send(desc),
+      collect: (ch) => {
+        ch.send(m!);
+        ch.send(m2);
+      },
+    });
+    expect(metricFamiliesToOpenMetrics(await reg.gather(), { createdLines: true })).toBe(`# HELP jobs Jobs.
+# TYPE jobs counter
+jobs_total{queue="q1"} 42.0
+jobs_created{queue="q1"} 1.5e+09
+jobs_total{queue="q2"} 1.0
+jobs_created{queue="q2"} 1.5000000005e+09
+# EOF
+`);
+  });
+
+  it("returns Go's error for a gauge or untyped value, after the label checks", () => {
+    const [m, err] = newConstMetricWithCreatedTimestamp(desc, "gauge", 1, 0, "q");
+    expect(m).toBeUndefined();
+    expect(err).toBeInstanceOf(InvalidValueError);
+    expect(err?.message).toBe("created timestamps are only supported for counters");
+    expect(newConstMetricWithCreatedTimestamp(desc, "untyped", 1, 0)[1]?.message).toMatch(/^inconsistent label cardinality/);
+  });
+
+  it("rejects an invalid created time", () => {
+    expect(() => mustNewConstMetricWithCreatedTimestamp(desc, "counter", 1, new Date(NaN), "q")).toThrow(
+      "created timestamp must be a valid date or a finite number of ms, got Invalid Date",
+    );
   });
 });
