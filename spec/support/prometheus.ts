@@ -63,8 +63,9 @@ export interface PrometheusServer {
 /**
  * startPrometheus starts Prometheus with `config` (the YAML text of prometheus.yml) on a free
  * loopback port and resolves once `/-/ready` answers 200 (within `timeoutMs`, default 30 s).
+ * `extraArgs` are added to its command line (e.g. `--enable-feature=native-histograms`).
  */
-export async function startPrometheus(config: string, timeoutMs = 30_000): Promise<PrometheusServer> {
+export async function startPrometheus(config: string, timeoutMs = 30_000, extraArgs: readonly string[] = []): Promise<PrometheusServer> {
   const path = prometheusPath();
   if (path === undefined) throw new Error(`prometheus not found: ${installHint}`);
   const dir = mkdtempSync(join(tmpdir(), "demo-prometheus-"));
@@ -75,6 +76,7 @@ export async function startPrometheus(config: string, timeoutMs = 30_000): Promi
     `--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    ...extraArgs,
   ], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let logs = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => (logs += s));
