@@ -178,7 +178,8 @@ export class Registry implements Registerer, Gatherer {
  */
 export function describeAll(c: Collector): Desc[] {
   if (c === null || typeof c !== "object" || typeof c.describe !== "function" || typeof c.collect !== "function") {
-    throw new InvalidCollectorError(`${String(c)} is not a collector: it needs describe(ch) and collect(ch) methods`);
+    const what = c !== null && typeof c === "object" ? `value of type ${(c as object).constructor?.name ?? "Object"}` : String(c);
+    throw new InvalidCollectorError(`${what} is not a collector: it needs describe(ch) and collect(ch) methods`);
   }
   const ch = new Channel<Desc>();
   let result: unknown;

@@ -223,7 +223,7 @@ describe("Registry.register", () => {
   it.each([
     ["null", null, "null is not a collector: it needs describe(ch) and collect(ch) methods"],
     ["a string", "gauge", "gauge is not a collector: it needs describe(ch) and collect(ch) methods"],
-    ["an object without collect", { describe() {} }, "[object Object] is not a collector: it needs describe(ch) and collect(ch) methods"],
+    ["an object without collect", { describe() {} }, "value of type Object is not a collector: it needs describe(ch) and collect(ch) methods"],
   ])("rejects %s as not a collector", (_what, value, message) => {
     const reg = newRegistry();
     const err = reg.register(value as unknown as Collector);
