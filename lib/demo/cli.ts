@@ -24,7 +24,7 @@
 import { newBuildInfoCollector, newNodeJSCollector, newProcessCollector } from "../collectors/index.js";
 import { metricFamiliesToText } from "../expfmt/index.js";
 import { type Logger, newLogger, parseFormat, parseLevel } from "../log/index.js";
-import { Gatherers, type Gatherer, GatherError, newRegistry, type Registry } from "../prometheus/index.js";
+import { Gatherers, type Gatherer, GatherError, newGaugeVec, newRegistry, type Registry } from "../prometheus/index.js";
 import { ContinueOnError, handlerFor, instrumentMetricHandler } from "../promhttp/index.js";
 import { runLint } from "../testutil/index.js";
 import { DefaultHost } from "./config.js";
@@ -39,7 +39,7 @@ import {
   versionFlag,
   versionText,
 } from "./flags.js";
-import { type RequestHandler, ListenError, WebServer } from "./server.js";
+import { type RequestHandler, ListenError, type ServerTimeouts, WebServer } from "./server.js";
 import { type BuildInfo, buildContext, buildInfo, program, versionInfo } from "./version.js";
 
 /** CliIO is where the command reads and writes; `main` defaults to the process's own streams. */
@@ -149,7 +149,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     format: parseFormat(String(values["log.format"])),
     stream: io.stderr,
   });
-  const config = configFrom(values);
+  const dev = devSettings(process.env);
+  if (typeof dev === "string") {
+    io.stderr.write(`${program}: error: ${dev}\n`);
+    return 2;
+  }
+  const config = { ...configFrom(values), ...dev };
   if (config.webConfigFile !== "") {
     logger.error(
       "--web.config.file is not supported yet: TLS and authentication are not implemented, " +
@@ -162,8 +167,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   return serve(config, info, logger);
 }
 
-/** Config is the parsed command line, typed. */
-interface Config {
+/** Config is the parsed command line, typed, with the development settings. */
+interface Config extends DevSettings {
   listenAddress: string;
   telemetryPath: string;
   webConfigFile: string;
@@ -172,7 +177,43 @@ interface Config {
   once: boolean;
 }
 
-function configFrom(values: FlagValues): Config {
+/**
+ * DevSettings are knobs for specs and load runs, read from the environment so that the flags
+ * stay node_exporter's. See docs/reliability.md.
+ * - `DEMO_EXPORTER_EXTRA_SERIES=n` adds a gauge vector `demo_load_series{shard,series}` of `n`
+ *   series (default 0), to scrape an exposition of a realistic size.
+ * - `DEMO_EXPORTER_READ_HEADER_TIMEOUT_MS`, `DEMO_EXPORTER_READ_TIMEOUT_MS` and
+ *   `DEMO_EXPORTER_IDLE_TIMEOUT_MS` replace the web server's {@link ServerTimeouts}, so that a spec
+ *   can watch them act within a second.
+ */
+interface DevSettings {
+  extraSeries: number;
+  timeouts: Partial<ServerTimeouts>;
+}
+
+/** devSettings reads the DevSettings from `env`, or returns what is wrong with them. */
+function devSettings(env: NodeJS.ProcessEnv): DevSettings | string {
+  const read = (name: string, min: number): number | string | undefined => {
+    const text = env[name];
+    if (text === undefined || text === "") return undefined;
+    const n = Number(text);
+    return /^\d+$/.test(text) && n >= min && Number.isSafeInteger(n)
+      ? n
+      : `${name} must be an integer of at least ${min}, got ${JSON.stringify(text)}`;
+  };
+  const extraSeries = read("DEMO_EXPORTER_EXTRA_SERIES", 0);
+  const readHeaderMs = read("DEMO_EXPORTER_READ_HEADER_TIMEOUT_MS", 1);
+  const readMs = read("DEMO_EXPORTER_READ_TIMEOUT_MS", 1);
+  const idleMs = read("DEMO_EXPORTER_IDLE_TIMEOUT_MS", 1);
+  for (const v of [extraSeries, readHeaderMs, readMs, idleMs]) if (typeof v === "string") return v;
+  const timeouts: Partial<ServerTimeouts> = {};
+  if (typeof readHeaderMs === "number") timeouts.readHeaderMs = readHeaderMs;
+  if (typeof readMs === "number") timeouts.readMs = readMs;
+  if (typeof idleMs === "number") timeouts.idleMs = idleMs;
+  return { extraSeries: typeof extraSeries === "number" ? extraSeries : 0, timeouts };
+}
+
+function configFrom(values: FlagValues): Omit<Config, keyof DevSettings> {
   return {
     listenAddress: String(values["web.listen-address"]),
     telemetryPath: String(values["web.telemetry-path"]),
@@ -206,6 +247,7 @@ function newMetrics(config: Config, info: BuildInfo, logger: Logger): Metrics {
     }),
     newExporter(logger.with("collector", "demo"), { host: config.host }),
   );
+  if (config.extraSeries > 0) registry.mustRegister(loadSeries(config.extraSeries));
   if (config.disableExporterMetrics) {
     return { gatherer: registry, exporterMetrics: undefined, close() {} };
   }
@@ -217,6 +259,19 @@ function newMetrics(config: Config, info: BuildInfo, logger: Logger): Metrics {
     exporterMetrics,
     close: () => nodejs.close(),
   };
+}
+
+/**
+ * loadSeries makes the `DEMO_EXPORTER_EXTRA_SERIES` gauge vector: `n` series in shards of 1000,
+ * each set to its own number.
+ */
+function loadSeries(n: number) {
+  const vec = newGaugeVec(
+    { namespace: "demo", name: "load_series", help: "Extra series for load tests (DEMO_EXPORTER_EXTRA_SERIES)." },
+    ["shard", "series"],
+  );
+  for (let i = 0; i < n; i++) vec.withLabelValues(String(Math.floor(i / 1000)), String(i)).set(i);
+  return vec;
 }
 
 /** once gathers a single time and writes the text exposition to stdout. */
@@ -250,6 +305,7 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
     metricsHandler: metricsHandler(metrics, logger),
     landing: { name: "Demo Exporter", description, version: versionInfo(info) },
     logger,
+    timeouts: config.timeouts,
   });
   const stop = untilSignal();
   try {

@@ -6,12 +6,19 @@
  * `web/landing_page.go` (the landing page: name, description, version, links), node_exporter's
  * `main` (the telemetry path and its handler) and Prometheus' `web/web.go` (`/-/healthy`,
  * `/-/ready`). Go's `http.Server.Shutdown` becomes {@link WebServer.shutdown}: stop accepting,
- * let in-flight requests finish within a deadline, then close what is left.
+ * let in-flight requests finish within a deadline, then close what is left. Go's `http.Server`
+ * timeouts (`ReadHeaderTimeout`, `ReadTimeout`, `IdleTimeout`) become {@link ServerTimeouts}.
  *
  * @module
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions as HTTPServerOptions,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 import type { Logger } from "../log/index.js";
@@ -29,6 +36,64 @@ export interface LandingConfig {
   version: string;
 }
 
+/**
+ * ServerTimeouts bound how long a client may hold a connection without making progress, so that
+ * slow or idle clients cannot pile up. Each is the counterpart of a Go `http.Server` field.
+ */
+export interface ServerTimeouts {
+  /**
+   * How long a client may take to send a request's headers, from the connection (or the end of
+   * the previous response) on: Go's `ReadHeaderTimeout`, Node's `server.headersTimeout`. A client
+   * that is slower gets 408 and the connection is closed.
+   */
+  readHeaderMs: number;
+  /** How long a client may take to send a whole request: Go's `ReadTimeout`, Node's `requestTimeout`. */
+  readMs: number;
+  /**
+   * How long a kept-alive connection may stay idle between requests: Go's `IdleTimeout`, Node's
+   * `keepAliveTimeout`.
+   */
+  idleMs: number;
+}
+
+/**
+ * DefaultServerTimeouts are the timeouts a WebServer uses unless told otherwise. exporter-toolkit
+ * leaves them to the exporter, and an `http.Server{}` has none, which lets slow clients hold
+ * connections forever; these close that door without getting in a scraper's way:
+ * - headers within 10 s: a scraper sends its few hundred bytes of headers in one packet;
+ * - a whole request within 5 min: Prometheus' own `--web.read-timeout` default;
+ * - idle connections kept 2 min: longer than Prometheus' default 1 min scrape interval, so the
+ *   scraper's connection is reused from scrape to scrape, while an abandoned one goes soon.
+ */
+export const DefaultServerTimeouts: Readonly<ServerTimeouts> = Object.freeze({
+  readHeaderMs: 10_000,
+  readMs: 5 * 60_000,
+  idleMs: 2 * 60_000,
+});
+
+/** NodeServerTimeouts are the timeout options of Node's `http.createServer`. */
+export type NodeServerTimeouts = Pick<
+  HTTPServerOptions,
+  "headersTimeout" | "requestTimeout" | "keepAliveTimeout" | "connectionsCheckingInterval"
+>;
+
+/**
+ * nodeServerTimeouts turns timeouts (the defaults where left out) into the options of Node's
+ * `http.createServer` and `https.createServer`, which both take them.
+ */
+export function nodeServerTimeouts(timeouts: Partial<ServerTimeouts> = {}): NodeServerTimeouts {
+  const t = { ...DefaultServerTimeouts, ...timeouts };
+  return {
+    // Node wants headersTimeout <= requestTimeout; a request cannot finish before its headers.
+    headersTimeout: Math.min(t.readHeaderMs, t.readMs),
+    requestTimeout: t.readMs,
+    keepAliveTimeout: t.idleMs,
+    // How often Node looks for connections past the header and request timeouts (default 30 s,
+    // which would let a 10 s header timeout run for up to 40 s). It cannot be changed later.
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(t.readHeaderMs / 4))),
+  };
+}
+
 /** ServerOptions configures a WebServer. */
 export interface ServerOptions {
   /** The path the metrics handler answers, e.g. `/metrics`. */
@@ -39,6 +104,8 @@ export interface ServerOptions {
   landing: LandingConfig;
   /** Where the server logs its life cycle and handler failures. */
   logger: Logger;
+  /** Timeouts for slow and idle clients; each one left out is {@link DefaultServerTimeouts}'. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 /**
@@ -106,7 +173,7 @@ export class WebServer {
 
   constructor(options: ServerOptions) {
     this.#options = options;
-    this.#server = createServer((req, res) => this.#handle(req, res));
+    this.#server = createServer(nodeServerTimeouts(options.timeouts), (req, res) => this.#handle(req, res));
   }
 
   /** inFlight is the number of requests being answered now. */

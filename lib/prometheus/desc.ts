@@ -63,7 +63,9 @@ export class Desc {
     this.variableLabels = Object.freeze(labelsGiven ? [...(variableLabels ?? [])] : []);
     const built = labelsGiven
       ? buildDesc(fqName, help, this.variableLabels, constLabels ?? {})
-      : failedDesc(new InvalidOptionsError(`variable labels of metric ${quoteName(fqName)} are not an array of label names`));
+      : failedDesc(
+          new InvalidOptionsError(`variable labels of metric ${quoteName(fqName)} are not an array of label names`),
+        );
     this.constLabelPairs = built.constLabelPairs;
     this.id = built.id;
     this.dimHash = built.dimHash;
@@ -139,7 +141,8 @@ function failedDesc(err: PrometheusError): BuiltDesc {
 
 function buildDesc(fqName: string, help: string, variableLabels: readonly string[], constLabels: Labels): BuiltDesc {
   if (typeof fqName !== "string") {
-    return failedDesc(new InvalidNameError(`metric name ${String(fqName)} is not a string`, String(fqName), "metric"));
+    const shown = String(fqName);
+    return failedDesc(new InvalidNameError(`metric name ${shown} is not a string`, shown, "metric"));
   }
   if (!isValidMetricName(fqName)) {
     return failedDesc(new InvalidNameError(`${goQuote(fqName)} is not a valid metric name`, fqName, "metric"));
@@ -180,7 +183,8 @@ function buildDesc(fqName: string, help: string, variableLabels: readonly string
 
 function invalidLabelName(name: string, fqName: string): InvalidNameError {
   if (typeof name !== "string") {
-    return new InvalidNameError(`label name ${String(name)} of metric ${goQuote(fqName)} is not a string`, String(name), "label");
+    const shown = String(name);
+    return new InvalidNameError(`label name ${shown} of metric ${goQuote(fqName)} is not a string`, shown, "label");
   }
   return new InvalidNameError(
     `${goQuote(name)} is not a valid label name for metric ${goQuote(fqName)}`,

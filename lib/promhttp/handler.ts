@@ -36,6 +36,7 @@ import {
   defaultRegisterer,
   type Gatherer,
   GatherError,
+  InvalidOptionsError,
   newCounterVec,
   type Registerer,
 } from "../prometheus/index.js";
@@ -108,6 +109,9 @@ const sliceMs = 8;
 /**
  * handlerFor returns an uninstrumented handler for `gatherer` (Go's `HandlerFor`). Wrap it with
  * {@link instrumentMetricHandler} to count scrapes as {@link handler} does.
+ * @throws {InvalidOptionsError} when `gatherer` has no `gather` method, `errorHandling` is not one
+ * of the three modes, or `maxRequestsInFlight` or `timeout` is negative or not a number (Go takes
+ * a negative value as "none"; here it is more likely a mistake).
  * @throws any error registering the error counter with `opts.registry`, other than
  * AlreadyRegisteredError (whose registered counter is then used).
  *
@@ -120,8 +124,9 @@ const sliceMs = 8;
  */
 export function handlerFor(gatherer: Gatherer, opts: HandlerOpts = {}): RequestHandler {
   const options = { ...opts }; // Go copies HandlerOpts by value: later changes do not apply.
+  validateHandlerArgs(gatherer, options);
   const errCnt = errorCounter(options.registry);
-  const limit = Math.max(0, options.maxRequestsInFlight ?? 0); // 0 (or NaN): no limit
+  const limit = options.maxRequestsInFlight ?? 0; // 0: no limit
   let inFlight = 0;
   return async (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -141,6 +146,26 @@ export function handlerFor(gatherer: Gatherer, opts: HandlerOpts = {}): RequestH
       inFlight--;
     }
   };
+}
+
+/** validateHandlerArgs rejects what handlerFor cannot serve with, before the first scrape. */
+function validateHandlerArgs(gatherer: Gatherer, opts: HandlerOpts): void {
+  if (typeof (gatherer as Partial<Gatherer> | null)?.gather !== "function") {
+    throw new InvalidOptionsError(`${String(gatherer)} is not a gatherer: it needs a gather() method`);
+  }
+  const mode = opts.errorHandling;
+  if (mode !== undefined && mode !== HTTPErrorOnError && mode !== ContinueOnError && mode !== PanicOnError) {
+    const known = `"${HTTPErrorOnError}", "${ContinueOnError}" or "${PanicOnError}"`;
+    throw new InvalidOptionsError(`unknown errorHandling ${JSON.stringify(mode)}: use ${known}`);
+  }
+  const limit = opts.maxRequestsInFlight;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+    throw new InvalidOptionsError(`maxRequestsInFlight must be a non-negative integer, got ${String(limit)}`);
+  }
+  const timeout = opts.timeout;
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout >= 0)) {
+    throw new InvalidOptionsError(`timeout must be a non-negative number of ms, got ${String(timeout)}`);
+  }
 }
 
 /**
