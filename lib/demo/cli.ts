@@ -11,8 +11,8 @@
  * - `--web.disable-exporter-metrics` drops every `promhttp_*` family; node_exporter keeps
  *   `promhttp_metric_handler_errors_total` because it always passes its exporter registry to
  *   `HandlerOpts.Registry`.
- * - `--web.config.file` is reserved: TLS and authentication come with a later issue, and serving
- *   in the clear when the user asked for them would be worse than refusing to start.
+ * - `--web.config.file` is checked before anything starts; an invalid file is one error line and
+ *   exit code 1 (exporter-toolkit reports it from `ListenAndServe`, after the collectors started).
  * - `--once` and the `lint` command have no node_exporter counterpart: they make the exposition
  *   checkable without a server (`demo-exporter --once | promtool check metrics`).
  * - A usage error exits with status 2 (kingpin's `MustParse` exits 1), the convention of most
@@ -24,9 +24,19 @@
 import { newBuildInfoCollector, newNodeJSCollector, newProcessCollector } from "../collectors/index.js";
 import { metricFamiliesToText } from "../expfmt/index.js";
 import { type Logger, newLogger, parseFormat, parseLevel } from "../log/index.js";
-import { Gatherers, type Gatherer, GatherError, newGaugeVec, newRegistry, type Registry } from "../prometheus/index.js";
+import {
+  DefBuckets,
+  Gatherers,
+  type Gatherer,
+  GatherError,
+  newGaugeVec,
+  newHistogram,
+  newRegistry,
+  type Registry,
+} from "../prometheus/index.js";
 import { ContinueOnError, handlerFor, instrumentMetricHandler } from "../promhttp/index.js";
 import { runLint } from "../testutil/index.js";
+import { validate as validateWebConfig } from "../web/index.js";
 import { DefaultHost } from "./config.js";
 import { newExporter } from "./exporter.js";
 import {
@@ -78,8 +88,8 @@ export const flagSpecs: readonly FlagSpec[] = [
     name: "web.config.file",
     kind: "string",
     default: "",
-    help: "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication. " +
-      "Reserved: not supported yet, so giving it stops the exporter with an error.",
+    help: "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication. See: " +
+      "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md",
   },
   {
     name: "web.disable-exporter-metrics",
@@ -155,13 +165,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return 2;
   }
   const config = { ...configFrom(values), ...dev };
-  if (config.webConfigFile !== "") {
-    logger.error(
-      "--web.config.file is not supported yet: TLS and authentication are not implemented, " +
-        "refusing to serve without them",
-      "file", config.webConfigFile,
-    );
-    return 1;
+  if (!config.once && config.webConfigFile !== "") {
+    try {
+      validateWebConfig(config.webConfigFile);
+    } catch (err) {
+      logger.error("Invalid web configuration file", "file", config.webConfigFile, "err", err);
+      return 1;
+    }
   }
   if (config.once) return once(config, info, logger, io);
   return serve(config, info, logger);
@@ -306,6 +316,7 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
     landing: { name: "Demo Exporter", description, version: versionInfo(info) },
     logger,
     timeouts: config.timeouts,
+    webConfigFile: config.webConfigFile,
   });
   const stop = untilSignal();
   try {
@@ -341,7 +352,31 @@ function metricsHandler(metrics: Metrics, logger: Logger): RequestHandler {
     maxRequestsInFlight: MaxRequestsInFlight,
     ...(exporterMetrics === undefined ? {} : { registry: exporterMetrics }),
   });
-  return exporterMetrics === undefined ? handler : instrumentMetricHandler(exporterMetrics, handler);
+  if (exporterMetrics === undefined) return handler;
+  return timed(exporterMetrics, instrumentMetricHandler(exporterMetrics, handler));
+}
+
+/**
+ * timed observes how long each scrape takes into `demo_scrape_duration_seconds`: a histogram
+ * with classic buckets for every scraper and native buckets (factor 1.1) for a Prometheus that
+ * scrapes protobuf with `--enable-feature=native-histograms`.
+ */
+function timed(registry: Registry, handler: RequestHandler): RequestHandler {
+  const duration = newHistogram({
+    namespace: "demo",
+    name: "scrape_duration_seconds",
+    help: "Time taken to answer a scrape of the demo exporter.",
+    buckets: DefBuckets,
+    nativeHistogramBucketFactor: 1.1,
+    nativeHistogramMaxBucketNumber: 100,
+    nativeHistogramMinResetDuration: 3_600_000,
+  });
+  registry.mustRegister(duration);
+  return async (req, res) => {
+    const start = performance.now();
+    res.once("finish", () => duration.observe((performance.now() - start) / 1000));
+    await handler(req, res);
+  };
 }
 
 /** untilSignal resolves `received` with the first SIGINT or SIGTERM; `cancel` stops listening. */

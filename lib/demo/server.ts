@@ -12,8 +12,8 @@
  * @module
  */
 
+import type { Server as HTTPSServer } from "node:https";
 import {
-  createServer,
   type IncomingMessage,
   type Server,
   type ServerOptions as HTTPServerOptions,
@@ -22,6 +22,7 @@ import {
 import type { AddressInfo } from "node:net";
 
 import type { Logger } from "../log/index.js";
+import { newServer } from "../web/index.js";
 
 /** RequestHandler is a `node:http` request handler; promhttp's handlers return a promise. */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -106,6 +107,11 @@ export interface ServerOptions {
   logger: Logger;
   /** Timeouts for slow and idle clients; each one left out is {@link DefaultServerTimeouts}'. */
   timeouts?: Partial<ServerTimeouts>;
+  /**
+   * exporter-toolkit's web configuration file (`--web.config.file`): TLS, basic auth, headers.
+   * It is validated when the server is made. None means plain HTTP without authentication.
+   */
+  webConfigFile?: string;
 }
 
 /**
@@ -165,15 +171,24 @@ export function formatAddress(info: AddressInfo): string {
  * listener, and shuts down gracefully.
  */
 export class WebServer {
-  readonly #server: Server;
+  readonly #server: Server | HTTPSServer;
+  readonly #tls: boolean;
   readonly #options: ServerOptions;
   #inFlight = 0;
   #closing = false;
   #idle: (() => void) | undefined;
 
+  /** @throws {WebConfigError} when the web configuration file is invalid. */
   constructor(options: ServerOptions) {
     this.#options = options;
-    this.#server = createServer(nodeServerTimeouts(options.timeouts), (req, res) => this.#handle(req, res));
+    const { server, tls } = newServer({
+      handler: (req, res) => this.#handle(req, res),
+      webConfigFile: options.webConfigFile,
+      logger: options.logger,
+      nodeOptions: nodeServerTimeouts(options.timeouts),
+    });
+    this.#server = server;
+    this.#tls = tls;
   }
 
   /** inFlight is the number of requests being answered now. */
@@ -199,7 +214,7 @@ export class WebServer {
     });
     const bound = formatAddress(this.#server.address() as AddressInfo);
     this.#options.logger.info("Listening on", "address", bound);
-    this.#options.logger.info("TLS is disabled.", "http2", false, "address", bound);
+    this.#options.logger.info(this.#tls ? "TLS is enabled." : "TLS is disabled.", "http2", false, "address", bound);
     return bound;
   }
 

@@ -21,7 +21,7 @@
  * @module
  */
 
-import { createServer as createHTTPServer, type Server as HTTPServer } from "node:http";
+import { createServer as createHTTPServer, type Server as HTTPServer, type ServerOptions as HTTPServerOptions } from "node:http";
 import { createServer as createHTTPSServer, type Server as HTTPSServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
@@ -38,6 +38,11 @@ export interface ServerOptions {
   webConfigFile?: string | undefined;
   /** Where to log; by default errors go to stderr and the rest nowhere. */
   logger?: WebLogger | undefined;
+  /**
+   * Options for Node's server itself, such as `headersTimeout`, `requestTimeout` and
+   * `keepAliveTimeout` (Go's `ReadHeaderTimeout`, `ReadTimeout`, `IdleTimeout`).
+   */
+  nodeOptions?: HTTPServerOptions | undefined;
 }
 
 /** ListenAndServeOptions configures listenAndServe. */
@@ -101,16 +106,22 @@ export function validate(webConfigFile: string | undefined): void {
  */
 export function newServer(options: ServerOptions): ConfiguredServer {
   const logger = options.logger ?? stderrLogger;
+  const nodeOptions = options.nodeOptions ?? {};
   const file = options.webConfigFile;
   if (file === undefined || file === "") {
-    return { server: createHTTPServer(guard(options.handler, logger)), tls: false, reloader: undefined };
+    return { server: createHTTPServer(nodeOptions, guard(options.handler, logger)), tls: false, reloader: undefined };
   }
   const loaded = load(file);
   const reloader = new ConfigReloader(file, logger, loaded);
   const handler = guard(newWebHandler(options.handler, { getConfig: () => reloader.requestConfig() }), logger);
-  if (loaded.tls === null) return { server: createHTTPServer(handler), tls: false, reloader };
+  if (loaded.tls === null) return { server: createHTTPServer(nodeOptions, handler), tls: false, reloader };
   const server = createHTTPSServer(
-    { ...loaded.tls.secureContextOptions, requestCert: loaded.tls.requestCert, rejectUnauthorized: loaded.tls.rejectUnauthorized },
+    {
+      ...nodeOptions,
+      ...loaded.tls.secureContextOptions,
+      requestCert: loaded.tls.requestCert,
+      rejectUnauthorized: loaded.tls.rejectUnauthorized,
+    },
     handler,
   );
   reloadTLSPerConnection(server, reloader, loaded.tls, logger);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handlerFor } from "../../lib/promhttp/index.js";
 import * as prom from "../../lib/prometheus/index.js";
 import { startServer, type TestServer } from "../promhttp/server.js";
+import { assertBuilt, type RunningExporter, startExporter, stopAllExporters } from "../support/cli.js";
 import { hasPrometheus, type PrometheusServer, sleep, startPrometheus } from "../support/prometheus.js";
 
 /** The formats Prometheus asked for, in order, to prove it scraped protobuf. */
@@ -96,5 +97,40 @@ describe.skipIf(!hasPrometheus())("native histograms and exemplars, scraped by a
     });
     expect(exemplars[0]!.labels).toEqual({ trace_id: "4bf92f3577b34da6" });
     expect(Number(exemplars[0]!.value)).toBe(3);
+  }, 60_000);
+});
+
+describe.skipIf(!hasPrometheus())("the demo exporter's native scrape-duration histogram, scraped by a real Prometheus", () => {
+  let exporter: RunningExporter;
+  let prometheus: PrometheusServer;
+
+  beforeAll(async () => {
+    assertBuilt();
+    exporter = await startExporter();
+    prometheus = await startPrometheus(
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: demo\n    static_configs:\n      - targets: ["${exporter.address}"]\n`,
+      30_000,
+      ["--enable-feature=native-histograms"],
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await stopAllExporters();
+  });
+
+  it("stores demo_scrape_duration_seconds as a native histogram with a plausible median", async () => {
+    const counted = await until("two observed scrapes", async () => {
+      const [count] = await prometheus.query("histogram_count(demo_scrape_duration_seconds)");
+      return count !== undefined && Number(count.value[1]) >= 2 ? Number(count.value[1]) : undefined;
+    });
+    expect(counted).toBeGreaterThanOrEqual(2);
+    const [median] = await prometheus.query("histogram_quantile(0.5, demo_scrape_duration_seconds)");
+    const seconds = Number(median!.value[1]);
+    // Scrapes of this small exporter over loopback take well under a second, and never nothing.
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(1);
+    const [sum] = await prometheus.query("histogram_sum(demo_scrape_duration_seconds)");
+    expect(Number(sum!.value[1]) / counted).toBeLessThan(1);
   }, 60_000);
 });

@@ -1,10 +1,12 @@
 /**
  * Specs for the `demo-exporter` command (bin/demo-exporter.ts, lib/demo/cli.ts), run as a real
- * process from dist/: help, version, usage errors, `--once`, the reserved `--web.config.file`,
- * a port in use, and a graceful SIGTERM.
+ * process from dist/: help, version, usage errors, `--once`, `--web.config.file` (an invalid file
+ * stops the start, a valid one puts basic auth in front of every route), a port in use, and a
+ * graceful SIGTERM.
  * @module
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { request } from "undici";
@@ -24,6 +26,7 @@ import {
 } from "../support/cli.js";
 import { golden, hasGolden } from "../support/golden.js";
 import { hasPromtool, promtoolCheckMetrics } from "../support/promtool.js";
+import { generateFromPassword } from "../../lib/web/index.js";
 
 const pkgVersion = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
 
@@ -128,14 +131,49 @@ describe("demo-exporter --once", () => {
   });
 });
 
+describe("demo-exporter --web.config.file", () => {
+  it("puts basic auth in front of every route", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "demo-webconfig-"));
+    const file = join(dir, "web.yml");
+    writeFileSync(file, `basic_auth_users:\n  prometheus: ${generateFromPassword("secret", 4)}\n`);
+    try {
+      const exporter = await startExporter([`--web.config.file=${file}`]);
+      const auth = (user: string, password: string) => ({
+        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+      });
+      for (const path of ["/metrics", "/"]) {
+        const denied = await request(`${exporter.url}${path}`);
+        await denied.body.dump();
+        expect(denied.statusCode).toBe(401);
+        expect(denied.headers["www-authenticate"]).toMatch(/^Basic/);
+        const wrong = await request(`${exporter.url}${path}`, { headers: auth("prometheus", "guess") });
+        await wrong.body.dump();
+        expect(wrong.statusCode).toBe(401);
+      }
+      const allowed = await request(`${exporter.url}/metrics`, { headers: auth("prometheus", "secret") });
+      expect(allowed.statusCode).toBe(200);
+      expect(await allowed.body.text()).toContain("demo_version 0.8\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("demo-exporter refuses to start", () => {
-  it("with --web.config.file, which is reserved: exit 1 and one clear line", async () => {
-    const { code, stdout, stderr } = await runCli(["--web.config.file=web.yml"]);
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    const lines = stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/level=error .*msg=".*--web.config.file is not supported yet.*" file=web.yml$/);
+  it("with a --web.config.file that cannot be used: exit 1 and one clear line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "demo-webconfig-"));
+    const file = join(dir, "web.yml");
+    writeFileSync(file, "tls_server_config:\n  cert_filse: server.crt\n");
+    try {
+      const { code, stdout, stderr } = await runCli([`--web.config.file=${file}`]);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      const lines = stderr.trimEnd().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/level=error .*msg="Invalid web configuration file" file=\S+web.yml err=".*cert_filse.*"$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe("on an address in use", () => {
