@@ -8,7 +8,7 @@
 
 import type * as dto from "../model/index.js";
 import { checkSuffixCollisions, FamilyMap } from "./consistency.js";
-import { ConsistencyError, GatherError } from "./errors.js";
+import { ConsistencyError, GatherError, InvalidOptionsError } from "./errors.js";
 import { goQuote } from "./labels.js";
 import type { Gatherer, GatherOptions } from "./registry.js";
 
@@ -19,7 +19,11 @@ import type { Gatherer, GatherOptions } from "./registry.js";
 export class Gatherers implements Gatherer {
   readonly #gatherers: readonly Gatherer[];
 
+  /** @throws {InvalidOptionsError} unless given an array of gatherers. */
   constructor(gatherers: readonly Gatherer[]) {
+    if (!Array.isArray(gatherers) || gatherers.some((g) => typeof g?.gather !== "function")) {
+      throw new InvalidOptionsError("Gatherers needs an array of gatherers, each with a gather method");
+    }
     this.#gatherers = [...gatherers];
   }
 

@@ -400,6 +400,10 @@ export class MetricVec<M extends Metric> implements Collector {
 function childKey(values: readonly string[]): string {
   if (values.length === 1) return values[0]!;
   const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) parts[i] = values[i]!.length + ":" + values[i]!;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // A value that is not a string matches no child; creating one validates and rejects it.
+    parts[i] = typeof v === "string" ? v.length + ":" + v : "?";
+  }
   return parts.join("");
 }

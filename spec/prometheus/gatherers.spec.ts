@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { metricFamiliesToText } from "../../lib/expfmt/text.js";
 import type * as dto from "../../lib/model/index.js";
 import { newCounter } from "../../lib/prometheus/counter.js";
-import { ConsistencyError, GatherError, type GatherOptions } from "../../lib/prometheus/index.js";
+import { ConsistencyError, GatherError, type GatherOptions, InvalidOptionsError } from "../../lib/prometheus/index.js";
 import { Gatherers, gathererFunc } from "../../lib/prometheus/gatherers.js";
 import { newGauge, newGaugeVec } from "../../lib/prometheus/gauge.js";
 import { newRegistry, type Gatherer } from "../../lib/prometheus/registry.js";
@@ -174,5 +174,14 @@ shared{from="r2"} 2
     const g = gathererFunc(async () => returned);
     await new Gatherers([g]).gather();
     expect(returned[0]!.metric.map((m) => m.gauge!.value)).toEqual([2, 1]);
+  });
+});
+
+describe("Gatherers construction", () => {
+  it("refuses anything but an array of gatherers", () => {
+    for (const bad of [5, null, [{}], [newRegistry(), "x"]]) {
+      expect(() => new Gatherers(bad as never)).toThrow(InvalidOptionsError);
+      expect(() => new Gatherers(bad as never)).toThrow("Gatherers needs an array of gatherers, each with a gather method");
+    }
   });
 });

@@ -182,6 +182,9 @@ describe("MetricVec deletion", () => {
     expect(vec.deleteLabelValues("v2", "v1")).toBe(false);
     expect(vec.deleteLabelValues("v1")).toBe(false);
     expect(vec.deleteLabelValues("v1", "v2", "v3")).toBe(false);
+    // Values that could never be label values match nothing, as Go's invalid UTF-8 does.
+    expect(vec.deleteLabelValues(null as unknown as string, "v2")).toBe(false);
+    expect(vec.deleteLabelValues("v1", "\ud800")).toBe(false);
     expect(vec.deleteLabelValues("v1", "v2")).toBe(true);
     expect(vec.deleteLabelValues("v1", "v2")).toBe(false);
     expect(children(vec)).toEqual([]);
