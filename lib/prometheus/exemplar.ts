@@ -22,10 +22,10 @@
 
 import type * as dto from "../model/index.js";
 import type { Desc } from "./desc.js";
-import { InvalidExemplarError, type PrometheusError } from "./errors.js";
+import { InvalidExemplarError } from "./errors.js";
 import { checkLabelName, compareLabelPairs, goQuote, isValidUTF8, type Labels } from "./labels.js";
 import type { Metric } from "./metric.js";
-import type { Result } from "./value.js";
+import { type Result, resultOf } from "./value.js";
 
 /** ExemplarMaxRunes is the most runes an exemplar's label names and values may hold together. */
 export const ExemplarMaxRunes = 128;
@@ -141,11 +141,7 @@ function timestampMsOf(t: Date | number): number {
  * ```
  */
 export function newMetricWithExemplars(metric: Metric, ...exemplars: Exemplar[]): Result<Metric> {
-  try {
-    return [mustNewMetricWithExemplars(metric, ...exemplars), undefined];
-  } catch (err) {
-    return [undefined, err as PrometheusError];
-  }
+  return resultOf(() => mustNewMetricWithExemplars(metric, ...exemplars));
 }
 
 /**

@@ -20,7 +20,7 @@
 import type * as dto from "../model/index.js";
 import { SelfCollector } from "./collector.js";
 import { Desc } from "./desc.js";
-import { InvalidOptionsError, InvalidValueError, type PrometheusError } from "./errors.js";
+import { InvalidOptionsError, InvalidValueError } from "./errors.js";
 import { type ExemplarObserver, newExemplar } from "./exemplar.js";
 import { BucketLabel, goQuote, type Labels, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
@@ -31,7 +31,7 @@ import {
   type NativeHistogramOpts,
 } from "./native-buckets.js";
 import { MetricVec } from "./vec.js";
-import { checkedLabelPairs, createdTimestampMsOf, type Result } from "./value.js";
+import { checkedLabelPairs, ConstMetric, createdTimestampMsOf, type Result, resultOf } from "./value.js";
 
 /**
  * DefBuckets are the default histogram buckets, tailored to measure the response time (in seconds)
@@ -363,25 +363,6 @@ export function exponentialBucketsRange(min: number, max: number, count: number)
   return buckets;
 }
 
-/** ConstHistogram is a histogram whose state is fixed at construction. */
-class ConstHistogram implements Metric {
-  readonly #desc: Desc;
-  readonly #metric: dto.Metric;
-
-  constructor(desc: Desc, metric: dto.Metric) {
-    this.#desc = desc;
-    this.#metric = metric;
-  }
-
-  desc(): Desc {
-    return this.#desc;
-  }
-
-  write(): dto.Metric {
-    return this.#metric;
-  }
-}
-
 /** Buckets given to a const histogram: upper bound → cumulative count. */
 export type ConstBuckets = ReadonlyMap<number, number> | Readonly<Record<string, number>>;
 
@@ -396,11 +377,7 @@ export function newConstHistogram(
   buckets: ConstBuckets,
   ...labelValues: string[]
 ): Result<Metric> {
-  try {
-    return [mustNewConstHistogram(desc, count, sum, buckets, ...labelValues), undefined];
-  } catch (err) {
-    return [undefined, err as PrometheusError];
-  }
+  return resultOf(() => mustNewConstHistogram(desc, count, sum, buckets, ...labelValues));
 }
 
 /**
@@ -426,7 +403,7 @@ export function mustNewConstHistogram(
     bucket.push({ cumulativeCount, upperBound });
   }
   bucket.sort((a, b) => a.upperBound - b.upperBound);
-  return new ConstHistogram(desc, {
+  return new ConstMetric(desc, {
     label: checkedLabelPairs(desc, labelValues),
     histogram: { sampleCount: count, sampleSum: sum, bucket },
   });
@@ -444,11 +421,7 @@ export function newConstHistogramWithCreatedTimestamp(
   ct: Date | number,
   ...labelValues: string[]
 ): Result<Metric> {
-  try {
-    return [mustNewConstHistogramWithCreatedTimestamp(desc, count, sum, buckets, ct, ...labelValues), undefined];
-  } catch (err) {
-    return [undefined, err as PrometheusError];
-  }
+  return resultOf(() => mustNewConstHistogramWithCreatedTimestamp(desc, count, sum, buckets, ct, ...labelValues));
 }
 
 /**
@@ -465,7 +438,7 @@ export function mustNewConstHistogramWithCreatedTimestamp(
 ): Metric {
   const m = mustNewConstHistogram(desc, count, sum, buckets, ...labelValues).write();
   const createdTimestampMs = createdTimestampMsOf(ct);
-  return new ConstHistogram(desc, { ...m, histogram: { ...m.histogram!, createdTimestampMs } });
+  return new ConstMetric(desc, { ...m, histogram: { ...m.histogram!, createdTimestampMs } });
 }
 
 function bucketEntries(buckets: ConstBuckets): Iterable<[number | string, number]> {

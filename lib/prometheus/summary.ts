@@ -15,13 +15,13 @@
 import type * as dto from "../model/index.js";
 import { SelfCollector } from "./collector.js";
 import { Desc } from "./desc.js";
-import { InvalidOptionsError, InvalidValueError, type PrometheusError } from "./errors.js";
+import { InvalidOptionsError, InvalidValueError } from "./errors.js";
 import { checkCount, checkNoReservedLabel, checkNumber } from "./histogram.js";
 import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
 import { MetricVec } from "./vec.js";
-import { checkedLabelPairs, createdTimestampMsOf, type Result } from "./value.js";
+import { checkedLabelPairs, ConstMetric, createdTimestampMsOf, type Result, resultOf } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
 
@@ -156,25 +156,6 @@ function objectivesMap(objectives: Objectives | undefined): ReadonlyMap<number, 
   return new Map(Object.entries(objectives).map(([q, e]) => [Number(q), e]));
 }
 
-/** ConstSummary is a summary whose state is fixed at construction. */
-class ConstSummary implements Metric {
-  readonly #desc: Desc;
-  readonly #metric: dto.Metric;
-
-  constructor(desc: Desc, metric: dto.Metric) {
-    this.#desc = desc;
-    this.#metric = metric;
-  }
-
-  desc(): Desc {
-    return this.#desc;
-  }
-
-  write(): dto.Metric {
-    return this.#metric;
-  }
-}
-
 /**
  * newConstSummary returns a summary with fixed count, sum and quantile values (quantile → value),
  * for collectors that relay summaries computed elsewhere. Returns the error instead of throwing.
@@ -186,11 +167,7 @@ export function newConstSummary(
   quantiles: Objectives,
   ...labelValues: string[]
 ): Result<Metric> {
-  try {
-    return [mustNewConstSummary(desc, count, sum, quantiles, ...labelValues), undefined];
-  } catch (err) {
-    return [undefined, err as PrometheusError];
-  }
+  return resultOf(() => mustNewConstSummary(desc, count, sum, quantiles, ...labelValues));
 }
 
 /**
@@ -217,7 +194,7 @@ export function mustNewConstSummary(
     quantile.push({ quantile: q, value });
   }
   quantile.sort((a, b) => a.quantile - b.quantile);
-  return new ConstSummary(desc, {
+  return new ConstMetric(desc, {
     label: checkedLabelPairs(desc, labelValues),
     summary: { sampleCount: count, sampleSum: sum, quantile },
   });
@@ -235,11 +212,7 @@ export function newConstSummaryWithCreatedTimestamp(
   ct: Date | number,
   ...labelValues: string[]
 ): Result<Metric> {
-  try {
-    return [mustNewConstSummaryWithCreatedTimestamp(desc, count, sum, quantiles, ct, ...labelValues), undefined];
-  } catch (err) {
-    return [undefined, err as PrometheusError];
-  }
+  return resultOf(() => mustNewConstSummaryWithCreatedTimestamp(desc, count, sum, quantiles, ct, ...labelValues));
 }
 
 /**
@@ -256,5 +229,5 @@ export function mustNewConstSummaryWithCreatedTimestamp(
 ): Metric {
   const m = mustNewConstSummary(desc, count, sum, quantiles, ...labelValues).write();
   const createdTimestampMs = createdTimestampMsOf(ct);
-  return new ConstSummary(desc, { ...m, summary: { ...m.summary!, createdTimestampMs } });
+  return new ConstMetric(desc, { ...m, summary: { ...m.summary!, createdTimestampMs } });
 }

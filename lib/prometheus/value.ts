@@ -33,8 +33,20 @@ export const UntypedValue: ValueType = "untyped";
  */
 export type Result<T> = [T, undefined] | [undefined, PrometheusError];
 
-/** ConstMetric is a metric whose value is fixed at construction. */
-class ConstMetric implements Metric {
+/** resultOf runs a throwing `must*` form and returns its value or its error as a {@link Result}. */
+export function resultOf<T>(fn: () => T): Result<T> {
+  try {
+    return [fn(), undefined];
+  } catch (err) {
+    return [undefined, err as PrometheusError];
+  }
+}
+
+/**
+ * ConstMetric is a metric whose state is fixed at construction: what newConstMetric,
+ * newConstHistogram and newConstSummary return.
+ */
+export class ConstMetric implements Metric {
   readonly #desc: Desc;
   readonly #metric: dto.Metric;
 
@@ -63,11 +75,7 @@ export function newConstMetric(
   value: number,
   ...labelValues: string[]
 ): Result<Metric> {
-  try {
-    return [mustNewConstMetric(desc, valueType, value, ...labelValues), undefined];
-  } catch (err) {
-    return [undefined, err as PrometheusError];
-  }
+  return resultOf(() => mustNewConstMetric(desc, valueType, value, ...labelValues));
 }
 
 /**
@@ -96,11 +104,7 @@ export function newConstMetricWithCreatedTimestamp(
   ct: Date | number,
   ...labelValues: string[]
 ): Result<Metric> {
-  try {
-    return [mustNewConstMetricWithCreatedTimestamp(desc, valueType, value, ct, ...labelValues), undefined];
-  } catch (err) {
-    return [undefined, err as PrometheusError];
-  }
+  return resultOf(() => mustNewConstMetricWithCreatedTimestamp(desc, valueType, value, ct, ...labelValues));
 }
 
 /**

@@ -17,7 +17,7 @@ import type * as dto from "../model/index.js";
 import type { SendOnlyChannel } from "./channel.js";
 import type { Collector } from "./collector.js";
 import type { Desc } from "./desc.js";
-import { LabelMismatchError, type PrometheusError } from "./errors.js";
+import { LabelMismatchError } from "./errors.js";
 import {
   compareUTF8,
   goQuote,
@@ -28,7 +28,7 @@ import {
 } from "./labels.js";
 import type { Metric } from "./metric.js";
 import { Slicer, sortInSlices } from "./slices.js";
-import { checkedLabelPairs, makeLabelPairs, type Result } from "./value.js";
+import { checkedLabelPairs, makeLabelPairs, type Result, resultOf } from "./value.js";
 
 /** CurriedLabelValue fixes the value of the variable label at `index`. */
 interface CurriedLabelValue {
@@ -223,20 +223,12 @@ export class MetricVec<M extends Metric> implements Collector {
    * labels, curried ones left out), creating it on first access.
    */
   getMetricWithLabelValues(...labelValues: string[]): Result<M> {
-    try {
-      return [this.withLabelValues(...labelValues), undefined];
-    } catch (err) {
-      return [undefined, err as PrometheusError];
-    }
+    return resultOf(() => this.withLabelValues(...labelValues));
   }
 
   /** getMetricWith returns the child for the labels map, creating it on first access. */
   getMetricWith(labels: Labels): Result<M> {
-    try {
-      return [this.with(labels), undefined];
-    } catch (err) {
-      return [undefined, err as PrometheusError];
-    }
+    return resultOf(() => this.with(labels));
   }
 
   /**
@@ -313,11 +305,7 @@ export class MetricVec<M extends Metric> implements Collector {
    * children. Collecting or resetting the view acts on all children.
    */
   curryWith(labels: Labels): Result<this> {
-    try {
-      return [this.mustCurryWith(labels), undefined];
-    } catch (err) {
-      return [undefined, err as PrometheusError];
-    }
+    return resultOf(() => this.mustCurryWith(labels));
   }
 
   /**
