@@ -50,7 +50,10 @@ const shouldBe: Record<dto.MetricType, string> = {
 /** FamilyMap collects the families of one gather by name, with the series seen so far. */
 export class FamilyMap {
   readonly byName = new Map<string, dto.MetricFamily>();
-  /** The series seen per family, keyed by the (cached) text of their label pairs. */
+  /**
+   * The series seen per family, keyed by the (cached) text of their label pairs; only for families
+   * whose series did not all arrive in strictly increasing order.
+   */
   readonly #seriesSeen = new Map<dto.MetricFamily, Set<string>>();
   /** The families whose metrics did not arrive in sorted order, so normalize must sort them. */
   readonly #unordered = new Set<dto.MetricFamily>();
@@ -104,7 +107,15 @@ export class FamilyMap {
     }
     const labels = checkLabels(name, m);
     let seen = this.#seriesSeen.get(family);
-    if (seen === undefined) this.#seriesSeen.set(family, (seen = new Set()));
+    if (seen === undefined) {
+      // While a family's series arrive in strictly increasing label order (a vec sends its
+      // children so), none can repeat an earlier one: no set of keys is needed. The first series
+      // out of that order switches the family to the set, built from what came before.
+      const last = family.metric[family.metric.length - 1];
+      if (last === undefined || strictlyBefore(last.label, labels)) return labels === m.label ? m : { ...m, label: labels };
+      seen = new Set(family.metric.map((earlier) => labelsKey(earlier.label)));
+      this.#seriesSeen.set(family, seen);
+    }
     const key = labelsKey(labels);
     if (seen.has(key)) {
       throw new ConsistencyError(
@@ -308,6 +319,21 @@ function labelsKey(labels: readonly dto.LabelPair[]): string {
   return key;
 }
 
+
+/**
+ * strictlyBefore reports whether label set `a` has the same label names as `b` and values that
+ * sort strictly before b's. Then the two sets differ, and so does b from everything before a in a
+ * sequence ordered this way.
+ */
+function strictlyBefore(a: readonly dto.LabelPair[], b: readonly dto.LabelPair[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.name !== b[i]!.name) return false;
+  for (let i = 0; i < a.length; i++) {
+    const c = compareUTF8(a[i]!.value, b[i]!.value);
+    if (c !== 0) return c < 0;
+  }
+  return false;
+}
 
 /** compareMetrics orders metrics by label values, then by timestamp, as client_golang's metricSorter. */
 export function compareMetrics(a: dto.Metric, b: dto.Metric): number {

@@ -330,3 +330,44 @@ describe("FamilyMap.normalize and compareMetrics", () => {
     expect(() => metricTypeOf({ label: [] })).toThrow(ConsistencyError);
   });
 });
+
+describe("FamilyMap duplicate detection, in order and out of order", () => {
+  const desc = newDesc("series", "h", ["k"]);
+  const lp = (name: string, value: string): dto.LabelPair => ({ name, value });
+
+  /** process feeds label values in order and returns the messages of the errors raised. */
+  function process(...values: [string, string][]): string[] {
+    const families = new FamilyMap();
+    const errors: string[] = [];
+    for (const [name, value] of values) {
+      try {
+        families.processMetric(raw(desc, gauge(1, lp(name, value))), undefined);
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    return errors;
+  }
+
+  const duplicate = (v: string) =>
+    `collected metric "series" { label:<name:"k" value:"${v}" > gauge:<value:1 > } was collected before with the same name and label values`;
+
+  it("accepts strictly increasing series without keeping keys", () => {
+    expect(process(["k", "a"], ["k", "b"], ["k", "c"])).toEqual([]);
+  });
+
+  it("catches a repeat of the previous series", () => {
+    expect(process(["k", "a"], ["k", "b"], ["k", "b"])).toEqual([duplicate("b")]);
+  });
+
+  it("catches a repeat of an earlier series once the order breaks", () => {
+    expect(process(["k", "a"], ["k", "b"], ["k", "c"], ["k", "a"], ["k", "d"], ["k", "b"])).toEqual([
+      duplicate("a"),
+      duplicate("b"),
+    ]);
+  });
+
+  it("does not take equal values under other label names for a repeat", () => {
+    expect(process(["k", "a"], ["j", "a"], ["k", "b"])).toEqual([]);
+  });
+});
