@@ -9,82 +9,26 @@
  */
 
 import type * as dto from "../model/index.js";
-import { SelfCollector } from "./collector.js";
-import { Desc } from "./desc.js";
-import { InvalidValueError } from "./errors.js";
+import type { Desc } from "./desc.js";
 import { descFromOpts, type GaugeOpts } from "./metric.js";
+import { Settable } from "./settable.js";
 import { MetricVec } from "./vec.js";
 import { ValueFunc } from "./value.js";
 
 /** Gauge is a metric whose value can be set, increased and decreased. */
-export class Gauge extends SelfCollector {
-  readonly #desc: Desc;
-  readonly #labelPairs: readonly dto.LabelPair[];
-  #value = 0;
-  /** The last written state, handed out again while the value is unchanged. */
-  #written: dto.Metric | undefined;
-
+export class Gauge extends Settable {
   /** Creates a gauge from options; the same as {@link newGauge}. */
   constructor(opts: GaugeOpts);
   /** @internal Creates a child of a GaugeVec. */
   constructor(desc: Desc, labelPairs: readonly dto.LabelPair[]);
   constructor(optsOrDesc: GaugeOpts | Desc, labelPairs?: readonly dto.LabelPair[]) {
-    super();
-    this.#desc = optsOrDesc instanceof Desc ? optsOrDesc : descFromOpts(optsOrDesc, null);
-    this.#labelPairs = labelPairs ?? this.#desc.constLabelPairs;
-  }
-
-  desc(): Desc {
-    return this.#desc;
-  }
-
-  /** set sets the gauge to v. @throws {InvalidValueError} if v is not a number. */
-  set(v: number): void {
-    if (typeof v !== "number") throw notANumber(v);
-    this.#value = v;
-  }
-
-  /** inc increments the gauge by 1. */
-  inc(): void {
-    this.#value++;
-  }
-
-  /** dec decrements the gauge by 1. */
-  dec(): void {
-    this.#value--;
-  }
-
-  /** add adds v (which may be negative). @throws {InvalidValueError} if v is not a number. */
-  add(v: number): void {
-    if (typeof v !== "number") throw notANumber(v);
-    this.#value += v;
-  }
-
-  /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
-  sub(v: number): void {
-    if (typeof v !== "number") throw notANumber(v);
-    this.#value -= v;
+    super("gauge", optsOrDesc, labelPairs);
   }
 
   /** setToCurrentTime sets the gauge to the current Unix time in seconds. */
   setToCurrentTime(): void {
-    this.#value = Date.now() / 1000;
+    this.set(Date.now() / 1000);
   }
-
-  /** get returns the current value. */
-  get(): number {
-    return this.#value;
-  }
-
-  write(): dto.Metric {
-    const written = this.#written;
-    if (written !== undefined && Object.is(written.gauge!.value, this.#value)) return written;
-    return (this.#written = { label: this.#labelPairs, gauge: { value: this.#value } });
-  }
-}
-
-function notANumber(v: unknown): InvalidValueError {
-  return new InvalidValueError(`gauge value must be a number, got ${typeof v}`);
 }
 
 /** newGauge creates a gauge from options (Go's `NewGauge`). */

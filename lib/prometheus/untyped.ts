@@ -10,72 +10,20 @@
  */
 
 import type * as dto from "../model/index.js";
-import { SelfCollector } from "./collector.js";
-import { Desc } from "./desc.js";
-import { InvalidValueError } from "./errors.js";
+import type { Desc } from "./desc.js";
 import { descFromOpts, type UntypedOpts } from "./metric.js";
+import { Settable } from "./settable.js";
 import { MetricVec } from "./vec.js";
 import { ValueFunc } from "./value.js";
 
 /** Untyped is a settable metric exposed without a type. */
-export class Untyped extends SelfCollector {
-  readonly #desc: Desc;
-  readonly #labelPairs: readonly dto.LabelPair[];
-  #value = 0;
-  /** The last written state, handed out again while the value is unchanged. */
-  #written: dto.Metric | undefined;
-
+export class Untyped extends Settable {
   /** Creates an untyped metric from options; the same as {@link newUntyped}. */
   constructor(opts: UntypedOpts);
   /** @internal Creates a child of an UntypedVec. */
   constructor(desc: Desc, labelPairs: readonly dto.LabelPair[]);
   constructor(optsOrDesc: UntypedOpts | Desc, labelPairs?: readonly dto.LabelPair[]) {
-    super();
-    this.#desc = optsOrDesc instanceof Desc ? optsOrDesc : descFromOpts(optsOrDesc, null);
-    this.#labelPairs = labelPairs ?? this.#desc.constLabelPairs;
-  }
-
-  desc(): Desc {
-    return this.#desc;
-  }
-
-  /** set sets the value. @throws {InvalidValueError} if v is not a number. */
-  set(v: number): void {
-    if (typeof v !== "number") throw new InvalidValueError(`untyped value must be a number, got ${typeof v}`);
-    this.#value = v;
-  }
-
-  /** inc increments the value by 1. */
-  inc(): void {
-    this.#value++;
-  }
-
-  /** dec decrements the value by 1. */
-  dec(): void {
-    this.#value--;
-  }
-
-  /** add adds v. @throws {InvalidValueError} if v is not a number. */
-  add(v: number): void {
-    if (typeof v !== "number") throw new InvalidValueError(`untyped value must be a number, got ${typeof v}`);
-    this.#value += v;
-  }
-
-  /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
-  sub(v: number): void {
-    if (typeof v !== "number") throw new InvalidValueError(`untyped value must be a number, got ${typeof v}`);
-    this.#value -= v;
-  }
-
-  /** get returns the current value. */
-  get(): number {
-    return this.#value;
-  }
-
-  write(): dto.Metric {
-    const written = this.#written;
-    if (written !== undefined && Object.is(written.untyped!.value, this.#value)) return written;
-    return (this.#written = { label: this.#labelPairs, untyped: { value: this.#value } });
+    super("untyped", optsOrDesc, labelPairs);
   }
 }
 
