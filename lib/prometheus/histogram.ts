@@ -31,7 +31,7 @@ import {
   type NativeHistogramOpts,
 } from "./native-buckets.js";
 import { MetricVec } from "./vec.js";
-import { checkedLabelPairs, ConstMetric, createdTimestampMsOf, type Result, resultOf } from "./value.js";
+import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 /**
  * DefBuckets are the default histogram buckets, tailored to measure the response time (in seconds)
@@ -436,9 +436,7 @@ export function mustNewConstHistogramWithCreatedTimestamp(
   ct: Date | number,
   ...labelValues: string[]
 ): Metric {
-  const m = mustNewConstHistogram(desc, count, sum, buckets, ...labelValues).write();
-  const createdTimestampMs = createdTimestampMsOf(ct);
-  return new ConstMetric(desc, { ...m, histogram: { ...m.histogram!, createdTimestampMs } });
+  return withCreatedTimestamp(mustNewConstHistogram(desc, count, sum, buckets, ...labelValues), ct);
 }
 
 function bucketEntries(buckets: ConstBuckets): Iterable<[number | string, number]> {

@@ -21,7 +21,7 @@ import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
 import { MetricVec } from "./vec.js";
-import { checkedLabelPairs, ConstMetric, createdTimestampMsOf, type Result, resultOf } from "./value.js";
+import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
 
@@ -227,7 +227,5 @@ export function mustNewConstSummaryWithCreatedTimestamp(
   ct: Date | number,
   ...labelValues: string[]
 ): Metric {
-  const m = mustNewConstSummary(desc, count, sum, quantiles, ...labelValues).write();
-  const createdTimestampMs = createdTimestampMsOf(ct);
-  return new ConstMetric(desc, { ...m, summary: { ...m.summary!, createdTimestampMs } });
+  return withCreatedTimestamp(mustNewConstSummary(desc, count, sum, quantiles, ...labelValues), ct);
 }

@@ -131,6 +131,22 @@ export function mustNewConstMetricWithCreatedTimestamp(
 }
 
 /**
+ * withCreatedTimestamp returns a const metric that writes what `metric` writes, with the creation
+ * time `ct` on its counter, histogram or summary: the shared tail of the `...WithCreatedTimestamp`
+ * forms of const histograms and summaries.
+ * @throws {InvalidValueError} for an invalid `ct`.
+ */
+export function withCreatedTimestamp(metric: Metric, ct: Date | number): Metric {
+  const createdTimestampMs = createdTimestampMsOf(ct);
+  const m = metric.write();
+  const created: dto.Metric = { ...m };
+  if (m.counter !== undefined) created.counter = { ...m.counter, createdTimestampMs };
+  if (m.histogram !== undefined) created.histogram = { ...m.histogram, createdTimestampMs };
+  if (m.summary !== undefined) created.summary = { ...m.summary, createdTimestampMs };
+  return new ConstMetric(metric.desc(), created);
+}
+
+/**
  * createdTimestampMsOf turns a created timestamp given as a Date or ms since the epoch into ms.
  * @throws {InvalidValueError} for an invalid date or a number of ms that is not finite.
  */
