@@ -10,7 +10,7 @@ import { handlerFor } from "../../lib/promhttp/index.js";
 import * as prom from "../../lib/prometheus/index.js";
 import { startServer, type TestServer } from "../promhttp/server.js";
 import { assertBuilt, type RunningExporter, startExporter, stopAllExporters } from "../support/cli.js";
-import { hasPrometheus, type PrometheusServer, sleep, startPrometheus } from "../support/prometheus.js";
+import { hasPrometheus, poll, type PrometheusServer, startPrometheus } from "../support/prometheus.js";
 
 /** The formats Prometheus asked for, in order, to prove it scraped protobuf. */
 const contentTypes: string[] = [];
@@ -31,20 +31,6 @@ function nativeRegistry(): prom.Registry {
   return reg;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(500);
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 describe.skipIf(!hasPrometheus())("native histograms and exemplars, scraped by a real Prometheus", () => {
   let target: TestServer;
@@ -69,7 +55,7 @@ describe.skipIf(!hasPrometheus())("native histograms and exemplars, scraped by a
   });
 
   it("scrapes protobuf and answers histogram_quantile consistently with the observations", async () => {
-    const [sample] = await until("a native histogram quantile", async () => {
+    const [sample] = await poll("a native histogram quantile", 40_000, async () => {
       const result = await prometheus.query("histogram_quantile(0.5, native_latency_seconds)");
       return result.length > 0 ? result : undefined;
     });
@@ -85,7 +71,7 @@ describe.skipIf(!hasPrometheus())("native histograms and exemplars, scraped by a
   }, 60_000);
 
   it("stores our exemplar and returns it from /api/v1/query_exemplars", async () => {
-    const exemplars = await until("an exemplar", async () => {
+    const exemplars = await poll("an exemplar", 40_000, async () => {
       const now = Date.now() / 1000;
       const url = `${prometheus.url}/api/v1/query_exemplars?query=native_jobs_total&start=${now - 300}&end=${now + 60}`;
       const { body } = await request(url);
@@ -120,7 +106,7 @@ describe.skipIf(!hasPrometheus())("the demo exporter's native scrape-duration hi
   });
 
   it("stores demo_scrape_duration_seconds as a native histogram with a plausible median", async () => {
-    const counted = await until("two observed scrapes", async () => {
+    const counted = await poll("two observed scrapes", 40_000, async () => {
       const [count] = await prometheus.query("histogram_count(demo_scrape_duration_seconds)");
       return count !== undefined && Number(count.value[1]) >= 2 ? Number(count.value[1]) : undefined;
     });

@@ -16,7 +16,7 @@ import { formatFloat, parseText } from "../../lib/expfmt/index.js";
 import type { MetricFamily } from "../../lib/model/index.js";
 import { handlerFor } from "../../lib/promhttp/index.js";
 import * as prom from "../../lib/prometheus/index.js";
-import { hasPrometheus, type PrometheusServer, sleep, startPrometheus } from "../support/prometheus.js";
+import { hasPrometheus, poll, type PrometheusServer, startPrometheus } from "../support/prometheus.js";
 import { startServer, type TestServer } from "../promhttp/server.js";
 
 /** The time of the timestamped sample: a minute before the spec starts, whole milliseconds. */
@@ -163,20 +163,6 @@ function expectSameValue(stored: string, exposed: number, series: string): void 
   }
 }
 
-async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs} ms (last error: ${String(last)})`);
-    await sleep(250);
-  }
-}
 
 async function expositionText(url: string): Promise<string> {
   const res = await fetch(url);

@@ -8,23 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { assertBuilt, type RunningExporter, startExporter } from "../support/cli.js";
-import { hasPrometheus, type PrometheusServer, sleep, startPrometheus } from "../support/prometheus.js";
+import { hasPrometheus, poll, type PrometheusServer, startPrometheus } from "../support/prometheus.js";
 
-/** poll retries `check` every 500 ms until it returns a value, for up to `timeoutMs`. */
-async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs} ms (last error: ${String(last)})`);
-    await sleep(500);
-  }
-}
 
 describe.skipIf(!hasPrometheus())("demo-exporter scraped by Prometheus", () => {
   let exporter: RunningExporter;

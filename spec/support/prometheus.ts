@@ -135,6 +135,30 @@ async function apiQuery(url: string, promql: string, resultType: string): Promis
   return answer.data.result;
 }
 
+/**
+ * poll retries `check` every `intervalMs` until it returns a value (errors count as "not yet"),
+ * and throws naming `what` and the last error after `timeoutMs`.
+ */
+export async function poll<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+  intervalMs = 500,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs} ms (last error: ${String(last)})`);
+    await sleep(intervalMs);
+  }
+}
+
 /** sleep resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
