@@ -16,7 +16,7 @@
 // before it is timed.
 
 import { compareOutputs } from "./compare.mjs";
-import { caseArgs, fullGC, heapBytes, log, runCounts, stats, timeRuns } from "./measure.mjs";
+import { caseArgs, log, runCounts, settledHeapBytes, stats, timeRuns } from "./measure.mjs";
 
 /** toBuffer joins what a scrape returned (a Buffer or a list of Buffers). */
 function toBuffer(out) {
@@ -31,16 +31,13 @@ function toBuffer(out) {
  */
 async function measureOne(spec, name, impl, reference) {
   log(`${spec.case} n=${spec.n}: building ${name}`);
-  fullGC();
-  const base = heapBytes();
+  const base = await settledHeapBytes();
   const built = await impl.build();
-  fullGC();
-  const created = heapBytes() - base;
+  const created = (await settledHeapBytes()) - base;
 
   // The output is copied (the floor reuses its buffer); the copy is left out of the heap figure.
   const output = Buffer.from(toBuffer(await built.scrape()));
-  fullGC();
-  const afterScrape = heapBytes() - base - output.length;
+  const afterScrape = (await settledHeapBytes()) - base - output.length;
 
   const match = reference === undefined ? "bytes" : compareOutputs({ [reference.name]: reference.output, [name]: output });
   if (reference !== undefined) log(`${spec.case} n=${spec.n}: ${name} matches ${reference.name} (${match})`);

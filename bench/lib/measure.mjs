@@ -69,6 +69,24 @@ export function heapBytes() {
   return m.heapUsed + m.external;
 }
 
+/**
+ * settledHeapBytes is {@link heapBytes} after full collections, once the figure has settled: V8
+ * frees the memory of dead ArrayBuffers (Buffers) in a sweep that runs after the collection, on
+ * another thread, so right after gc() `external` still counts Buffers that are already garbage.
+ * It collects and waits a little until two readings agree (within 64 KiB), at most ten times.
+ */
+export async function settledHeapBytes() {
+  let previous = Number.NaN;
+  for (let i = 0; i < 10; i++) {
+    fullGC();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = heapBytes();
+    if (Math.abs(now - previous) < 64 * 1024) return now;
+    previous = now;
+  }
+  return previous;
+}
+
 /** emit hands a case's result to the runner: one JSON line on stdout, marked so logs don't mix. */
 export function emit(result) {
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

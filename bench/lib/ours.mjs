@@ -1,18 +1,18 @@
 // How the benchmark drives our library: through the package's public entry points (the compiled
 // dist/, imported by the package's own name), exactly as an application would.
 
-import { textChunks } from "demo-exporter/expfmt";
+import { textByteChunks } from "demo-exporter/expfmt";
 
 export * from "demo-exporter/prometheus";
-export { textChunks };
+export { textByteChunks };
 
 /**
  * scrape gathers a registry and encodes the families to bytes: the work of one scrape minus the
- * HTTP layer. Chunks are turned into Buffers as a response stream would do.
+ * HTTP layer, as the metrics handler does it (textByteChunks, the text format's byte encoder).
  */
 export async function scrape(registry) {
   const families = await registry.gather();
   const out = [];
-  for (const chunk of textChunks(families)) out.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  for (const chunk of textByteChunks(families)) out.push(chunk);
   return out;
 }

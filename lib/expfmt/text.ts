@@ -69,13 +69,21 @@ export function metricFamiliesToText(families: Iterable<dto.MetricFamily>): stri
 }
 
 function familyHeader(family: dto.MetricFamily): string {
-  if (family.metric.length === 0) throw new EncodeError(`MetricFamily has no metrics: ${family.name}`);
-  if (family.name === "") throw new EncodeError("MetricFamily has no name");
-  const help = family.help === undefined ? "" : `# HELP ${family.name} ${escapeHelp(family.help)}\n`;
-  if (family.type === "gaugehistogram") {
-    throw new EncodeError(`unknown metric type GAUGE_HISTOGRAM for ${family.name} in the text format`);
+  return headerText(family.name, family.help, family.type, family.metric.length);
+}
+
+/**
+ * headerText returns the HELP and TYPE lines of a family of `metrics` metrics.
+ * @throws {EncodeError} for a family without metrics or name, or of a type the format lacks.
+ */
+export function headerText(name: string, help: string | undefined, type: dto.MetricType, metrics: number): string {
+  if (metrics === 0) throw new EncodeError(`MetricFamily has no metrics: ${name}`);
+  if (name === "") throw new EncodeError("MetricFamily has no name");
+  const helpLine = help === undefined ? "" : `# HELP ${name} ${escapeHelp(help)}\n`;
+  if (type === "gaugehistogram") {
+    throw new EncodeError(`unknown metric type GAUGE_HISTOGRAM for ${name} in the text format`);
   }
-  return `${help}# TYPE ${family.name} ${family.type}\n`;
+  return `${helpLine}# TYPE ${name} ${type}\n`;
 }
 
 function writeMetric(family: dto.MetricFamily, m: dto.Metric): string {

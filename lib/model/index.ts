@@ -18,3 +18,4 @@ export type {
   Untyped,
 } from "./metric-family.js";
 export { sealedLabelsText, sealLabelPairs } from "./label-cache.js";
+export { blockOf, familyOfBlock, labelPairsOfText, metricsOfBlock, rowLabelText, type SeriesBlock } from "./series-block.js";

@@ -15,8 +15,11 @@ import { Channel } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import type { FamilyMap } from "./consistency.js";
 import { CollectorError, GatherAbortedError } from "./errors.js";
+import type { SeriesBlock } from "../model/index.js";
+import type { Desc } from "./desc.js";
 import type { Metric } from "./metric.js";
 import { Slicer } from "./slices.js";
+import { type BlockSource, collectBlock } from "./vec.js";
 
 /** One collector to run, and the descriptor ids to check its metrics against (pedantic only). */
 export interface CollectJob {
@@ -31,7 +34,7 @@ const checkEvery = 512;
 class Processor {
   readonly errors: Error[] = [];
   aborted = false;
-  readonly #slicer = new Slicer();
+  readonly slicer = new Slicer();
   readonly #families: FamilyMap;
 
   constructor(families: FamilyMap) {
@@ -47,7 +50,21 @@ class Processor {
       } catch (err) {
         this.errors.push(asError(err));
       }
-      if (i % checkEvery === checkEvery - 1 && this.#slicer.due()) await this.#slicer.yield();
+      if (i % checkEvery === checkEvery - 1 && this.slicer.due()) await this.slicer.yield();
+    }
+  }
+
+  /**
+   * processBlock adds a vec's block of series. It returns false when the block's family already
+   * has series from elsewhere; then the caller collects the vec metric by metric instead.
+   */
+  processBlock(desc: Desc, block: SeriesBlock): boolean {
+    if (this.aborted) return true;
+    try {
+      return this.#families.processBlock(desc, block);
+    } catch (err) {
+      this.errors.push(asError(err));
+      return true;
     }
   }
 }
@@ -93,6 +110,14 @@ function abortedError(signal: AbortSignal): GatherAbortedError {
 }
 
 async function runOne(job: CollectJob, ch: Channel<Metric>, processor: Processor): Promise<void> {
+  // A vec gathered by a (non-pedantic) registry hands over its series as one block.
+  if (job.registeredDescIds === undefined && isBlockSource(job.collector)) {
+    const collected = await job.collector[collectBlock](processor.slicer);
+    if (collected !== undefined && processor.processBlock(collected.desc, collected.block)) {
+      ch.close();
+      return;
+    }
+  }
   const fail = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     processor.errors.push(new CollectorError(`error collecting from ${collectorName(job.collector)}: ${message}`, job.collector, err));
@@ -130,4 +155,8 @@ function abortPromise(signal: AbortSignal): { promise: Promise<"aborted">; dispo
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
+}
+
+function isBlockSource(c: Collector): c is Collector & BlockSource {
+  return typeof (c as Partial<BlockSource>)[collectBlock] === "function";
 }

@@ -11,7 +11,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { sealedLabelsText } from "../model/index.js";
+import { familyOfBlock, metricsOfBlock, sealedLabelsText } from "../model/index.js";
 import { renderLabels } from "../expfmt/text.js";
 import type { Desc } from "./desc.js";
 import { ConsistencyError, InvalidValueError, PrometheusError } from "./errors.js";
@@ -57,6 +57,26 @@ export class FamilyMap {
   readonly #seriesSeen = new Map<dto.MetricFamily, Set<string>>();
   /** The families whose metrics did not arrive in sorted order, so normalize must sort them. */
   readonly #unordered = new Set<dto.MetricFamily>();
+  /** The families that hold one vec's block of series and nothing else (yet). */
+  readonly #blocks = new Map<dto.MetricFamily, dto.SeriesBlock>();
+
+  /**
+   * processBlock adds a vec's series as a block, when they are the first of their family: then
+   * the family's help and type come from the vec, the suffix collisions are checked once, and
+   * the series need no check of their own (the vec made them valid, unique and sorted). It
+   * returns false, adding nothing, when the family has series already: the caller then sends the
+   * vec's metrics one by one through {@link processMetric}, which checks each against the rest.
+   */
+  processBlock(desc: Desc, block: dto.SeriesBlock): boolean {
+    if (desc.err !== undefined) throw desc.err;
+    if (this.byName.has(desc.fqName)) return false;
+    if (block.rows === 0) return true;
+    const family: dto.MetricFamily = { name: desc.fqName, help: desc.help, type: block.type, metric: [] };
+    checkSuffixCollisions(family, this.byName);
+    this.byName.set(desc.fqName, family);
+    this.#blocks.set(family, block);
+    return true;
+  }
 
   /** processMetric writes a collected metric and adds it to its family, checking it on the way. */
   processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
@@ -65,6 +85,7 @@ export class FamilyMap {
     let m = writeMetric(metric, desc);
     let family = this.byName.get(desc.fqName);
     if (family !== undefined) {
+      this.#unblock(family);
       checkFamilyOfCollected(family, m, desc);
     } else {
       family = { name: desc.fqName, help: desc.help, type: metricTypeOf(m), metric: [] };
@@ -82,6 +103,14 @@ export class FamilyMap {
       checkDescConsistency(family, m, desc);
     }
     this.append(family, m);
+  }
+
+  /** unblock turns a family's block into metrics, so that more can be added and checked. */
+  #unblock(family: dto.MetricFamily): void {
+    const block = this.#blocks.get(family);
+    if (block === undefined) return;
+    this.#blocks.delete(family);
+    for (const m of metricsOfBlock(block)) family.metric.push(m);
   }
 
   /** append adds a checked metric to its family, noting when the family falls out of order. */
@@ -133,7 +162,12 @@ export class FamilyMap {
    * and large ones are sorted in time slices.
    */
   async normalize(): Promise<dto.MetricFamily[]> {
-    const families = [...this.byName.values()].filter((f) => f.metric.length > 0);
+    const families: dto.MetricFamily[] = [];
+    for (const family of this.byName.values()) {
+      const block = this.#blocks.get(family);
+      if (block !== undefined) families.push(familyOfBlock(family.name, family.help, family.type, block));
+      else if (family.metric.length > 0) families.push(family);
+    }
     families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const slicer = new Slicer();
     for (const family of this.#unordered) await sortInSlices(family.metric, compareMetrics, slicer);

@@ -11,47 +11,114 @@
 
 import type * as dto from "../model/index.js";
 import { SelfCollector } from "./collector.js";
-import { Desc } from "./desc.js";
+import type { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { type ExemplarAdder, newExemplar } from "./exemplar.js";
 import type { Labels } from "./labels.js";
 import { type CounterOpts, descFromOpts } from "./metric.js";
-import { MetricVec } from "./vec.js";
-import { ValueFunc } from "./value.js";
+import type { SeriesTable } from "./series-table.js";
+import { ScalarBlock } from "./series-blocks.js";
+import { labelPairsOf, ValueFunc } from "./value.js";
+import { MetricVec, type RowSnapshot, type VecKind } from "./vec.js";
+
+/**
+ * CounterColumns hold the values of counter series, per slot: the integral and the fractional
+ * part of the value (kept apart as in client_golang, so that `inc` stays exact), the creation
+ * time, and the exemplar of the few series that have one.
+ */
+export class CounterColumns implements VecKind<Counter> {
+  readonly desc: Desc;
+  serials: Int32Array;
+  valInt: Float64Array;
+  valFloat: Float64Array;
+  created: Float64Array;
+  readonly exemplars = new Map<number, dto.Exemplar>();
+
+  constructor(desc: Desc) {
+    this.desc = desc;
+    this.serials = new Int32Array(1).fill(1);
+    this.valInt = new Float64Array(1);
+    this.valFloat = new Float64Array(1);
+    this.created = new Float64Array(1).fill(Date.now());
+  }
+
+  grow(capacity: number, used: number, serials: Int32Array): void {
+    this.serials = serials;
+    this.valInt = grown(this.valInt, capacity, used);
+    this.valFloat = grown(this.valFloat, capacity, used);
+    this.created = grown(this.created, capacity, used);
+  }
+
+  init(slot: number): void {
+    this.valInt[slot] = 0;
+    this.valFloat[slot] = 0;
+    this.created[slot] = Date.now();
+  }
+
+  release(slot: number): void {
+    this.exemplars.delete(slot);
+  }
+
+  child(slot: number, serial: number, labelValues: readonly string[]): Counter {
+    return new Counter(this, slot, serial, labelValues);
+  }
+
+  snapshot(_table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock {
+    const slots = rows.slots;
+    const numbers = new Float64Array(slots.length * 2);
+    const { valInt, valFloat, created } = this;
+    for (let row = 0; row < slots.length; row++) {
+      const slot = slots[row]!;
+      numbers[2 * row] = valFloat[slot]! + valInt[slot]!;
+      numbers[2 * row + 1] = created[slot]!;
+    }
+    let exemplars: Map<number, dto.Exemplar> | undefined;
+    if (this.exemplars.size > 0) {
+      exemplars = new Map();
+      for (let row = 0; row < slots.length; row++) {
+        const exemplar = this.exemplars.get(slots[row]!);
+        if (exemplar !== undefined) exemplars.set(row, exemplar);
+      }
+    }
+    return new ScalarBlock("counter", rows, numbers, 2, exemplars);
+  }
+}
 
 /**
  * Counter is a metric that counts up. As in client_golang, integral increments are kept apart from
  * fractional ones, so that `inc` stays exact however many fractional `add`s happened. A counter
  * records when it was made (written as its created timestamp) and keeps the exemplar of the
  * latest {@link Counter.addWithExemplar}.
+ *
+ * A Counter is a handle on a slot of {@link CounterColumns}: a vec's counters share columns, and a
+ * counter made on its own has columns of one slot. A handle whose series has been deleted from
+ * its vec is detached (see vec.ts).
  */
 export class Counter extends SelfCollector implements ExemplarAdder {
-  readonly #desc: Desc;
-  readonly #labelPairs: readonly dto.LabelPair[];
-  readonly #createdTimestampMs = Date.now();
-  #valInt = 0;
-  #valFloat = 0;
-  #exemplar: dto.Exemplar | undefined;
-  /** The last written state, handed out again while the value is unchanged. */
-  #written: dto.Metric | undefined;
+  #columns: CounterColumns;
+  #slot: number;
+  #serial: number;
+  readonly #labelValues: readonly string[] | undefined;
 
   /** Creates a counter from options; the same as {@link newCounter}. */
   constructor(opts: CounterOpts);
-  /** @internal Creates a child of a CounterVec. */
-  constructor(desc: Desc, labelPairs: readonly dto.LabelPair[]);
-  constructor(optsOrDesc: CounterOpts | Desc, labelPairs?: readonly dto.LabelPair[]) {
+  /** @internal A handle on a slot of a CounterVec. */
+  constructor(columns: CounterColumns, slot: number, serial: number, labelValues: readonly string[]);
+  constructor(optsOrColumns: CounterOpts | CounterColumns, slot = 0, serial = 1, labelValues?: readonly string[]) {
     super();
-    this.#desc = optsOrDesc instanceof Desc ? optsOrDesc : descFromOpts(optsOrDesc, null);
-    this.#labelPairs = labelPairs ?? this.#desc.constLabelPairs;
+    this.#columns = optsOrColumns instanceof CounterColumns ? optsOrColumns : new CounterColumns(descFromOpts(optsOrColumns, null));
+    this.#slot = slot;
+    this.#serial = serial;
+    this.#labelValues = labelValues;
   }
 
   desc(): Desc {
-    return this.#desc;
+    return this.#columns.desc;
   }
 
   /** inc increments the counter by 1. */
   inc(): void {
-    this.#valInt++;
+    this.#live().valInt[this.#slot]++;
   }
 
   /**
@@ -60,8 +127,9 @@ export class Counter extends SelfCollector implements ExemplarAdder {
    */
   add(v: number): void {
     checkIncrement(v);
-    if (Number.isInteger(v) && v <= Number.MAX_SAFE_INTEGER) this.#valInt += v;
-    else this.#valFloat += v;
+    const columns = this.#live();
+    if (Number.isInteger(v) && v <= Number.MAX_SAFE_INTEGER) columns.valInt[this.#slot] += v;
+    else columns.valFloat[this.#slot] += v;
   }
 
   /**
@@ -80,27 +148,49 @@ export class Counter extends SelfCollector implements ExemplarAdder {
     checkIncrement(v);
     const exemplar = labels === undefined ? undefined : newExemplar(v, Date.now(), labels);
     this.add(v);
-    if (exemplar !== undefined) this.#exemplar = exemplar;
+    if (exemplar !== undefined) this.#columns.exemplars.set(this.#slot, exemplar);
   }
 
   /** get returns the current value. */
   get(): number {
-    return this.#valFloat + this.#valInt;
+    const columns = this.#live();
+    return columns.valFloat[this.#slot]! + columns.valInt[this.#slot]!;
   }
 
   write(): dto.Metric {
-    const value = this.#valFloat + this.#valInt;
-    const exemplar = this.#exemplar;
-    const written = this.#written;
-    if (written !== undefined && Object.is(written.counter!.value, value) && written.counter!.exemplar === exemplar) {
-      return written;
-    }
+    const columns = this.#live();
+    const slot = this.#slot;
+    const value = columns.valFloat[slot]! + columns.valInt[slot]!;
+    const exemplar = columns.exemplars.get(slot);
+    const createdTimestampMs = columns.created[slot]!;
     const counter: dto.Counter =
-      exemplar === undefined
-        ? { value, createdTimestampMs: this.#createdTimestampMs }
-        : { value, exemplar, createdTimestampMs: this.#createdTimestampMs };
-    return (this.#written = { label: this.#labelPairs, counter });
+      exemplar === undefined ? { value, createdTimestampMs } : { value, exemplar, createdTimestampMs };
+    return { label: labelPairsOf(columns.desc, this.#labelValues), counter };
   }
+
+  /** live returns the columns holding this series, detaching the handle if it was deleted. */
+  #live(): CounterColumns {
+    const columns = this.#columns;
+    const slot = this.#slot;
+    if (columns.serials[slot] === this.#serial) return columns;
+    const detached = new CounterColumns(columns.desc);
+    if (columns.serials[slot] === -this.#serial) {
+      detached.valInt[0] = columns.valInt[slot]!;
+      detached.valFloat[0] = columns.valFloat[slot]!;
+      detached.created[0] = columns.created[slot]!;
+    }
+    this.#columns = detached;
+    this.#slot = 0;
+    this.#serial = 1;
+    return detached;
+  }
+}
+
+/** grown returns a copy of `from` with room for `capacity` values, keeping the first `used`. */
+export function grown(from: Float64Array, capacity: number, used: number): Float64Array {
+  const to = new Float64Array(capacity);
+  to.set(from.subarray(0, used));
+  return to;
 }
 
 /**
@@ -129,7 +219,7 @@ export class CounterVec extends MetricVec<Counter> {
   /** Creates a counter vec; the same as {@link newCounterVec}. */
   constructor(opts: CounterOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, (_labelValues, labelPairs) => new Counter(desc, labelPairs));
+    super(desc, new CounterColumns(desc));
   }
 }
 

@@ -8,10 +8,8 @@
  * @module
  */
 
-import type * as dto from "../model/index.js";
-import type { Desc } from "./desc.js";
 import { descFromOpts, type GaugeOpts } from "./metric.js";
-import { Settable } from "./settable.js";
+import { Settable, SettableColumns } from "./settable.js";
 import { MetricVec } from "./vec.js";
 import { ValueFunc } from "./value.js";
 
@@ -19,10 +17,10 @@ import { ValueFunc } from "./value.js";
 export class Gauge extends Settable {
   /** Creates a gauge from options; the same as {@link newGauge}. */
   constructor(opts: GaugeOpts);
-  /** @internal Creates a child of a GaugeVec. */
-  constructor(desc: Desc, labelPairs: readonly dto.LabelPair[]);
-  constructor(optsOrDesc: GaugeOpts | Desc, labelPairs?: readonly dto.LabelPair[]) {
-    super("gauge", optsOrDesc, labelPairs);
+  /** @internal A handle on a slot of a GaugeVec. */
+  constructor(columns: SettableColumns<Gauge>, slot: number, serial: number, labelValues: readonly string[]);
+  constructor(optsOrColumns: GaugeOpts | SettableColumns<Gauge>, slot?: number, serial?: number, labelValues?: readonly string[]) {
+    super("gauge", optsOrColumns as GaugeOpts | SettableColumns<Settable>, slot, serial, labelValues);
   }
 
   /** setToCurrentTime sets the gauge to the current Unix time in seconds. */
@@ -41,7 +39,7 @@ export class GaugeVec extends MetricVec<Gauge> {
   /** Creates a gauge vec; the same as {@link newGaugeVec}. */
   constructor(opts: GaugeOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, (_labelValues, labelPairs) => new Gauge(desc, labelPairs));
+    super(desc, new SettableColumns<Gauge>(desc, "gauge", (columns, slot, serial, values) => new Gauge(columns, slot, serial, values)));
   }
 }
 

@@ -30,7 +30,9 @@ import {
   nativeHistogramConfig,
   type NativeHistogramOpts,
 } from "./native-buckets.js";
-import { MetricVec } from "./vec.js";
+import type { SeriesTable } from "./series-table.js";
+import { HistogramBlock } from "./series-blocks.js";
+import { MetricVec, ObjectKind, type RowSnapshot } from "./vec.js";
 import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 /**
@@ -80,8 +82,8 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
   #count = 0;
   #sum = 0;
   #native: NativeBuckets | undefined;
-  /** One exemplar slot per classic bucket, and one more for `+Inf`. */
-  readonly #exemplars: (dto.Exemplar | undefined)[];
+  /** One exemplar slot per classic bucket, and one more for `+Inf`; made by the first exemplar. */
+  #exemplars: (dto.Exemplar | undefined)[] | undefined;
   /** When the histogram was made or last reset for the native bucket limit (monotonic ms). */
   #lastResetTime = performance.now();
   /** Bumped by every change, so that write can hand out the last written state while unchanged. */
@@ -107,7 +109,6 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
     this.#upperBounds = config!.upperBounds;
     this.#nativeConfig = config!.native;
     this.#counts = new Float64Array(this.#upperBounds.length);
-    this.#exemplars = new Array<dto.Exemplar | undefined>(this.#upperBounds.length + 1).fill(undefined);
     this.#native = newNativeBuckets(this.#nativeConfig);
   }
 
@@ -144,7 +145,10 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
     const exemplar = labels === undefined ? undefined : newExemplar(v, Date.now(), labels);
     const bucket = this.#findBucket(v);
     this.#observe(v, bucket);
-    if (exemplar !== undefined) this.#exemplars[bucket] = exemplar;
+    if (exemplar !== undefined) {
+      this.#exemplars ??= new Array<dto.Exemplar | undefined>(this.#upperBounds.length + 1).fill(undefined);
+      this.#exemplars[bucket] = exemplar;
+    }
   }
 
   /** findBucket returns the index of the first bound ≥ v, the number of bounds for `+Inf` (and NaN). */
@@ -204,6 +208,24 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
     return true;
   }
 
+  /** @internal When the histogram was made (Unix ms). */
+  get createdTimestampMs(): number {
+    return this.#createdTimestampMs;
+  }
+
+  /**
+   * @internal snapshotInto writes the count, the sum and the cumulative classic bucket counts
+   * into `out` from `at`, and returns a copy of the exemplars if there are any.
+   */
+  snapshotInto(out: Float64Array, at: number): (dto.Exemplar | undefined)[] | undefined {
+    out[at] = this.#count;
+    out[at + 1] = this.#sum;
+    const counts = this.#counts;
+    let cumulative = 0;
+    for (let k = 0; k < counts.length; k++) out[at + 2 + k] = cumulative += counts[k]!;
+    return this.#exemplars?.slice();
+  }
+
   /**
    * write returns the histogram's state: the classic buckets (cumulative, with their exemplars,
    * and an explicit `+Inf` bucket when it has an exemplar), count, sum, created timestamp, and the
@@ -217,13 +239,13 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
     let cumulativeCount = 0;
     for (let i = 0; i < bounds.length; i++) {
       cumulativeCount += this.#counts[i]!;
-      const exemplar = this.#exemplars[i];
+      const exemplar = this.#exemplars?.[i];
       bucket[i] =
         exemplar === undefined
           ? { cumulativeCount, upperBound: bounds[i]! }
           : { cumulativeCount, upperBound: bounds[i]!, exemplar };
     }
-    const infExemplar = this.#exemplars[bounds.length];
+    const infExemplar = this.#exemplars?.[bounds.length];
     if (infExemplar !== undefined) {
       bucket.push({ cumulativeCount: this.#count, upperBound: Infinity, exemplar: infExemplar });
     }
@@ -236,6 +258,35 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
     };
     this.#writtenAt = this.#changes;
     return (this.#written = { label: this.#labelPairs, histogram });
+  }
+}
+
+/**
+ * HistogramKind keeps a HistogramVec's children as objects, and snapshots their classic buckets
+ * into a block for a gather, unless they have native buckets (which only `write` writes).
+ */
+class HistogramKind extends ObjectKind<Histogram> {
+  readonly #config: HistogramConfig;
+
+  constructor(desc: Desc, config: HistogramConfig) {
+    super((_labelValues, labelPairs) => new Histogram(desc, labelPairs, config));
+    this.#config = config;
+  }
+
+  snapshot(_table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock | undefined {
+    if (this.#config.native !== undefined) return undefined;
+    const children = this.childrenOf(rows.slots);
+    const stride = 2 + this.#config.upperBounds.length;
+    const numbers = new Float64Array(children.length * stride);
+    const created = new Float64Array(children.length);
+    const exemplars = new Map<number, readonly (dto.Exemplar | undefined)[]>();
+    for (let row = 0; row < children.length; row++) {
+      const child = children[row]!;
+      const rowExemplars = child.snapshotInto(numbers, row * stride);
+      if (rowExemplars !== undefined) exemplars.set(row, rowExemplars);
+      created[row] = child.createdTimestampMs;
+    }
+    return new HistogramBlock(rows, this.#config.upperBounds, numbers, created, exemplars);
   }
 }
 
@@ -259,7 +310,7 @@ export class HistogramVec extends MetricVec<Histogram> {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, BucketLabel, "histograms");
     const config = histogramConfig(opts);
-    super(desc, (_labelValues, labelPairs) => new Histogram(desc, labelPairs, config));
+    super(desc, new HistogramKind(desc, config));
   }
 }
 

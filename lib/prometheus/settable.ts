@@ -2,79 +2,153 @@
  * Settable: the value that Gauge and Untyped share, which can be set, increased and decreased.
  *
  * Counterpart: client_golang's `gauge` struct in gauge.go (whose methods the old `Untyped` shared
- * too). Here one base class holds the value and its checks; the two types differ only in how
- * they are exposed (`# TYPE ... gauge` or `untyped`) and in what their messages call them.
+ * too). Here one base class holds the value logic and its checks; the two types differ only in
+ * how they are exposed (`# TYPE ... gauge` or `untyped`) and in what their messages call them.
+ *
+ * A Settable is a handle on a slot of {@link SettableColumns}: the values of a whole vec live in
+ * one Float64Array (see series-table.ts), and a metric made on its own has columns of one slot.
+ * A handle whose series has been deleted from its vec is detached (see vec.ts).
  *
  * @module
  */
 
 import type * as dto from "../model/index.js";
 import { SelfCollector } from "./collector.js";
-import { Desc } from "./desc.js";
+import type { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { descFromOpts, type Opts } from "./metric.js";
+import type { SeriesTable } from "./series-table.js";
+import { ScalarBlock } from "./series-blocks.js";
+import { labelPairsOf } from "./value.js";
+import type { RowSnapshot, VecKind } from "./vec.js";
+
+/** SettableColumns hold the values of gauge or untyped series, one per slot. */
+export class SettableColumns<S extends Settable> implements VecKind<S> {
+  readonly desc: Desc;
+  readonly kind: "gauge" | "untyped";
+  serials: Int32Array;
+  values: Float64Array;
+  readonly #newHandle: (columns: SettableColumns<S>, slot: number, serial: number, labelValues: readonly string[]) => S;
+
+  constructor(
+    desc: Desc,
+    kind: "gauge" | "untyped",
+    newHandle: (columns: SettableColumns<S>, slot: number, serial: number, labelValues: readonly string[]) => S,
+  ) {
+    this.desc = desc;
+    this.kind = kind;
+    this.#newHandle = newHandle;
+    this.serials = new Int32Array(1).fill(1);
+    this.values = new Float64Array(1);
+  }
+
+  grow(capacity: number, used: number, serials: Int32Array): void {
+    this.serials = serials;
+    const values = new Float64Array(capacity);
+    values.set(this.values.subarray(0, used));
+    this.values = values;
+  }
+
+  init(slot: number): void {
+    this.values[slot] = 0;
+  }
+
+  release(): void {}
+
+  child(slot: number, serial: number, labelValues: readonly string[]): S {
+    return this.#newHandle(this, slot, serial, labelValues);
+  }
+
+  snapshot(_table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock {
+    const slots = rows.slots;
+    const values = this.values;
+    const numbers = new Float64Array(slots.length);
+    for (let row = 0; row < slots.length; row++) numbers[row] = values[slots[row]!]!;
+    return new ScalarBlock(this.kind, rows, numbers, 1);
+  }
+}
 
 /** Settable is the base of Gauge and Untyped. */
 export abstract class Settable extends SelfCollector {
-  readonly #kind: "gauge" | "untyped";
-  readonly #desc: Desc;
-  readonly #labelPairs: readonly dto.LabelPair[];
-  #value = 0;
-  /** The last written state, handed out again while the value is unchanged. */
-  #written: dto.Metric | undefined;
+  #columns: SettableColumns<Settable>;
+  #slot: number;
+  #serial: number;
+  readonly #labelValues: readonly string[] | undefined;
 
-  /** @internal From options, or from a vec's descriptor and a child's label pairs. */
-  protected constructor(kind: "gauge" | "untyped", optsOrDesc: Opts | Desc, labelPairs?: readonly dto.LabelPair[]) {
+  /** @internal From options, or as a handle on a vec's slot. */
+  protected constructor(
+    kind: "gauge" | "untyped",
+    optsOrColumns: Opts | SettableColumns<Settable>,
+    slot = 0,
+    serial = 1,
+    labelValues?: readonly string[],
+  ) {
     super();
-    this.#kind = kind;
-    this.#desc = optsOrDesc instanceof Desc ? optsOrDesc : descFromOpts(optsOrDesc, null);
-    this.#labelPairs = labelPairs ?? this.#desc.constLabelPairs;
+    this.#columns =
+      optsOrColumns instanceof SettableColumns ? optsOrColumns : new SettableColumns<Settable>(descFromOpts(optsOrColumns, null), kind, () => this);
+    this.#slot = slot;
+    this.#serial = serial;
+    this.#labelValues = labelValues;
   }
 
   desc(): Desc {
-    return this.#desc;
+    return this.#columns.desc;
   }
 
   /** set sets the value to v. @throws {InvalidValueError} if v is not a number. */
   set(v: number): void {
-    this.#value = this.#checked(v);
+    const checked = this.#checked(v);
+    this.#live().values[this.#slot] = checked;
   }
 
   /** inc increments the value by 1. */
   inc(): void {
-    this.#value++;
+    this.#live().values[this.#slot]++;
   }
 
   /** dec decrements the value by 1. */
   dec(): void {
-    this.#value--;
+    this.#live().values[this.#slot]--;
   }
 
   /** add adds v (which may be negative). @throws {InvalidValueError} if v is not a number. */
   add(v: number): void {
-    this.#value += this.#checked(v);
+    const checked = this.#checked(v);
+    this.#live().values[this.#slot] += checked;
   }
 
   /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
   sub(v: number): void {
-    this.#value -= this.#checked(v);
+    const checked = this.#checked(v);
+    this.#live().values[this.#slot] -= checked;
   }
 
   /** get returns the current value. */
   get(): number {
-    return this.#value;
+    return this.#live().values[this.#slot]!;
   }
 
   write(): dto.Metric {
-    const value = this.#value;
-    const written = this.#written;
-    if (written !== undefined && Object.is((written.gauge ?? written.untyped)!.value, value)) return written;
-    const label = this.#labelPairs;
-    return (this.#written = this.#kind === "gauge" ? { label, gauge: { value } } : { label, untyped: { value } });
+    const columns = this.#live();
+    const value = columns.values[this.#slot]!;
+    const label = labelPairsOf(columns.desc, this.#labelValues);
+    return columns.kind === "gauge" ? { label, gauge: { value } } : { label, untyped: { value } };
+  }
+
+  /** live returns the columns holding this series, detaching the handle if it was deleted. */
+  #live(): SettableColumns<Settable> {
+    const columns = this.#columns;
+    if (columns.serials[this.#slot] === this.#serial) return columns;
+    const detached = new SettableColumns<Settable>(columns.desc, columns.kind, () => this);
+    if (columns.serials[this.#slot] === -this.#serial) detached.values[0] = columns.values[this.#slot]!;
+    this.#columns = detached;
+    this.#slot = 0;
+    this.#serial = 1;
+    return detached;
   }
 
   #checked(v: number): number {
-    if (typeof v !== "number") throw new InvalidValueError(`${this.#kind} value must be a number, got ${typeof v}`);
+    if (typeof v !== "number") throw new InvalidValueError(`${this.#columns.kind} value must be a number, got ${typeof v}`);
     return v;
   }
 }

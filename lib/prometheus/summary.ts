@@ -20,7 +20,7 @@ import { checkCount, checkNoReservedLabel, checkNumber } from "./histogram.js";
 import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
-import { MetricVec } from "./vec.js";
+import { MetricVec, ObjectKind } from "./vec.js";
 import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
@@ -114,7 +114,7 @@ export class SummaryVec extends MetricVec<Summary> {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, QuantileLabel, "summaries");
     const windowOptions = validateSummaryOpts(opts);
-    super(desc, (_labelValues, labelPairs) => new Summary(desc, labelPairs, windowOptions));
+    super(desc, new ObjectKind((_labelValues, labelPairs) => new Summary(desc, labelPairs, windowOptions)));
   }
 }
 

@@ -9,10 +9,8 @@
  * @module
  */
 
-import type * as dto from "../model/index.js";
-import type { Desc } from "./desc.js";
 import { descFromOpts, type UntypedOpts } from "./metric.js";
-import { Settable } from "./settable.js";
+import { Settable, SettableColumns } from "./settable.js";
 import { MetricVec } from "./vec.js";
 import { ValueFunc } from "./value.js";
 
@@ -20,10 +18,10 @@ import { ValueFunc } from "./value.js";
 export class Untyped extends Settable {
   /** Creates an untyped metric from options; the same as {@link newUntyped}. */
   constructor(opts: UntypedOpts);
-  /** @internal Creates a child of an UntypedVec. */
-  constructor(desc: Desc, labelPairs: readonly dto.LabelPair[]);
-  constructor(optsOrDesc: UntypedOpts | Desc, labelPairs?: readonly dto.LabelPair[]) {
-    super("untyped", optsOrDesc, labelPairs);
+  /** @internal A handle on a slot of an UntypedVec. */
+  constructor(columns: SettableColumns<Untyped>, slot: number, serial: number, labelValues: readonly string[]);
+  constructor(optsOrColumns: UntypedOpts | SettableColumns<Untyped>, slot?: number, serial?: number, labelValues?: readonly string[]) {
+    super("untyped", optsOrColumns as UntypedOpts | SettableColumns<Settable>, slot, serial, labelValues);
   }
 }
 
@@ -37,7 +35,7 @@ export class UntypedVec extends MetricVec<Untyped> {
   /** Creates an untyped vec; the same as {@link newUntypedVec}. */
   constructor(opts: UntypedOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, (_labelValues, labelPairs) => new Untyped(desc, labelPairs));
+    super(desc, new SettableColumns<Untyped>(desc, "untyped", (columns, slot, serial, values) => new Untyped(columns, slot, serial, values)));
   }
 }
 

@@ -205,6 +205,15 @@ export function checkedLabelPairs(desc: Desc, labelValues: readonly string[]): r
   return sealLabelPairs(pairs, renderLabels(pairs));
 }
 
+/**
+ * labelPairsOf returns the label pairs of a series: the descriptor's const labels when it has no
+ * label values, else the pairs of the values, sealed when the descriptor is valid.
+ */
+export function labelPairsOf(desc: Desc, labelValues: readonly string[] | undefined): readonly dto.LabelPair[] {
+  if (labelValues === undefined) return desc.constLabelPairs;
+  return desc.err === undefined ? checkedLabelPairs(desc, labelValues) : makeLabelPairs(desc, labelValues);
+}
+
 function buildLabelPairs(desc: Desc, labelValues: readonly string[]): dto.LabelPair[] {
   const variable = desc.variableLabels;
   const constPairs = desc.constLabelPairs;

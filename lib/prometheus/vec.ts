@@ -19,7 +19,6 @@ import type { Collector } from "./collector.js";
 import type { Desc } from "./desc.js";
 import { LabelMismatchError } from "./errors.js";
 import {
-  compareUTF8,
   goQuote,
   goSlice,
   type Labels,
@@ -27,8 +26,9 @@ import {
   validateValuesInLabels,
 } from "./labels.js";
 import type { Metric } from "./metric.js";
-import { Slicer, sortInSlices } from "./slices.js";
-import { checkedLabelPairs, makeLabelPairs, type Result, resultOf } from "./value.js";
+import { type SeriesColumns, SeriesTable } from "./series-table.js";
+import type { Slicer } from "./slices.js";
+import { type Result, resultOf } from "./value.js";
 
 /** CurriedLabelValue fixes the value of the variable label at `index`. */
 interface CurriedLabelValue {
@@ -36,173 +36,122 @@ interface CurriedLabelValue {
   readonly value: string;
 }
 
-interface Child<M> {
-  readonly labelPairs: readonly dto.LabelPair[];
-  readonly metric: M;
-  /** Set when the child is deleted, so that the order lists can drop it lazily. */
-  deleted: boolean;
+/**
+ * VecKind is what a metric type brings to a vec: the columns of its values, the handle that
+ * `withLabelValues` returns for a slot, and, for the types the encoders write from columns, a
+ * snapshot of the rows for a gather.
+ */
+export interface VecKind<M> extends SeriesColumns {
+  /** child returns the metric of a live slot whose label values are `labelValues`. */
+  child(slot: number, serial: number, labelValues: readonly string[]): M;
+  /**
+   * snapshot copies the values of the given rows (slots, in order) into a block; `undefined`
+   * when this kind (or its current state, say native buckets) is collected metric by metric.
+   */
+  snapshot?(table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock | undefined;
+}
+
+/** RowSnapshot is the part of a block that the table provides: the rows and their label texts. */
+export interface RowSnapshot {
+  readonly slots: Int32Array;
+  readonly arena: Uint8Array;
+  readonly textStart: Uint32Array;
+  readonly textLength: Uint32Array;
+  /** The label names in the order the texts have them (sorted). */
+  readonly names: readonly string[];
 }
 
 /** NewMetric makes a vec's child from its label values and its (sorted, immutable) label pairs. */
 export type NewMetric<M> = (labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]) => M;
 
-/** Reordering work up to this many children is done inside collect; more goes to time slices. */
-const syncReorderLimit = 50_000;
-
 /**
- * The state shared by a vec and all its curried views: the children by key, and their order.
- *
- * A gather wants the children sorted by label values. Rather than sort them at every scrape, the
- * store keeps a sorted list and the children added since; when a scrape needs the order, the
- * (few) new children are sorted and merged in, and deleted ones dropped. Work too large for one
- * step (the first scrape after creating a million series) is done in time slices in the
- * background; meanwhile collect sends the children unsorted and the registry sorts them, in slices
- * too.
+ * ObjectKind keeps one metric object per series, made by `newMetric` (summaries, and histograms
+ * with native buckets, whose state is too rich for columns). A child is the same object each
+ * time, and one held across its deletion keeps its own value, as in Go.
  */
-class ChildStore<M extends Metric> {
-  readonly desc: Desc;
+export class ObjectKind<M extends Metric> implements VecKind<M> {
   readonly #newMetric: NewMetric<M>;
-  readonly #children = new Map<string, Child<M>>();
-  #sorted: Child<M>[] = [];
-  #added: Child<M>[] = [];
-  #hasDeleted = false;
-  #generation = 0;
-  #reordering: Promise<void> | undefined;
+  #children: (M | undefined)[] = [];
 
-  constructor(desc: Desc, newMetric: NewMetric<M>) {
-    this.desc = desc;
+  constructor(newMetric: NewMetric<M>) {
     this.#newMetric = newMetric;
   }
 
-  get(key: string): Child<M> | undefined {
-    return this.#children.get(key);
+  grow(_capacity: number, used: number): void {
+    if (used === 0) this.#children = [];
   }
 
-  /** create makes and stores the child for already validated label values. */
-  create(key: string, values: readonly string[]): M {
-    const labelPairs = this.desc.err === undefined ? checkedLabelPairs(this.desc, values) : makeLabelPairs(this.desc, values);
-    const metric = this.#newMetric(values, labelPairs);
-    const child: Child<M> = { labelPairs, metric, deleted: false };
-    this.#children.set(key, child);
-    this.#added.push(child);
-    return metric;
+  init(slot: number, labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]): void {
+    this.#children[slot] = this.#newMetric(labelValues, labelPairs);
   }
 
-  delete(key: string): boolean {
-    const child = this.#children.get(key);
-    if (child === undefined) return false;
-    this.#children.delete(key);
-    child.deleted = true;
-    this.#hasDeleted = true;
-    return true;
+  release(slot: number): void {
+    this.#children[slot] = undefined;
   }
 
-  /** deleteWhere removes the children matching the predicate and returns how many. */
-  deleteWhere(predicate: (child: Child<M>) => boolean): number {
-    let deleted = 0;
-    for (const [key, child] of this.#children) {
-      if (predicate(child)) {
-        this.delete(key);
-        deleted++;
-      }
-    }
-    return deleted;
+  child(slot: number): M {
+    return this.#children[slot]!;
   }
 
-  clear(): void {
-    for (const child of this.#children.values()) child.deleted = true;
-    this.#children.clear();
-    this.#sorted = [];
-    this.#added = [];
-    this.#hasDeleted = false;
-    this.#generation++;
-  }
-
-  /**
-   * ordered returns the live children sorted by label values, or, while large reordering work is
-   * being done in the background, `undefined` (then use `unordered`).
-   */
-  ordered(): readonly Child<M>[] | undefined {
-    if (this.#reordering !== undefined) return undefined;
-    if (this.#added.length === 0 && !this.#hasDeleted) return this.#sorted;
-    if (this.#added.length + (this.#hasDeleted ? this.#sorted.length : 0) <= syncReorderLimit) {
-      this.#sorted = mergeChildren(this.#sorted, this.#added.sort(compareChildren), this.#hasDeleted);
-      this.#added = [];
-      this.#hasDeleted = false;
-      return this.#sorted;
-    }
-    this.#reordering = this.#reorderInSlices().finally(() => (this.#reordering = undefined));
-    return undefined;
-  }
-
-  /** unordered returns the live children in insertion order. */
-  unordered(): IterableIterator<Child<M>> {
-    return this.#children.values();
-  }
-
-  async #reorderInSlices(): Promise<void> {
-    const generation = this.#generation;
-    const added = this.#added;
-    this.#added = [];
-    this.#hasDeleted = false;
-    const slicer = new Slicer();
-    await sortInSlices(added, compareChildren, slicer);
-    await slicer.yield();
-    const merged = mergeChildren(this.#sorted, added, true);
-    if (generation !== this.#generation) return;
-    this.#sorted = merged;
+  /** children returns the child objects of the given slots. */
+  childrenOf(slots: Int32Array): M[] {
+    return Array.from(slots, (slot) => this.#children[slot]!);
   }
 }
 
-/** compareChildren orders children by their label values, as a gather orders series. */
-function compareChildren<M>(a: Child<M>, b: Child<M>): number {
-  return compareLabelValues(a.labelPairs, b.labelPairs);
+/** The internal method through which a registry gathers a vec as a block (see collect.ts). */
+export const collectBlock: unique symbol = Symbol("collectBlock");
+
+/** BlockSource is a collector that can hand a registry its series as one block. */
+export interface BlockSource {
+  [collectBlock](slicer: Slicer): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined>;
 }
 
-/** mergeChildren merges two sorted lists, dropping deleted children when asked. */
-function mergeChildren<M>(sorted: readonly Child<M>[], added: readonly Child<M>[], dropDeleted: boolean): Child<M>[] {
-  const out: Child<M>[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < sorted.length || j < added.length) {
-    const next =
-      j >= added.length || (i < sorted.length && compareChildren(sorted[i]!, added[j]!) <= 0) ? sorted[i++]! : added[j++]!;
-    if (!dropDeleted || !next.deleted) out.push(next);
+/** How many rows are copied between two looks at the clock. */
+const rowsPerCheck = 16384;
+
+/** copyLiveSlots appends the live slots of order[from, to) to `out` (which holds `n`); returns n. */
+function copyLiveSlots(serials: Int32Array, order: Int32Array, from: number, to: number, out: Int32Array, n: number): number {
+  for (let i = from; i < to; i++) {
+    const slot = order[i]!;
+    if (serials[slot]! > 0) out[n++] = slot;
   }
-  return out;
+  return n;
 }
 
-/** compareLabelValues orders label-pair arrays of equal names by their values (UTF-8 order). */
-function compareLabelValues(a: readonly dto.LabelPair[], b: readonly dto.LabelPair[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = compareUTF8(a[i]!.value, b[i]!.value);
-    if (c !== 0) return c;
+/** copyTextPlaces copies where the label text of each slot lies in the arena. */
+function copyTextPlaces(table: SeriesTable, slots: Int32Array, textStart: Uint32Array, textLength: Uint32Array): void {
+  const start = table.textStart;
+  const length = table.textLength;
+  for (let row = 0; row < slots.length; row++) {
+    const slot = slots[row]!;
+    textStart[row] = start[slot]!;
+    textLength[row] = length[slot]!;
   }
-  return 0;
 }
 
 /**
  * MetricVec is a collector of metrics of one descriptor, one per combination of variable label
  * values. It is usually used through its typed subclasses.
  */
-export class MetricVec<M extends Metric> implements Collector {
-  /** @internal The children, shared with curried views. */
-  protected store: ChildStore<M>;
+export class MetricVec<M extends Metric> implements Collector, BlockSource {
+  /** @internal The series, shared with curried views. */
+  protected table: SeriesTable;
+  /** @internal What the metric type stores per series, shared with curried views. */
+  protected kind: VecKind<M>;
   /** @internal The curried label values of this view, sorted by index. */
   protected curry: readonly CurriedLabelValue[];
 
-  /**
-   * Creates a vec for `desc`. `newMetric` makes the child for a full list of label values (in the
-   * order of the descriptor's variable labels).
-   */
-  constructor(desc: Desc, newMetric: NewMetric<M>) {
-    this.store = new ChildStore(desc, newMetric);
+  /** Creates a vec for `desc` whose series are stored as `kind` says. */
+  constructor(desc: Desc, kind: VecKind<M>) {
+    this.kind = kind;
+    this.table = new SeriesTable(desc, kind);
     this.curry = [];
   }
 
   /** describe sends the vec's one descriptor. */
   describe(ch: SendOnlyChannel<Desc>): void {
-    ch.send(this.store.desc);
+    ch.send(this.table.desc);
   }
 
   /**
@@ -210,12 +159,37 @@ export class MetricVec<M extends Metric> implements Collector {
    * gather sorts them when that order is at hand, so that the registry need not sort them.
    */
   collect(ch: SendOnlyChannel<Metric>): void {
-    const ordered = this.store.ordered();
-    if (ordered === undefined) {
-      for (const child of this.store.unordered()) ch.send(child.metric);
-      return;
+    const table = this.table;
+    const slots = table.ordered() ?? table.liveSlots();
+    for (const slot of slots) {
+      if (table.isLive(slot)) ch.send(this.kind.child(slot, table.serials[slot]!, table.valuesOf(slot)));
     }
-    for (const child of ordered) if (!child.deleted) ch.send(child.metric);
+  }
+
+  /**
+   * @internal The registry's way to collect: the children as one block of rows, in order, when
+   * the metric type supports it (else `undefined`, and the registry calls collect).
+   */
+  async [collectBlock](slicer: Slicer): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined> {
+    const table = this.table;
+    const kind = this.kind;
+    if (kind.snapshot === undefined || table.desc.err !== undefined) return undefined;
+    const order = table.ordered() ?? (await table.orderedAsync());
+    // The copy is taken in one step when small, else in slices (the table may change between them,
+    // as Go's children may change while a gather writes them one by one).
+    const slots = new Int32Array(order.length);
+    let rows = 0;
+    for (let from = 0; from < order.length; from += rowsPerCheck) {
+      rows = copyLiveSlots(table.serials, order, from, Math.min(order.length, from + rowsPerCheck), slots, rows);
+      if (slicer.due()) await slicer.yield();
+    }
+    const live = rows === slots.length ? slots : slots.subarray(0, rows);
+    const textStart = new Uint32Array(rows);
+    const textLength = new Uint32Array(rows);
+    copyTextPlaces(table, live, textStart, textLength);
+    const names = [...table.desc.variableLabels, ...table.desc.constLabelPairs.map((lp) => lp.name)].sort();
+    const block = kind.snapshot(table, { slots: live, arena: table.arena, textStart, textLength, names });
+    return block === undefined ? undefined : { desc: table.desc, block };
   }
 
   /**
@@ -238,15 +212,16 @@ export class MetricVec<M extends Metric> implements Collector {
    * @throws {InvalidLabelValueError} for a value that is not valid UTF-8.
    */
   withLabelValues(...labelValues: string[]): M {
-    const store = this.store;
-    const expected = store.desc.variableLabels.length - this.curry.length;
+    const table = this.table;
+    const expected = table.width - this.curry.length;
     if (labelValues.length !== expected) validateLabelValues(labelValues, expected, this.context());
     const values = this.curry.length === 0 ? labelValues : this.uncurry(labelValues);
-    const key = childKey(values);
-    const child = store.get(key);
-    if (child !== undefined) return child.metric;
-    validateLabelValues(labelValues, expected, this.context());
-    return this.store.create(key, values);
+    let slot = table.find(values);
+    if (slot < 0) {
+      validateLabelValues(labelValues, expected, this.context());
+      slot = table.create(values);
+    }
+    return this.kind.child(slot, table.serials[slot]!, values);
   }
 
   /**
@@ -257,9 +232,11 @@ export class MetricVec<M extends Metric> implements Collector {
    * @throws {InvalidLabelValueError} for a value that is not valid UTF-8.
    */
   with(labels: Labels): M {
+    const table = this.table;
     const values = this.valuesFromLabels(labels);
-    const key = childKey(values);
-    return this.store.get(key)?.metric ?? this.store.create(key, values);
+    let slot = table.find(values);
+    if (slot < 0) slot = table.create(values);
+    return this.kind.child(slot, table.serials[slot]!, values);
   }
 
   /**
@@ -267,8 +244,8 @@ export class MetricVec<M extends Metric> implements Collector {
    * one. A wrong number of values is not an error; it just matches nothing.
    */
   deleteLabelValues(...labelValues: string[]): boolean {
-    if (labelValues.length !== this.store.desc.variableLabels.length - this.curry.length) return false;
-    return this.store.delete(childKey(this.uncurry(labelValues)));
+    if (labelValues.length !== this.table.width - this.curry.length) return false;
+    return this.deleteValues(this.uncurry(labelValues));
   }
 
   /** delete removes the child with these labels and reports whether there was one. */
@@ -279,7 +256,7 @@ export class MetricVec<M extends Metric> implements Collector {
     } catch {
       return false;
     }
-    return this.store.delete(childKey(values));
+    return this.deleteValues(values);
   }
 
   /**
@@ -288,16 +265,23 @@ export class MetricVec<M extends Metric> implements Collector {
    * nothing, and the view's curried values do not restrict what is deleted.
    */
   deletePartialMatch(labels: Labels): number {
-    const variable = this.store.desc.variableLabels;
+    const table = this.table;
+    const variable = table.desc.variableLabels;
     const wanted = Object.entries(labels).map(([name, value]) => ({ index: variable.indexOf(name), value }));
     if (wanted.some((w) => w.index < 0 || this.curry.some((c) => c.index === w.index))) return 0;
-    const pairs = wanted.map((w) => ({ name: variable[w.index]!, value: w.value }));
-    return this.store.deleteWhere((child) => pairs.every((p) => child.labelPairs.some((lp) => lp.name === p.name && lp.value === p.value)));
+    let deleted = 0;
+    for (const slot of table.liveSlots()) {
+      if (wanted.every((w) => table.labels[slot * table.width + w.index] === w.value)) {
+        table.delete(slot);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   /** reset deletes all children (of all curried views). */
   reset(): void {
-    this.store.clear();
+    this.table.clear();
   }
 
   /**
@@ -313,7 +297,7 @@ export class MetricVec<M extends Metric> implements Collector {
    * @throws {LabelMismatchError} for a label already curried or not a variable label.
    */
   mustCurryWith(labels: Labels): this {
-    const variable = this.store.desc.variableLabels;
+    const variable = this.table.desc.variableLabels;
     const next: CurriedLabelValue[] = [];
     let iCurry = 0;
     for (let i = 0; i < variable.length; i++) {
@@ -332,15 +316,23 @@ export class MetricVec<M extends Metric> implements Collector {
     if (unknown > 0) {
       throw new LabelMismatchError(`${unknown} unknown label(s) found during currying${this.context()}`);
     }
-    // Subclass constructors take options, not a store, so the view is made from the prototype.
+    // Subclass constructors take options, not a table, so the view is made from the prototype.
     // Such an object has no #private brand: that is why this class's helpers are `private`.
     const view = Object.create(Object.getPrototypeOf(this) as object) as this;
-    return Object.assign(view, { store: this.store, curry: Object.freeze(next) });
+    return Object.assign(view, { table: this.table, kind: this.kind, curry: Object.freeze(next) });
+  }
+
+  /** Deletes the series with these (full) label values, reporting whether there was one. */
+  private deleteValues(values: readonly string[]): boolean {
+    const slot = this.table.find(values);
+    if (slot < 0) return false;
+    this.table.delete(slot);
+    return true;
   }
 
   /** Merges the curried values into the given ones, giving the full list. */
   private uncurry(labelValues: readonly string[]): string[] {
-    const total = this.store.desc.variableLabels.length;
+    const total = this.table.desc.variableLabels.length;
     const values: string[] = new Array<string>(total);
     let iCurry = 0;
     let iValue = 0;
@@ -355,7 +347,7 @@ export class MetricVec<M extends Metric> implements Collector {
   }
 
   private valuesFromLabels(labels: Labels): string[] {
-    const variable = this.store.desc.variableLabels;
+    const variable = this.table.desc.variableLabels;
     validateValuesInLabels(labels, variable.length - this.curry.length, this.context());
     const values: string[] = new Array<string>(variable.length);
     let iCurry = 0;
@@ -375,23 +367,7 @@ export class MetricVec<M extends Metric> implements Collector {
 
   /** The suffix that names the metric and its labels in error messages. */
   private context(): string {
-    const desc = this.store.desc;
+    const desc = this.table.desc;
     return ` (metric ${goQuote(desc.fqName)} with variable labels ${goSlice(desc.variableLabels)})`;
   }
-}
-
-/**
- * childKey turns label values into an unambiguous map key: the value itself when there is one,
- * else the values length-prefixed and joined (join makes one flat string, where `+=` would keep a
- * chain of pieces alive in the map).
- */
-function childKey(values: readonly string[]): string {
-  if (values.length === 1) return values[0]!;
-  const parts = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    // A value that is not a string matches no child; creating one validates and rejects it.
-    parts[i] = typeof v === "string" ? v.length + ":" + v : "?";
-  }
-  return parts.join("");
 }

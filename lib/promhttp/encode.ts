@@ -17,7 +17,7 @@ import {
   openMetricsChunks,
   openMetricsVersionOf,
   protobufChunks,
-  textChunks,
+  textByteChunks,
 } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 
@@ -42,7 +42,7 @@ function encoderFor(format: Format): FamilyEncoder {
       trailer: finalizeOpenMetrics(),
     };
   }
-  return { familyChunks: (family, chunkSize) => textChunks([family], chunkSize), trailer: undefined };
+  return { familyChunks: (family, chunkSize) => textByteChunks([family], chunkSize), trailer: undefined };
 }
 
 /** Pending collects chunks until about `chunkSize` of them can be handed out at once. */

@@ -149,7 +149,7 @@ describe("Counter.addWithExemplar", () => {
     expect(err.message).toBe('exemplar label name ":o)" is invalid');
     expect(() => c.addWithExemplar(-1, { foo: "x" })).toThrow("counter cannot decrease in value");
     expect(c.get()).toBe(1);
-    expect(c.write()).toBe(before);
+    expect(c.write()).toStrictEqual(before);
   });
 
   it("writes a new object when only the exemplar changed", () => {

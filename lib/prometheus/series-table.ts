@@ -1,0 +1,389 @@
+/**
+ * SeriesTable: the series of a vec, stored in columns instead of one object graph per series.
+ *
+ * Counterpart: the `metricMap` of client_golang's vec.go, which maps a hash of the label values to
+ * the children. Go's garbage collector does not mind a million small objects; V8's does (every
+ * major collection visits them, and each object costs a header), and a scrape of a million
+ * objects is a million pointer chases. So a series here is a *slot*: an index into typed arrays.
+ * The table keeps, per slot:
+ *
+ * - the label values (one flat array, `width` entries per slot), for lookups and ordering;
+ * - the rendered label text `{a="1",b="2"}` as UTF-8 bytes in one append-only byte arena, which is
+ *   what the text encoder copies into a response;
+ * - a serial number, which tells a handle (the object `withLabelValues` returns) whether its slot
+ *   still holds its series.
+ *
+ * The values themselves live in the columns of the metric type (see {@link SeriesColumns}).
+ * Lookup is an open-addressing hash index over the label values; the order a gather wants (by
+ * label values) is kept as a sorted list of slots, with the series added since merged in when a
+ * scrape asks for it, and large sorts done in time slices.
+ *
+ * @module
+ */
+
+import { CopyOverrun } from "../expfmt/text-bytes.js";
+import { renderLabels } from "../expfmt/text.js";
+import type * as dto from "../model/index.js";
+import { sealLabelPairs } from "../model/index.js";
+import type { Desc } from "./desc.js";
+import { compareLabelPairs, compareUTF8 } from "./labels.js";
+import { Slicer, sortInSlices } from "./slices.js";
+
+/** SeriesColumns are a metric type's per-slot values; the table grows and initializes them. */
+export interface SeriesColumns {
+  /** grow makes room for `capacity` slots, keeping the first `used`; `serials` is the new array. */
+  grow(capacity: number, used: number, serials: Int32Array): void;
+  /** init prepares `slot` for a new series with these label values and pairs. */
+  init(slot: number, labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]): void;
+  /** release lets go of what `slot` holds once its series is deleted (objects, exemplars). */
+  release(slot: number): void;
+}
+
+/** Reordering work up to this many slots is done at once; more goes to time slices. */
+const syncReorderLimit = 50_000;
+
+const initialCapacity = 8;
+
+/** The table of one vec's series; curried views of the vec share it. */
+export class SeriesTable {
+  readonly desc: Desc;
+  /** The number of variable labels, i.e. label values per slot. */
+  readonly width: number;
+  /** Label values, `width` per slot; a freed slot keeps its values until it is reused. */
+  labels: (string | undefined)[] = [];
+  /** Per slot: the serial of its live series, minus it once deleted, 0 when never used. */
+  serials: Int32Array = new Int32Array(initialCapacity);
+  /** Per slot: the hash of its label values. */
+  hashes: Int32Array = new Int32Array(initialCapacity);
+  /** Per slot: where its label text starts in {@link arena}, and how many bytes it has. */
+  textStart: Uint32Array = new Uint32Array(initialCapacity);
+  textLength: Uint32Array = new Uint32Array(initialCapacity);
+  /**
+   * The label texts. Bytes are only ever appended: a full or fragmented arena is replaced by a
+   * new one, so a snapshot holding the old one can still read the texts it was taken with.
+   */
+  arena: Buffer = Buffer.alloc(0);
+  #arenaUsed = 0;
+  #arenaGarbage = 0;
+  /** The number of live series. */
+  count = 0;
+  readonly #columns: SeriesColumns;
+  #capacity = initialCapacity;
+  /** Slots handed out so far (the high-water mark). */
+  #used = 0;
+  #nextSerial = 1;
+  /** Hash index: slot + 1 per position, 0 when empty; linear probing. */
+  #index: Int32Array = new Int32Array(16);
+  /** Slots free for reuse, and slots deleted but maybe still in the order lists. */
+  #free: number[] = [];
+  #freeing: number[] = [];
+  /** Variable label indexes in the order of their names (the order a gather compares values in). */
+  readonly #byName: readonly number[];
+  /** The live slots sorted by label values (deleted ones dropped lazily), and those added since. */
+  #sorted: Int32Array = new Int32Array(0);
+  #added: number[] = [];
+  #hasDeleted = false;
+  #generation = 0;
+  #reordering: Promise<void> | undefined;
+
+  constructor(desc: Desc, columns: SeriesColumns) {
+    this.desc = desc;
+    this.width = desc.variableLabels.length;
+    this.#columns = columns;
+    const names = desc.variableLabels;
+    this.#byName = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    columns.grow(initialCapacity, 0, this.serials);
+  }
+
+  /** find returns the slot of the series with these label values, or -1. */
+  find(values: readonly string[]): number {
+    return this.#find(values, hashValues(values));
+  }
+
+  #find(values: readonly string[], hash: number): number {
+    const index = this.#index;
+    const mask = index.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const entry = index[i]!;
+      if (entry === 0) return -1;
+      const slot = entry - 1;
+      if (this.hashes[slot] === hash && this.#sameValues(slot, values)) return slot;
+    }
+  }
+
+  #sameValues(slot: number, values: readonly string[]): boolean {
+    const width = this.width;
+    const labels = this.labels;
+    for (let j = 0, at = slot * width; j < width; j++, at++) if (labels[at] !== values[j]) return false;
+    return true;
+  }
+
+  /**
+   * create adds a series for label values the caller has validated and that are not in the table,
+   * and returns its slot.
+   */
+  create(values: readonly string[]): number {
+    const hash = hashValues(values);
+    const slot = this.#takeSlot();
+    const width = this.width;
+    for (let j = 0; j < width; j++) this.labels[slot * width + j] = values[j]!;
+    this.hashes[slot] = hash;
+    const serial = this.#nextSerial;
+    this.#nextSerial = serial === 0x7fffffff ? 1 : serial + 1;
+    this.serials[slot] = serial;
+    const pairs = this.#labelPairs(values);
+    const text = renderLabels(pairs);
+    this.#writeText(slot, text);
+    // Pairs of a valid descriptor and validated values are sealed: a gather trusts them.
+    this.#columns.init(slot, values, this.desc.err === undefined ? sealLabelPairs(pairs, text) : Object.freeze(pairs));
+    this.#insertIndex(slot, hash);
+    this.#added.push(slot);
+    this.count++;
+    return slot;
+  }
+
+  /** delete removes the series in `slot` (which must be live). */
+  delete(slot: number): void {
+    this.#removeIndex(slot);
+    this.serials[slot] = -this.serials[slot]!;
+    this.#arenaGarbage += this.textLength[slot]!;
+    this.#columns.release(slot);
+    this.#freeing.push(slot);
+    this.#hasDeleted = true;
+    this.count--;
+  }
+
+  /** isLive reports whether `slot` holds a series. */
+  isLive(slot: number): boolean {
+    return this.serials[slot]! > 0;
+  }
+
+  /** clear deletes every series and gives the memory back. */
+  clear(): void {
+    for (let slot = 0; slot < this.#used; slot++) if (this.serials[slot]! > 0) this.#columns.release(slot);
+    this.labels = [];
+    this.#capacity = initialCapacity;
+    this.serials = new Int32Array(initialCapacity);
+    this.hashes = new Int32Array(initialCapacity);
+    this.textStart = new Uint32Array(initialCapacity);
+    this.textLength = new Uint32Array(initialCapacity);
+    this.#columns.grow(initialCapacity, 0, this.serials);
+    this.arena = Buffer.alloc(0);
+    this.#arenaUsed = 0;
+    this.#arenaGarbage = 0;
+    this.count = 0;
+    this.#used = 0;
+    this.#index = new Int32Array(16);
+    this.#free = [];
+    this.#freeing = [];
+    this.#sorted = new Int32Array(0);
+    this.#added = [];
+    this.#hasDeleted = false;
+    this.#generation++;
+  }
+
+  /** valuesOf returns the label values of `slot`, in the order of the variable labels. */
+  valuesOf(slot: number): string[] {
+    return this.labels.slice(slot * this.width, (slot + 1) * this.width) as string[];
+  }
+
+  /** labelTextOf returns the rendered label text of `slot`. */
+  labelTextOf(slot: number): string {
+    const start = this.textStart[slot]!;
+    return this.arena.toString("utf8", start, start + this.textLength[slot]!);
+  }
+
+  /** liveSlots returns the live slots in slot order. */
+  liveSlots(): number[] {
+    const slots: number[] = [];
+    for (let slot = 0; slot < this.#used; slot++) if (this.serials[slot]! > 0) slots.push(slot);
+    return slots;
+  }
+
+  /**
+   * ordered returns the live slots sorted by label values, or, while large reordering work runs
+   * in time slices, `undefined` (see {@link orderedAsync}).
+   */
+  ordered(): Int32Array | undefined {
+    if (this.#reordering !== undefined) return undefined;
+    if (this.#added.length === 0 && !this.#hasDeleted) return this.#sorted;
+    if (this.#added.length + (this.#hasDeleted ? this.#sorted.length : 0) <= syncReorderLimit) {
+      this.#sorted = this.#merge(this.#sorted, this.#added.sort(this.compareSlots), this.#hasDeleted);
+      this.#added = [];
+      if (this.#hasDeleted) {
+        // Every deleted slot has now left the order lists, so it can be reused.
+        for (const slot of this.#freeing) this.#free.push(slot);
+        this.#freeing = [];
+        this.#hasDeleted = false;
+      }
+      return this.#sorted;
+    }
+    this.#reordering = this.#reorderInSlices().finally(() => (this.#reordering = undefined));
+    return undefined;
+  }
+
+  /** orderedAsync returns the live slots sorted by label values, waiting for sliced work if any. */
+  async orderedAsync(): Promise<Int32Array> {
+    for (;;) {
+      const sorted = this.ordered();
+      if (sorted !== undefined) return sorted;
+      await this.#reordering;
+    }
+  }
+
+  /** compareSlots orders two slots by their label values, compared in label-name order. */
+  readonly compareSlots = (a: number, b: number): number => {
+    const width = this.width;
+    const labels = this.labels;
+    for (const j of this.#byName) {
+      const c = compareUTF8(labels[a * width + j]!, labels[b * width + j]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+
+  async #reorderInSlices(): Promise<void> {
+    const generation = this.#generation;
+    const added = this.#added;
+    this.#added = [];
+    const slicer = new Slicer();
+    await sortInSlices(added, this.compareSlots, slicer);
+    await slicer.yield();
+    if (generation !== this.#generation) return;
+    this.#sorted = this.#merge(this.#sorted, added, true);
+    // Every deleted slot has left the sorted list; those in the list of slots added meanwhile
+    // wait for the next merge.
+    const waiting = new Set(this.#added);
+    const freeing = this.#freeing;
+    this.#freeing = [];
+    for (const slot of freeing) (waiting.has(slot) ? this.#freeing : this.#free).push(slot);
+    this.#hasDeleted = this.#freeing.length > 0;
+  }
+
+  /** merge merges the sorted slots with the sorted new ones, dropping deleted ones when asked. */
+  #merge(sorted: Int32Array, added: readonly number[], dropDeleted: boolean): Int32Array {
+    const out = new Int32Array(sorted.length + added.length);
+    const serials = this.serials;
+    let n = 0;
+    let i = 0;
+    let j = 0;
+    while (i < sorted.length || j < added.length) {
+      const next = j >= added.length || (i < sorted.length && this.compareSlots(sorted[i]!, added[j]!) <= 0) ? sorted[i++]! : added[j++]!;
+      if (!dropDeleted || serials[next]! > 0) out[n++] = next;
+    }
+    return n === out.length ? out : out.slice(0, n);
+  }
+
+  #labelPairs(values: readonly string[]): dto.LabelPair[] {
+    const desc = this.desc;
+    const variable = desc.variableLabels;
+    const pairs: dto.LabelPair[] = [];
+    for (let i = 0; i < variable.length; i++) pairs.push({ name: variable[i]!, value: values[i]! });
+    for (const lp of desc.constLabelPairs) pairs.push(lp);
+    if (pairs.length > 1) pairs.sort(compareLabelPairs);
+    return pairs;
+  }
+
+  #takeSlot(): number {
+    const reused = this.#free.pop();
+    if (reused !== undefined) return reused; // its old text stays counted as garbage
+    if (this.#used === this.#capacity) this.#grow();
+    return this.#used++;
+  }
+
+  #grow(): void {
+    const capacity = Math.ceil(this.#capacity * 1.5);
+    const used = this.#used;
+    this.serials = copied(new Int32Array(capacity), this.serials, used);
+    this.hashes = copied(new Int32Array(capacity), this.hashes, used);
+    this.textStart = copied(new Uint32Array(capacity), this.textStart, used);
+    this.textLength = copied(new Uint32Array(capacity), this.textLength, used);
+    this.#capacity = capacity;
+    this.#columns.grow(capacity, used, this.serials);
+  }
+
+  /** writeText appends a slot's label text to the arena, making a new arena when it is full. */
+  #writeText(slot: number, text: string): void {
+    const length = Buffer.byteLength(text);
+    // The arena keeps CopyOverrun bytes free at its end for the text encoder's word copies.
+    if (this.#arenaUsed + length + CopyOverrun > this.arena.length) this.#compactArena(length);
+    this.arena.write(text, this.#arenaUsed, "utf8");
+    this.textStart[slot] = this.#arenaUsed;
+    this.textLength[slot] = length;
+    this.#arenaUsed += length;
+  }
+
+  /** compactArena copies the live texts into a new arena with room for `extra` more bytes. */
+  #compactArena(extra: number): void {
+    const live = this.#arenaUsed - this.#arenaGarbage;
+    const size = Math.max(1024, Math.ceil((live + extra) * 1.5)) + CopyOverrun;
+    const next = Buffer.alloc(size);
+    let used = 0;
+    for (let slot = 0; slot < this.#used; slot++) {
+      if (this.serials[slot]! <= 0) continue;
+      const start = this.textStart[slot]!;
+      const length = this.textLength[slot]!;
+      this.arena.copy(next, used, start, start + length);
+      this.textStart[slot] = used;
+      used += length;
+    }
+    this.arena = next;
+    this.#arenaUsed = used;
+    this.#arenaGarbage = 0;
+  }
+
+  #insertIndex(slot: number, hash: number): void {
+    if ((this.count + 1) * 2 > this.#index.length) this.#rebuildIndex(this.#index.length * 2);
+    const index = this.#index;
+    const mask = index.length - 1;
+    let i = hash & mask;
+    while (index[i] !== 0) i = (i + 1) & mask;
+    index[i] = slot + 1;
+  }
+
+  #rebuildIndex(size: number): void {
+    const index = new Int32Array(size);
+    const mask = size - 1;
+    for (let slot = 0; slot < this.#used; slot++) {
+      if (this.serials[slot]! <= 0) continue;
+      let i = this.hashes[slot]! & mask;
+      while (index[i] !== 0) i = (i + 1) & mask;
+      index[i] = slot + 1;
+    }
+    this.#index = index;
+  }
+
+  /** removeIndex takes a slot out of the index, shifting later entries back (no tombstones). */
+  #removeIndex(slot: number): void {
+    const index = this.#index;
+    const mask = index.length - 1;
+    let i = this.hashes[slot]! & mask;
+    while (index[i] !== slot + 1) i = (i + 1) & mask;
+    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
+      const home = this.hashes[index[j]! - 1]! & mask;
+      // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (stays) continue;
+      index[i] = index[j]!;
+      i = j;
+    }
+    index[i] = 0;
+  }
+}
+
+/** hashValues hashes label values (FNV-1a over their UTF-16 units, with a separator). */
+export function hashValues(values: readonly string[]): number {
+  let h = 0x811c9dc5;
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j];
+    if (typeof v !== "string") continue; // matches nothing; creating it fails validation
+    for (let k = 0; k < v.length; k++) h = Math.imul(h ^ v.charCodeAt(k), 0x01000193);
+    h = Math.imul(h ^ 0xffff, 0x01000193);
+  }
+  return h | 0; // as an Int32Array stores it
+}
+
+function copied<T extends Int32Array | Uint32Array | Float64Array>(to: T, from: T, used: number): T {
+  to.set(from.subarray(0, used));
+  return to;
+}
