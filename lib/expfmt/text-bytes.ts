@@ -12,7 +12,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { blockOf } from "../model/index.js";
+import { blockOf, LongLength } from "../model/index.js";
 import { formatFloat } from "./float.js";
 import { DefaultChunkSize, headerText, textChunks } from "./text.js";
 
@@ -87,14 +87,6 @@ class Bytes {
     }
   }
 
-  /** ascii writes a string of ASCII characters (a number). */
-  ascii(s: string): void {
-    const slab = this.slab;
-    let off = this.off;
-    for (let i = 0; i < s.length; i++) slab[off++] = s.charCodeAt(i);
-    this.off = off;
-  }
-
   /**
    * copy copies `length` bytes from `start` of the bytes under `srcView`, eight bytes at a
    * time, rounding up: up to {@link CopyOverrun} bytes past the piece are read and written, and
@@ -102,9 +94,11 @@ class Bytes {
    * caller makes sure both sides have that room.
    *
    * A float64 read and written back keeps its bits, unless it is a NaN that gets quieted, which
-   * changes bit 51 (in its seventh byte). Bytes of valid UTF-8 text never make that seventh
-   * byte and the eighth a NaN's (0xF0–0xF7 then 0x7F or 0xFF: a four-byte lead must be followed
-   * by a continuation byte); a NaN can only form where the seventh byte is already past the text.
+   * changes bit 51 (in its seventh byte). A NaN needs a seventh byte of 0xF0 or more and an
+   * eighth of 0x7F or 0xFF. In valid UTF-8 text a byte from 0xF0 up is the lead of a four-byte
+   * sequence, always followed by a continuation byte (0x80–0xBF). So a NaN can form only where
+   * the seventh byte lies past the piece being copied (a length byte of an arena entry, say),
+   * and only that byte, which is overwritten or past the chunk's end, can change.
    */
   copy(srcView: DataView, start: number, length: number): void {
     const view = this.view;
@@ -150,98 +144,232 @@ function header(family: dto.MetricFamily, block: dto.SeriesBlock): string {
   return headerText(family.name, family.help, family.type, block.rows);
 }
 
-/** arenaView returns a DataView over a block's label texts. */
+/** arenaView returns a DataView over a block's label entries. */
 function arenaView(block: dto.SeriesBlock): DataView {
   return new DataView(block.arena.buffer, block.arena.byteOffset, block.arena.byteLength);
 }
 
-function* writeScalarBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
-  yield* out.utf8(header(family, block));
-  const name = new Padded(family.name);
-  const texts = arenaView(block);
-  for (let row = 0; row < block.rows; ) {
-    row = writeScalarRows(out, name, block, texts, row);
-    if (row < block.rows) yield* out.flush(scalarLineMax(name, block.textLength[row]!));
-  }
+/**
+ * Pieces are the fixed texts of a block's lines in one padded buffer: the pieces before each
+ * label value (`name{a="`, `",b="`), then the tails that end a line's labels (`"} ` for a sample,
+ * `",le="0.1"} ` for a bucket).
+ *
+ * The loops that write rows take these and the block's arrays as plain arguments: functions
+ * that touch short-lived objects of the library's own classes get their optimized code thrown
+ * away whenever those objects (and with them their hidden classes) are collected, which would
+ * leave most of each scrape to slower, unoptimized code.
+ */
+interface Pieces {
+  readonly view: DataView;
+  readonly start: Int32Array;
+  readonly length: Int32Array;
+  /** How many pieces go before the values: max(width, 1). */
+  readonly before: number;
+  /** The most bytes a line's fixed pieces take, overruns included. */
+  readonly fixedMax: number;
 }
 
-/** The most bytes a sample line takes while it is written, overruns included. */
-function scalarLineMax(name: Padded, textLength: number): number {
-  return name.length + textLength + 2 * CopyOverrun + maxValueBytes;
+/**
+ * piecesOf lays out the pieces of a block's lines: `prefix` (the sample's name) joined to the
+ * first piece, and the given tails after them.
+ */
+function piecesOf(block: dto.SeriesBlock, prefix: string, tails: readonly string[]): Pieces {
+  // With no variable labels there is one piece before the (absent) values: the prefix alone.
+  const before = block.width === 0 ? [prefix] : block.pieces.slice(0, block.width).map((p, j) => (j === 0 ? prefix + p : p));
+  const all = [...before, ...tails];
+  const padded = new Padded(all.join(""));
+  const start = new Int32Array(all.length);
+  const length = new Int32Array(all.length);
+  let at = 0;
+  all.forEach((piece, j) => {
+    start[j] = at;
+    length[j] = Buffer.byteLength(piece);
+    at += length[j]!;
+  });
+  const longestTail = Math.max(0, ...length.subarray(before.length));
+  const fixedMax = length.subarray(0, before.length).reduce((sum, n) => sum + n, 0) + longestTail;
+  return { view: padded.view, start, length, before: before.length, fixedMax: fixedMax + (2 * all.length + 2) * CopyOverrun };
+}
+
+/** Where writeScalarRows leaves the offset it reached (it returns the next row). */
+const reached = new Float64Array(1);
+
+/**
+ * writeLabels writes a line's name and labels, up to its tail: the pieces before the values
+ * and the `width` values of the arena entry at `at`, into `view` from `off`. It returns the
+ * offset reached. Eight bytes at a time: see Bytes.copy.
+ */
+function writeLabels(
+  view: DataView,
+  off: number,
+  arena: Uint8Array,
+  texts: DataView,
+  at: number,
+  width: number,
+  pieces: DataView,
+  pieceStart: Int32Array,
+  pieceLength: Int32Array,
+): number {
+  for (let i = 0, from = pieceStart[0]!, n = pieceLength[0]!; i < n; i += 8) {
+    view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
+  }
+  off += pieceLength[0]!;
+  for (let j = 0; j < width; j++) {
+    if (j > 0) {
+      const from = pieceStart[j]!;
+      const n = pieceLength[j]!;
+      for (let i = 0; i < n; i += 8) view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
+      off += n;
+    }
+    let length = arena[at++]!;
+    if (length === LongLength) {
+      length = texts.getUint32(at, true);
+      at += 4;
+    }
+    for (let i = 0; i < length; i += 8) view.setFloat64(off + i, texts.getFloat64(at + i, true), true);
+    off += length;
+    at += length;
+  }
+  return off;
+}
+
+/** writePiece copies piece `k` to `view` at `off` and returns the offset after it. */
+function writePiece(view: DataView, off: number, pieces: DataView, pieceStart: Int32Array, pieceLength: Int32Array, k: number): number {
+  const from = pieceStart[k]!;
+  const n = pieceLength[k]!;
+  for (let i = 0; i < n; i += 8) view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
+  return off + n;
+}
+
+/**
+ * writeValue writes a sample value as formatFloat does, and returns the new offset. Integers of
+ * fewer than seven digits (counts, mostly) are written digit by digit, without making a string.
+ */
+function writeValue(slab: Uint8Array, off: number, v: number): number {
+  if (Number.isInteger(v) && v > -1e6 && v < 1e6) {
+    let n = v | 0; // small integers: int32 arithmetic from here on
+    if (n < 0) {
+      slab[off++] = 0x2d; // "-"
+      n = -n;
+    }
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = (rest / 10) | 0) digits++;
+    for (let i = off + digits - 1; i >= off; i--) {
+      const next = (n / 10) | 0;
+      slab[i] = 0x30 + n - next * 10;
+      n = next;
+    }
+    return off + digits;
+  }
+  const text = formatFloat(v);
+  for (let k = 0; k < text.length; k++) slab[off++] = text.charCodeAt(k);
+  return off;
+}
+
+function* writeScalarBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
+  yield* out.utf8(header(family, block));
+  const pieces = piecesOf(block, family.name, [`${block.pieces[block.width]!} `]);
+  const lineMax = pieces.fixedMax + maxValueBytes;
+  const texts = arenaView(block);
+  const { arena, textStart, textLength, numbers, stride, rows, width } = block;
+  for (let row = 0; row < rows; ) {
+    const chunkEnd = out.start + out.chunkSize;
+    const slabEnd = out.slab.length - lineMax;
+    row = writeScalarRows(
+      out.slab,
+      out.view,
+      out.off,
+      chunkEnd,
+      slabEnd,
+      arena,
+      texts,
+      textStart,
+      textLength,
+      numbers,
+      stride,
+      width,
+      pieces.view,
+      pieces.start,
+      pieces.length,
+      row,
+      rows,
+    );
+    out.off = reached[0]!;
+    if (row < rows) yield* out.flush(lineMax + textLength[row]!);
+  }
 }
 
 /**
  * writeScalarRows writes sample lines from `row` on until the chunk is full, the slab has no
- * room or the rows end, and returns the next row. This loop is where a scrape spends its time.
+ * room or the rows end; it returns the next row and leaves the offset in {@link reached}. This
+ * loop is where a scrape spends its time.
  */
-function writeScalarRows(out: Bytes, name: Padded, block: dto.SeriesBlock, texts: DataView, row: number): number {
-  // Everything the loop touches is in locals, and the copies (see Bytes.copy) are inline.
-  const { textStart, textLength, numbers, stride, rows } = block;
-  const slab = out.slab;
-  const view = out.view;
-  const nameView = name.view;
-  const nameLength = name.length;
-  const chunkEnd = out.start + out.chunkSize;
-  const slabEnd = slab.length - nameLength - 2 * CopyOverrun - maxValueBytes;
-  let off = out.off;
+function writeScalarRows(
+  slab: Uint8Array,
+  view: DataView,
+  off: number,
+  chunkEnd: number,
+  slabEnd: number,
+  arena: Uint8Array,
+  texts: DataView,
+  textStart: Uint32Array,
+  textLength: Uint32Array,
+  numbers: Float64Array,
+  stride: number,
+  width: number,
+  pieces: DataView,
+  pieceStart: Int32Array,
+  pieceLength: Int32Array,
+  row: number,
+  rows: number,
+): number {
+  const tail = Math.max(width, 1);
   for (; row < rows; row++) {
-    const start = textStart[row]!;
-    const length = textLength[row]!;
-    if (off >= chunkEnd || off + length > slabEnd) break;
-    for (let i = 0; i < nameLength; i += 8) view.setFloat64(off + i, nameView.getFloat64(i, true), true);
-    off += nameLength;
-    for (let i = 0; i < length; i += 8) view.setFloat64(off + i, texts.getFloat64(start + i, true), true);
-    off += length;
-    slab[off++] = 0x20; // " "
-    const value = formatFloat(numbers[row * stride]!);
-    for (let k = 0; k < value.length; k++) slab[off++] = value.charCodeAt(k);
+    if (off >= chunkEnd || off + textLength[row]! > slabEnd) break;
+    off = writeLabels(view, off, arena, texts, textStart[row]!, width, pieces, pieceStart, pieceLength);
+    off = writePiece(view, off, pieces, pieceStart, pieceLength, tail);
+    off = writeValue(slab, off, numbers[row * stride]!);
     slab[off++] = 0x0a; // "\n"
   }
-  out.off = off;
+  reached[0] = off;
   return row;
 }
 
 function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
   yield* out.utf8(header(family, block));
   const bounds = block.upperBounds!;
-  const bucketName = new Padded(`${family.name}_bucket`);
-  const sumName = new Padded(`${family.name}_sum`);
-  const countName = new Padded(`${family.name}_count`);
-  // What follows the labels of each bucket line: `le="0.005"} `, and `le="+Inf"} ` last.
-  const les = [...bounds, Infinity].map((bound) => new Padded(`le="${formatFloat(bound)}"} `));
-  const open = new Padded("{");
-  const comma = new Padded(",");
+  const last = block.pieces[block.width]!;
+  // After the values: `le` joins the labels (`",le="0.1"} `, or `{le="0.1"} ` without labels).
+  const open = last === "" ? "{" : last.slice(0, -1) + ",";
+  const les = [...bounds, Infinity].map((bound) => `${open}le="${formatFloat(bound)}"} `);
+  const bucket = piecesOf(block, `${family.name}_bucket`, les);
+  const sum = piecesOf(block, `${family.name}_sum`, [`${last} `]);
+  const count = piecesOf(block, `${family.name}_count`, [`${last} `]);
+  const lineMax = Math.max(bucket.fixedMax, count.fixedMax) + maxValueBytes;
   const texts = arenaView(block);
-  const { textStart, textLength, numbers, stride, rows } = block;
+  const { arena, textStart, textLength, numbers, stride, rows, width } = block;
   for (let row = 0; row < rows; row++) {
-    const start = textStart[row]!;
-    const length = textLength[row]!;
-    const at = row * stride;
-    const size = (bounds.length + 3) * (countName.length + length + 24 + 3 * CopyOverrun + maxValueBytes);
+    const at = textStart[row]!;
+    const n = row * stride;
+    const size = (bounds.length + 3) * (lineMax + textLength[row]!);
     if (out.chunkFull() || !out.fits(size)) yield* out.flush(size);
+    const { slab, view } = out;
+    let off = out.off;
     for (let k = 0; k <= bounds.length; k++) {
-      out.copy(bucketName.view, 0, bucketName.length);
-      if (length === 0) {
-        out.copy(open.view, 0, 1);
-      } else {
-        // The labels without their closing brace, then a comma.
-        out.copy(texts, start, length - 1);
-        out.copy(comma.view, 0, 1);
-      }
-      const le = les[k]!;
-      out.copy(le.view, 0, le.length);
-      out.ascii(formatFloat(k < bounds.length ? numbers[at + 2 + k]! : numbers[at]!));
-      out.slab[out.off++] = 0x0a;
+      off = writeLabels(view, off, arena, texts, at, width, bucket.view, bucket.start, bucket.length);
+      off = writePiece(view, off, bucket.view, bucket.start, bucket.length, bucket.before + k);
+      off = writeValue(slab, off, k < bounds.length ? numbers[n + 2 + k]! : numbers[n]!);
+      slab[off++] = 0x0a;
     }
-    for (const [suffixed, value] of [
-      [sumName, numbers[at + 1]!],
-      [countName, numbers[at]!],
+    for (const [pieces, value] of [
+      [sum, numbers[n + 1]!],
+      [count, numbers[n]!],
     ] as const) {
-      out.copy(suffixed.view, 0, suffixed.length);
-      out.copy(texts, start, length);
-      out.slab[out.off++] = 0x20;
-      out.ascii(formatFloat(value));
-      out.slab[out.off++] = 0x0a;
+      off = writeLabels(view, off, arena, texts, at, width, pieces.view, pieces.start, pieces.length);
+      off = writePiece(view, off, pieces.view, pieces.start, pieces.length, pieces.before);
+      off = writeValue(slab, off, value);
+      slab[off++] = 0x0a;
     }
+    out.off = off;
   }
 }

@@ -18,4 +18,15 @@ export type {
   Untyped,
 } from "./metric-family.js";
 export { sealedLabelsText, sealLabelPairs } from "./label-cache.js";
-export { blockOf, familyOfBlock, labelPairsOfText, metricsOfBlock, rowLabelText, type SeriesBlock } from "./series-block.js";
+export {
+  blockOf,
+  entryTexts,
+  entryValues,
+  familyOfBlock,
+  type LabelTemplate,
+  LongLength,
+  metricsOfBlock,
+  rowLabelPairs,
+  type SeriesBlock,
+  unescapeLabelValue,
+} from "./series-block.js";

@@ -20,12 +20,23 @@
 import { sealLabelPairs } from "./label-cache.js";
 import type { LabelPair, Metric, MetricFamily, MetricType } from "./metric-family.js";
 
-/** SeriesBlock holds the rows of one family, in the order the family is written. */
+/**
+ * SeriesBlock holds the rows of one family, in the order the family is written.
+ *
+ * A row's labels are written as `pieces[0] v[0] pieces[1] v[1] ... v[width-1] pieces[width]`:
+ * the pieces hold the label names, quotes, commas and const labels, the same for every row, and
+ * the `v` are the row's variable label values, escaped, read from the arena (see
+ * {@link entryValues} for the layout). With no labels at all, the one piece is empty.
+ */
 export interface SeriesBlock {
   /** counter, gauge or untyped: one value per row; histogram: count, sum, cumulative buckets. */
   readonly type: MetricType;
   readonly rows: number;
-  /** The bytes of the rendered label texts (`{a="1"}`, or nothing for no labels), UTF-8. */
+  /** How many variable label values each row has. */
+  readonly width: number;
+  /** The fixed text around the values: `width + 1` pieces, the last one closing the labels. */
+  readonly pieces: readonly string[];
+  /** The rows' escaped label values (UTF-8), where each row's entry starts, and its bytes. */
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
@@ -39,6 +50,43 @@ export interface SeriesBlock {
   readonly upperBounds?: Float64Array;
   /** metricAt builds the client_model metric of a row. */
   metricAt(row: number): Metric;
+}
+
+/** Decodes arena bytes; a leading U+FEFF is part of a value, not a byte-order mark to drop. */
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The entry length byte that says a four-byte length follows. */
+export const LongLength = 0xff;
+
+/**
+ * entryTexts reads the escaped label values of the arena entry at `start`: `width` values, each
+ * its escaped UTF-8 bytes after its byte length (one byte, or {@link LongLength} and four bytes,
+ * little-endian, for 255 bytes and more).
+ */
+export function entryTexts(arena: Uint8Array, start: number, width: number): string[] {
+  const texts = new Array<string>(width);
+  let at = start;
+  for (let j = 0; j < width; j++) {
+    let length = arena[at++]!;
+    if (length === LongLength) {
+      length = arena[at]! | (arena[at + 1]! << 8) | (arena[at + 2]! << 16) | (arena[at + 3]! * 2 ** 24);
+      at += 4;
+    }
+    texts[j] = decoder.decode(arena.subarray(at, at + length));
+    at += length;
+  }
+  return texts;
+}
+
+/** entryValues reads the label values of the arena entry at `start`, unescaped. */
+export function entryValues(arena: Uint8Array, start: number, width: number): string[] {
+  return entryTexts(arena, start, width).map(unescapeLabelValue);
+}
+
+/** unescapeLabelValue undoes the text format's escaping of a label value (`\\`, `\"`, `\n`). */
+export function unescapeLabelValue(escaped: string): string {
+  if (!escaped.includes("\\")) return escaped;
+  return escaped.replace(/\\(.)/gs, (_, c: string) => (c === "n" ? "\n" : c));
 }
 
 const blocks = new WeakMap<MetricFamily, SeriesBlock>();
@@ -80,41 +128,20 @@ export function metricsOfBlock(block: SeriesBlock): Metric[] {
   return metrics;
 }
 
-const decoder = new TextDecoder();
-
-/** rowLabelText returns the rendered label text of a row. */
-export function rowLabelText(block: SeriesBlock, row: number): string {
-  const start = block.textStart[row]!;
-  return decoder.decode(block.arena.subarray(start, start + block.textLength[row]!));
-}
-
 /**
- * labelPairsOfText reads label pairs back from their rendered text, `{a="x",b="y"}`, given the
- * names in the order they appear (sorted, as rendered). The result is sealed with the text.
+ * LabelTemplate says how a row's label pairs are made: sorted by name, each either a variable
+ * label (its index among the row's values) or a const label.
  */
-export function labelPairsOfText(text: string, names: readonly string[]): readonly LabelPair[] {
-  const pairs: LabelPair[] = [];
-  let pos = 1; // past "{"
-  for (const name of names) {
-    pos += name.length + 2; // past `name="`
-    let value = "";
-    let from = pos;
-    for (;;) {
-      const c = text.charCodeAt(pos);
-      if (c === 0x22) break; // the closing quote
-      if (c === 0x5c) {
-        // An escape: \\, \" or \n.
-        const escaped = text[pos + 1];
-        value += text.slice(from, pos) + (escaped === "n" ? "\n" : escaped);
-        pos += 2;
-        from = pos;
-      } else {
-        pos++;
-      }
-    }
-    value += text.slice(from, pos);
-    pos += 2; // past `",` or `"}`
-    pairs.push({ name, value });
-  }
+export type LabelTemplate = readonly ({ name: string; value: string } | { name: string; index: number })[];
+
+/** rowLabelPairs builds a row's label pairs (sealed, with their text) from its entry. */
+export function rowLabelPairs(block: SeriesBlock, row: number, template: LabelTemplate): readonly LabelPair[] {
+  const texts = entryTexts(block.arena, block.textStart[row]!, block.width);
+  const pairs: LabelPair[] = template.map((t) => ({
+    name: t.name,
+    value: "value" in t ? t.value : unescapeLabelValue(texts[t.index]!),
+  }));
+  let text = block.pieces[0]!;
+  for (let j = 0; j < texts.length; j++) text += texts[j]! + block.pieces[j + 1]!;
   return sealLabelPairs(pairs, text);
 }

@@ -10,7 +10,8 @@
  */
 
 import type * as dto from "../model/index.js";
-import { labelPairsOfText, rowLabelText } from "../model/index.js";
+import { rowLabelPairs } from "../model/index.js";
+import type { LabelLayout } from "./label-arena.js";
 import type { RowSnapshot } from "./vec.js";
 
 /** Exemplars of some rows (most rows have none). */
@@ -23,12 +24,14 @@ export type RowExemplars = ReadonlyMap<number, dto.Exemplar>;
 export class ScalarBlock implements dto.SeriesBlock {
   readonly type: "counter" | "gauge" | "untyped";
   readonly rows: number;
+  readonly width: number;
+  readonly pieces: readonly string[];
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
   readonly numbers: Float64Array;
   readonly stride: number;
-  readonly #names: readonly string[];
+  readonly #layout: LabelLayout;
   readonly #exemplars: RowExemplars | undefined;
 
   constructor(
@@ -40,17 +43,19 @@ export class ScalarBlock implements dto.SeriesBlock {
   ) {
     this.type = type;
     this.rows = rows.slots.length;
+    this.width = rows.layout.byName.length;
+    this.pieces = rows.layout.pieces;
     this.arena = rows.arena;
     this.textStart = rows.textStart;
     this.textLength = rows.textLength;
     this.numbers = numbers;
     this.stride = stride;
-    this.#names = rows.names;
+    this.#layout = rows.layout;
     this.#exemplars = exemplars;
   }
 
   metricAt(row: number): dto.Metric {
-    const label = labelPairsOfText(rowLabelText(this, row), this.#names);
+    const label = rowLabelPairs(this, row, this.#layout.template);
     const value = this.numbers[row * this.stride]!;
     if (this.type === "gauge") return { label, gauge: { value } };
     if (this.type === "untyped") return { label, untyped: { value } };
@@ -67,13 +72,15 @@ export class ScalarBlock implements dto.SeriesBlock {
 export class HistogramBlock implements dto.SeriesBlock {
   readonly type = "histogram" as const;
   readonly rows: number;
+  readonly width: number;
+  readonly pieces: readonly string[];
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
   readonly numbers: Float64Array;
   readonly stride: number;
   readonly upperBounds: Float64Array;
-  readonly #names: readonly string[];
+  readonly #layout: LabelLayout;
   readonly #created: Float64Array;
   /** Per row with exemplars: one per bucket and one for `+Inf`. */
   readonly #exemplars: ReadonlyMap<number, readonly (dto.Exemplar | undefined)[]>;
@@ -86,19 +93,21 @@ export class HistogramBlock implements dto.SeriesBlock {
     exemplars: ReadonlyMap<number, readonly (dto.Exemplar | undefined)[]>,
   ) {
     this.rows = rows.slots.length;
+    this.width = rows.layout.byName.length;
+    this.pieces = rows.layout.pieces;
     this.arena = rows.arena;
     this.textStart = rows.textStart;
     this.textLength = rows.textLength;
     this.upperBounds = upperBounds;
     this.numbers = numbers;
     this.stride = 2 + upperBounds.length;
-    this.#names = rows.names;
+    this.#layout = rows.layout;
     this.#created = created;
     this.#exemplars = exemplars;
   }
 
   metricAt(row: number): dto.Metric {
-    const label = labelPairsOfText(rowLabelText(this, row), this.#names);
+    const label = rowLabelPairs(this, row, this.#layout.template);
     const at = row * this.stride;
     const sampleCount = this.numbers[at]!;
     const exemplars = this.#exemplars.get(row);

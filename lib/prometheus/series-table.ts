@@ -7,9 +7,9 @@
  * objects is a million pointer chases. So a series here is a *slot*: an index into typed arrays.
  * The table keeps, per slot:
  *
- * - the label values (one flat array, `width` entries per slot), for lookups and ordering;
- * - the rendered label text `{a="1",b="2"}` as UTF-8 bytes in one append-only byte arena, which is
- *   what the text encoder copies into a response;
+ * - the label values, escaped, as UTF-8 bytes in one append-only arena (see label-arena.ts): the
+ *   text encoder copies them into a response between the fixed pieces `{a="`, `",b="`, `"}`, and
+ *   lookups and the gather order read them there;
  * - a serial number, which tells a handle (the object `withLabelValues` returns) whether its slot
  *   still holds its series.
  *
@@ -22,11 +22,10 @@
  */
 
 import { CopyOverrun } from "../expfmt/text-bytes.js";
-import { renderLabels } from "../expfmt/text.js";
 import type * as dto from "../model/index.js";
-import { sealLabelPairs } from "../model/index.js";
+import { entryValues, sealLabelPairs } from "../model/index.js";
 import type { Desc } from "./desc.js";
-import { compareLabelPairs, compareUTF8 } from "./labels.js";
+import { compareEntries, entryMatches, entrySize, LabelLayout, writeEntry } from "./label-arena.js";
 import { Slicer, sortInSlices } from "./slices.js";
 
 /** SeriesColumns are a metric type's per-slot values; the table grows and initializes them. */
@@ -49,18 +48,19 @@ export class SeriesTable {
   readonly desc: Desc;
   /** The number of variable labels, i.e. label values per slot. */
   readonly width: number;
-  /** Label values, `width` per slot; a freed slot keeps its values until it is reused. */
-  labels: (string | undefined)[] = [];
+  /** The pieces and entry order of the labels. */
+  readonly layout: LabelLayout;
   /** Per slot: the serial of its live series, minus it once deleted, 0 when never used. */
   serials: Int32Array = new Int32Array(initialCapacity);
   /** Per slot: the hash of its label values. */
   hashes: Int32Array = new Int32Array(initialCapacity);
-  /** Per slot: where its label text starts in {@link arena}, and how many bytes it has. */
+  /** Per slot: where its label entry starts in {@link arena}, and how many bytes it has. */
   textStart: Uint32Array = new Uint32Array(initialCapacity);
   textLength: Uint32Array = new Uint32Array(initialCapacity);
   /**
-   * The label texts. Bytes are only ever appended: a full or fragmented arena is replaced by a
-   * new one, so a snapshot holding the old one can still read the texts it was taken with.
+   * The label entries (see label-arena.ts). Bytes are only ever appended: a full or fragmented
+   * arena is replaced by a new one, so a snapshot holding the old one can still read the entries
+   * it was taken with.
    */
   arena: Buffer = Buffer.alloc(0);
   #arenaUsed = 0;
@@ -77,8 +77,6 @@ export class SeriesTable {
   /** Slots free for reuse, and slots deleted but maybe still in the order lists. */
   #free: number[] = [];
   #freeing: number[] = [];
-  /** Variable label indexes in the order of their names (the order a gather compares values in). */
-  readonly #byName: readonly number[];
   /** The live slots sorted by label values (deleted ones dropped lazily), and those added since. */
   #sorted: Int32Array = new Int32Array(0);
   #added: number[] = [];
@@ -90,8 +88,7 @@ export class SeriesTable {
     this.desc = desc;
     this.width = desc.variableLabels.length;
     this.#columns = columns;
-    const names = desc.variableLabels;
-    this.#byName = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    this.layout = new LabelLayout(desc);
     columns.grow(initialCapacity, 0, this.serials);
   }
 
@@ -107,15 +104,8 @@ export class SeriesTable {
       const entry = index[i]!;
       if (entry === 0) return -1;
       const slot = entry - 1;
-      if (this.hashes[slot] === hash && this.#sameValues(slot, values)) return slot;
+      if (this.hashes[slot] === hash && entryMatches(this.arena, this.textStart[slot]!, values, this.layout.byName)) return slot;
     }
-  }
-
-  #sameValues(slot: number, values: readonly string[]): boolean {
-    const width = this.width;
-    const labels = this.labels;
-    for (let j = 0, at = slot * width; j < width; j++, at++) if (labels[at] !== values[j]) return false;
-    return true;
   }
 
   /**
@@ -125,17 +115,13 @@ export class SeriesTable {
   create(values: readonly string[]): number {
     const hash = hashValues(values);
     const slot = this.#takeSlot();
-    const width = this.width;
-    for (let j = 0; j < width; j++) this.labels[slot * width + j] = values[j]!;
     this.hashes[slot] = hash;
     const serial = this.#nextSerial;
     this.#nextSerial = serial === 0x7fffffff ? 1 : serial + 1;
     this.serials[slot] = serial;
-    const pairs = this.#labelPairs(values);
-    const text = renderLabels(pairs);
-    this.#writeText(slot, text);
-    // Pairs of a valid descriptor and validated values are sealed: a gather trusts them.
-    this.#columns.init(slot, values, this.desc.err === undefined ? sealLabelPairs(pairs, text) : Object.freeze(pairs));
+    const escaped = this.layout.escapedValues(values);
+    this.#writeEntry(slot, escaped);
+    this.#columns.init(slot, values, this.#labelPairs(values, escaped));
     this.#insertIndex(slot, hash);
     this.#added.push(slot);
     this.count++;
@@ -161,7 +147,6 @@ export class SeriesTable {
   /** clear deletes every series and gives the memory back. */
   clear(): void {
     for (let slot = 0; slot < this.#used; slot++) if (this.serials[slot]! > 0) this.#columns.release(slot);
-    this.labels = [];
     this.#capacity = initialCapacity;
     this.serials = new Int32Array(initialCapacity);
     this.hashes = new Int32Array(initialCapacity);
@@ -184,13 +169,10 @@ export class SeriesTable {
 
   /** valuesOf returns the label values of `slot`, in the order of the variable labels. */
   valuesOf(slot: number): string[] {
-    return this.labels.slice(slot * this.width, (slot + 1) * this.width) as string[];
-  }
-
-  /** labelTextOf returns the rendered label text of `slot`. */
-  labelTextOf(slot: number): string {
-    const start = this.textStart[slot]!;
-    return this.arena.toString("utf8", start, start + this.textLength[slot]!);
+    const inEntryOrder = entryValues(this.arena, this.textStart[slot]!, this.width);
+    const values = new Array<string>(this.width);
+    this.layout.byName.forEach((i, j) => (values[i] = inEntryOrder[j]!));
+    return values;
   }
 
   /** liveSlots returns the live slots in slot order. */
@@ -232,15 +214,8 @@ export class SeriesTable {
   }
 
   /** compareSlots orders two slots by their label values, compared in label-name order. */
-  readonly compareSlots = (a: number, b: number): number => {
-    const width = this.width;
-    const labels = this.labels;
-    for (const j of this.#byName) {
-      const c = compareUTF8(labels[a * width + j]!, labels[b * width + j]!);
-      if (c !== 0) return c;
-    }
-    return 0;
-  };
+  readonly compareSlots = (a: number, b: number): number =>
+    compareEntries(this.arena, this.textStart[a]!, this.textStart[b]!, this.width);
 
   async #reorderInSlices(): Promise<void> {
     const generation = this.#generation;
@@ -274,14 +249,14 @@ export class SeriesTable {
     return n === out.length ? out : out.slice(0, n);
   }
 
-  #labelPairs(values: readonly string[]): dto.LabelPair[] {
-    const desc = this.desc;
-    const variable = desc.variableLabels;
-    const pairs: dto.LabelPair[] = [];
-    for (let i = 0; i < variable.length; i++) pairs.push({ name: variable[i]!, value: values[i]! });
-    for (const lp of desc.constLabelPairs) pairs.push(lp);
-    if (pairs.length > 1) pairs.sort(compareLabelPairs);
-    return pairs;
+  /** labelPairs returns a new series' label pairs, sealed when the descriptor is valid. */
+  #labelPairs(values: readonly string[], escaped: readonly string[]): readonly dto.LabelPair[] {
+    const pairs: dto.LabelPair[] = this.layout.template.map((t) => ({ name: t.name, value: "value" in t ? t.value : values[this.layout.byName[t.index]!]! }));
+    if (this.desc.err !== undefined) return Object.freeze(pairs);
+    const pieces = this.layout.pieces;
+    let text = pieces[0]!;
+    for (let j = 0; j < escaped.length; j++) text += escaped[j]! + pieces[j + 1]!;
+    return sealLabelPairs(pairs, text);
   }
 
   #takeSlot(): number {
@@ -302,18 +277,18 @@ export class SeriesTable {
     this.#columns.grow(capacity, used, this.serials);
   }
 
-  /** writeText appends a slot's label text to the arena, making a new arena when it is full. */
-  #writeText(slot: number, text: string): void {
-    const length = Buffer.byteLength(text);
+  /** writeEntry appends a slot's label entry to the arena, making a new arena when it is full. */
+  #writeEntry(slot: number, escaped: readonly string[]): void {
+    const length = entrySize(escaped);
     // The arena keeps CopyOverrun bytes free at its end for the text encoder's word copies.
     if (this.#arenaUsed + length + CopyOverrun > this.arena.length) this.#compactArena(length);
-    this.arena.write(text, this.#arenaUsed, "utf8");
+    writeEntry(this.arena, this.#arenaUsed, escaped);
     this.textStart[slot] = this.#arenaUsed;
     this.textLength[slot] = length;
     this.#arenaUsed += length;
   }
 
-  /** compactArena copies the live texts into a new arena with room for `extra` more bytes. */
+  /** compactArena copies the live entries into a new arena with room for `extra` more bytes. */
   #compactArena(extra: number): void {
     const live = this.#arenaUsed - this.#arenaGarbage;
     const size = Math.max(1024, Math.ceil((live + extra) * 1.5)) + CopyOverrun;

@@ -26,6 +26,7 @@ import {
   validateValuesInLabels,
 } from "./labels.js";
 import type { Metric } from "./metric.js";
+import type { LabelLayout } from "./label-arena.js";
 import { type SeriesColumns, SeriesTable } from "./series-table.js";
 import type { Slicer } from "./slices.js";
 import { type Result, resultOf } from "./value.js";
@@ -51,14 +52,13 @@ export interface VecKind<M> extends SeriesColumns {
   snapshot?(table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock | undefined;
 }
 
-/** RowSnapshot is the part of a block that the table provides: the rows and their label texts. */
+/** RowSnapshot is the part of a block that the table provides: the rows and their labels. */
 export interface RowSnapshot {
   readonly slots: Int32Array;
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
-  /** The label names in the order the texts have them (sorted). */
-  readonly names: readonly string[];
+  readonly layout: LabelLayout;
 }
 
 /** NewMetric makes a vec's child from its label values and its (sorted, immutable) label pairs. */
@@ -187,8 +187,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     const textStart = new Uint32Array(rows);
     const textLength = new Uint32Array(rows);
     copyTextPlaces(table, live, textStart, textLength);
-    const names = [...table.desc.variableLabels, ...table.desc.constLabelPairs.map((lp) => lp.name)].sort();
-    const block = kind.snapshot(table, { slots: live, arena: table.arena, textStart, textLength, names });
+    const block = kind.snapshot(table, { slots: live, arena: table.arena, textStart, textLength, layout: table.layout });
     return block === undefined ? undefined : { desc: table.desc, block };
   }
 
@@ -271,7 +270,8 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     if (wanted.some((w) => w.index < 0 || this.curry.some((c) => c.index === w.index))) return 0;
     let deleted = 0;
     for (const slot of table.liveSlots()) {
-      if (wanted.every((w) => table.labels[slot * table.width + w.index] === w.value)) {
+      const values = table.valuesOf(slot);
+      if (wanted.every((w) => values[w.index] === w.value)) {
         table.delete(slot);
         deleted++;
       }
