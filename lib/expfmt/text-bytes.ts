@@ -12,7 +12,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { blockOf, LongLength } from "../model/index.js";
+import { blockOf } from "../model/index.js";
 import { formatFloat } from "./float.js";
 import { DefaultChunkSize, headerText, textChunks } from "./text.js";
 
@@ -150,8 +150,8 @@ function arenaView(block: dto.SeriesBlock): DataView {
 }
 
 /**
- * Pieces are the fixed texts of a block's lines in one padded buffer: the pieces before each
- * label value (`name{a="`, `",b="`), then the tails that end a line's labels (`"} ` for a sample,
+ * Pieces are the fixed texts of a block's lines in one padded buffer: the head before a row's
+ * label entry (`name{a="`), then the tails that end a line's labels (`"} ` for a sample,
  * `",le="0.1"} ` for a bucket).
  *
  * The loops that write rows take these and the block's arrays as plain arguments: functions
@@ -163,20 +163,22 @@ interface Pieces {
   readonly view: DataView;
   readonly start: Int32Array;
   readonly length: Int32Array;
-  /** How many pieces go before the values: max(width, 1). */
-  readonly before: number;
   /** The most bytes a line's fixed pieces take, overruns included. */
   readonly fixedMax: number;
 }
 
 /**
- * piecesOf lays out the pieces of a block's lines: `prefix` (the sample's name) joined to the
- * first piece, and the given tails after them.
+ * piecesOf lays out the pieces of a block's lines: `name` and the first piece of the labels as
+ * the head (piece 0), then the last piece of the labels followed by each of `ends` (pieces 1...).
+ * With no variable labels, the labels' one piece goes with the tails.
  */
-function piecesOf(block: dto.SeriesBlock, prefix: string, tails: readonly string[]): Pieces {
-  // With no variable labels there is one piece before the (absent) values: the prefix alone.
-  const before = block.width === 0 ? [prefix] : block.pieces.slice(0, block.width).map((p, j) => (j === 0 ? prefix + p : p));
-  const all = [...before, ...tails];
+function piecesOf(block: dto.SeriesBlock, name: string, ends: readonly string[], open = false): Pieces {
+  const pieces = block.pieces;
+  const head = block.width === 0 ? name : name + pieces[0]!;
+  const last = pieces[pieces.length - 1]!;
+  // `open`: the labels stay open for one more (`le`): `",` instead of `"}`, `{` if there are none.
+  const closing = !open ? last : last === "" ? "{" : last.slice(0, -1) + ",";
+  const all = [head, ...ends.map((end) => closing + end)];
   const padded = new Padded(all.join(""));
   const start = new Int32Array(all.length);
   const length = new Int32Array(all.length);
@@ -186,59 +188,39 @@ function piecesOf(block: dto.SeriesBlock, prefix: string, tails: readonly string
     length[j] = Buffer.byteLength(piece);
     at += length[j]!;
   });
-  const longestTail = Math.max(0, ...length.subarray(before.length));
-  const fixedMax = length.subarray(0, before.length).reduce((sum, n) => sum + n, 0) + longestTail;
-  return { view: padded.view, start, length, before: before.length, fixedMax: fixedMax + (2 * all.length + 2) * CopyOverrun };
+  const fixedMax = length[0]! + Math.max(...length.subarray(1)) + 3 * CopyOverrun;
+  return { view: padded.view, start, length, fixedMax };
 }
 
 /** Where writeScalarRows leaves the offset it reached (it returns the next row). */
 const reached = new Float64Array(1);
 
 /**
- * writeLabels writes a line's name and labels, up to its tail: the pieces before the values
- * and the `width` values of the arena entry at `at`, into `view` from `off`. It returns the
- * offset reached. Eight bytes at a time: see Bytes.copy.
+ * writeLine writes a line up to its value: the head, the label entry arena[at, at+length) and
+ * tail `tail`, into `view` from `off`, and returns the offset reached. Eight bytes at a time: see
+ * Bytes.copy.
  */
-function writeLabels(
+function writeLine(
   view: DataView,
   off: number,
-  arena: Uint8Array,
   texts: DataView,
   at: number,
-  width: number,
+  length: number,
   pieces: DataView,
   pieceStart: Int32Array,
   pieceLength: Int32Array,
+  tail: number,
 ): number {
   for (let i = 0, from = pieceStart[0]!, n = pieceLength[0]!; i < n; i += 8) {
     view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
   }
   off += pieceLength[0]!;
-  for (let j = 0; j < width; j++) {
-    if (j > 0) {
-      const from = pieceStart[j]!;
-      const n = pieceLength[j]!;
-      for (let i = 0; i < n; i += 8) view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
-      off += n;
-    }
-    let length = arena[at++]!;
-    if (length === LongLength) {
-      length = texts.getUint32(at, true);
-      at += 4;
-    }
-    for (let i = 0; i < length; i += 8) view.setFloat64(off + i, texts.getFloat64(at + i, true), true);
-    off += length;
-    at += length;
+  for (let i = 0; i < length; i += 8) view.setFloat64(off + i, texts.getFloat64(at + i, true), true);
+  off += length;
+  for (let i = 0, from = pieceStart[tail]!, n = pieceLength[tail]!; i < n; i += 8) {
+    view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
   }
-  return off;
-}
-
-/** writePiece copies piece `k` to `view` at `off` and returns the offset after it. */
-function writePiece(view: DataView, off: number, pieces: DataView, pieceStart: Int32Array, pieceLength: Int32Array, k: number): number {
-  const from = pieceStart[k]!;
-  const n = pieceLength[k]!;
-  for (let i = 0; i < n; i += 8) view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
-  return off + n;
+  return off + pieceLength[tail]!;
 }
 
 /**
@@ -268,10 +250,10 @@ function writeValue(slab: Uint8Array, off: number, v: number): number {
 
 function* writeScalarBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
   yield* out.utf8(header(family, block));
-  const pieces = piecesOf(block, family.name, [`${block.pieces[block.width]!} `]);
+  const pieces = piecesOf(block, family.name, [" "]);
   const lineMax = pieces.fixedMax + maxValueBytes;
   const texts = arenaView(block);
-  const { arena, textStart, textLength, numbers, stride, rows, width } = block;
+  const { textStart, textLength, numbers, stride, rows } = block;
   for (let row = 0; row < rows; ) {
     const chunkEnd = out.start + out.chunkSize;
     const slabEnd = out.slab.length - lineMax;
@@ -281,13 +263,11 @@ function* writeScalarBlock(out: Bytes, family: dto.MetricFamily, block: dto.Seri
       out.off,
       chunkEnd,
       slabEnd,
-      arena,
       texts,
       textStart,
       textLength,
       numbers,
       stride,
-      width,
       pieces.view,
       pieces.start,
       pieces.length,
@@ -310,24 +290,21 @@ function writeScalarRows(
   off: number,
   chunkEnd: number,
   slabEnd: number,
-  arena: Uint8Array,
   texts: DataView,
   textStart: Uint32Array,
   textLength: Uint32Array,
   numbers: Float64Array,
   stride: number,
-  width: number,
-  pieces: DataView,
+  pieceView: DataView,
   pieceStart: Int32Array,
   pieceLength: Int32Array,
   row: number,
   rows: number,
 ): number {
-  const tail = Math.max(width, 1);
   for (; row < rows; row++) {
-    if (off >= chunkEnd || off + textLength[row]! > slabEnd) break;
-    off = writeLabels(view, off, arena, texts, textStart[row]!, width, pieces, pieceStart, pieceLength);
-    off = writePiece(view, off, pieces, pieceStart, pieceLength, tail);
+    const length = textLength[row]!;
+    if (off >= chunkEnd || off + length > slabEnd) break;
+    off = writeLine(view, off, texts, textStart[row]!, length, pieceView, pieceStart, pieceLength, 1);
     off = writeValue(slab, off, numbers[row * stride]!);
     slab[off++] = 0x0a; // "\n"
   }
@@ -338,26 +315,23 @@ function writeScalarRows(
 function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
   yield* out.utf8(header(family, block));
   const bounds = block.upperBounds!;
-  const last = block.pieces[block.width]!;
-  // After the values: `le` joins the labels (`",le="0.1"} `, or `{le="0.1"} ` without labels).
-  const open = last === "" ? "{" : last.slice(0, -1) + ",";
-  const les = [...bounds, Infinity].map((bound) => `${open}le="${formatFloat(bound)}"} `);
-  const bucket = piecesOf(block, `${family.name}_bucket`, les);
-  const sum = piecesOf(block, `${family.name}_sum`, [`${last} `]);
-  const count = piecesOf(block, `${family.name}_count`, [`${last} `]);
+  const les = [...bounds, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
+  const bucket = piecesOf(block, `${family.name}_bucket`, les, true);
+  const sum = piecesOf(block, `${family.name}_sum`, [" "]);
+  const count = piecesOf(block, `${family.name}_count`, [" "]);
   const lineMax = Math.max(bucket.fixedMax, count.fixedMax) + maxValueBytes;
   const texts = arenaView(block);
-  const { arena, textStart, textLength, numbers, stride, rows, width } = block;
+  const { textStart, textLength, numbers, stride, rows } = block;
   for (let row = 0; row < rows; row++) {
     const at = textStart[row]!;
+    const length = textLength[row]!;
     const n = row * stride;
-    const size = (bounds.length + 3) * (lineMax + textLength[row]!);
+    const size = (bounds.length + 3) * (lineMax + length);
     if (out.chunkFull() || !out.fits(size)) yield* out.flush(size);
     const { slab, view } = out;
     let off = out.off;
     for (let k = 0; k <= bounds.length; k++) {
-      off = writeLabels(view, off, arena, texts, at, width, bucket.view, bucket.start, bucket.length);
-      off = writePiece(view, off, bucket.view, bucket.start, bucket.length, bucket.before + k);
+      off = writeLine(view, off, texts, at, length, bucket.view, bucket.start, bucket.length, 1 + k);
       off = writeValue(slab, off, k < bounds.length ? numbers[n + 2 + k]! : numbers[n]!);
       slab[off++] = 0x0a;
     }
@@ -365,8 +339,7 @@ function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.S
       [sum, numbers[n + 1]!],
       [count, numbers[n]!],
     ] as const) {
-      off = writeLabels(view, off, arena, texts, at, width, pieces.view, pieces.start, pieces.length);
-      off = writePiece(view, off, pieces.view, pieces.start, pieces.length, pieces.before);
+      off = writeLine(view, off, texts, at, length, pieces.view, pieces.start, pieces.length, 1);
       off = writeValue(slab, off, value);
       slab[off++] = 0x0a;
     }

@@ -24,7 +24,6 @@ export {
   entryValues,
   familyOfBlock,
   type LabelTemplate,
-  LongLength,
   metricsOfBlock,
   rowLabelPairs,
   type SeriesBlock,

@@ -25,18 +25,19 @@ import type { LabelPair, Metric, MetricFamily, MetricType } from "./metric-famil
  *
  * A row's labels are written as `pieces[0] v[0] pieces[1] v[1] ... v[width-1] pieces[width]`:
  * the pieces hold the label names, quotes, commas and const labels, the same for every row, and
- * the `v` are the row's variable label values, escaped, read from the arena (see
- * {@link entryValues} for the layout). With no labels at all, the one piece is empty.
+ * the `v` are the row's variable label values, escaped. The arena holds each row's entry, the
+ * part from `v[0]` to `v[width-1]` (see {@link entryTexts}); the first and the last piece are
+ * written around it. With no variable labels the one piece holds all the labels (or nothing).
  */
 export interface SeriesBlock {
   /** counter, gauge or untyped: one value per row; histogram: count, sum, cumulative buckets. */
   readonly type: MetricType;
   readonly rows: number;
-  /** How many variable label values each row has. */
+  /** How many variable label values each row has (`pieces.length - 1`). */
   readonly width: number;
   /** The fixed text around the values: `width + 1` pieces, the last one closing the labels. */
   readonly pieces: readonly string[];
-  /** The rows' escaped label values (UTF-8), where each row's entry starts, and its bytes. */
+  /** The rows' label entries (UTF-8), where each row's entry starts, and its length in bytes. */
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
@@ -54,33 +55,30 @@ export interface SeriesBlock {
 
 /** Decodes arena bytes; a leading U+FEFF is part of a value, not a byte-order mark to drop. */
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-
-/** The entry length byte that says a four-byte length follows. */
-export const LongLength = 0xff;
+const encoder = new TextEncoder();
 
 /**
- * entryTexts reads the escaped label values of the arena entry at `start`: `width` values, each
- * its escaped UTF-8 bytes after its byte length (one byte, or {@link LongLength} and four bytes,
- * little-endian, for 255 bytes and more).
+ * entryTexts reads the escaped label values of the entry at arena[start, start+length): the
+ * values in order, with `pieces[j]` between values j-1 and j. A value ends at an unescaped quote
+ * (the start of the next piece) or at the end of the entry.
  */
-export function entryTexts(arena: Uint8Array, start: number, width: number): string[] {
+export function entryTexts(arena: Uint8Array, start: number, length: number, pieces: readonly string[]): string[] {
+  const width = pieces.length - 1;
   const texts = new Array<string>(width);
+  const end = start + length;
   let at = start;
   for (let j = 0; j < width; j++) {
-    let length = arena[at++]!;
-    if (length === LongLength) {
-      length = arena[at]! | (arena[at + 1]! << 8) | (arena[at + 2]! << 16) | (arena[at + 3]! * 2 ** 24);
-      at += 4;
-    }
-    texts[j] = decoder.decode(arena.subarray(at, at + length));
-    at += length;
+    if (j > 0) at += encoder.encode(pieces[j]!).length;
+    const from = at;
+    while (at < end && arena[at] !== 0x22) at += arena[at] === 0x5c ? 2 : 1;
+    texts[j] = decoder.decode(arena.subarray(from, at));
   }
   return texts;
 }
 
-/** entryValues reads the label values of the arena entry at `start`, unescaped. */
-export function entryValues(arena: Uint8Array, start: number, width: number): string[] {
-  return entryTexts(arena, start, width).map(unescapeLabelValue);
+/** entryValues reads the label values of an entry (see {@link entryTexts}), unescaped. */
+export function entryValues(arena: Uint8Array, start: number, length: number, pieces: readonly string[]): string[] {
+  return entryTexts(arena, start, length, pieces).map(unescapeLabelValue);
 }
 
 /** unescapeLabelValue undoes the text format's escaping of a label value (`\\`, `\"`, `\n`). */
@@ -136,12 +134,14 @@ export type LabelTemplate = readonly ({ name: string; value: string } | { name: 
 
 /** rowLabelPairs builds a row's label pairs (sealed, with their text) from its entry. */
 export function rowLabelPairs(block: SeriesBlock, row: number, template: LabelTemplate): readonly LabelPair[] {
-  const texts = entryTexts(block.arena, block.textStart[row]!, block.width);
+  const start = block.textStart[row]!;
+  const length = block.textLength[row]!;
+  const texts = entryTexts(block.arena, start, length, block.pieces);
   const pairs: LabelPair[] = template.map((t) => ({
     name: t.name,
     value: "value" in t ? t.value : unescapeLabelValue(texts[t.index]!),
   }));
-  let text = block.pieces[0]!;
-  for (let j = 0; j < texts.length; j++) text += texts[j]! + block.pieces[j + 1]!;
+  const pieces = block.pieces;
+  const text = block.width === 0 ? pieces[0]! : pieces[0]! + decoder.decode(block.arena.subarray(start, start + length)) + pieces[block.width]!;
   return sealLabelPairs(pairs, text);
 }

@@ -25,7 +25,7 @@ import { CopyOverrun } from "../expfmt/text-bytes.js";
 import type * as dto from "../model/index.js";
 import { entryValues, sealLabelPairs } from "../model/index.js";
 import type { Desc } from "./desc.js";
-import { compareEntries, entryMatches, entrySize, LabelLayout, writeEntry } from "./label-arena.js";
+import { LabelLayout } from "./label-arena.js";
 import { Slicer, sortInSlices } from "./slices.js";
 
 /** SeriesColumns are a metric type's per-slot values; the table grows and initializes them. */
@@ -104,7 +104,8 @@ export class SeriesTable {
       const entry = index[i]!;
       if (entry === 0) return -1;
       const slot = entry - 1;
-      if (this.hashes[slot] === hash && entryMatches(this.arena, this.textStart[slot]!, values, this.layout.byName)) return slot;
+      if (this.hashes[slot] !== hash) continue;
+      if (this.layout.entryMatches(this.arena, this.textStart[slot]!, this.textLength[slot]!, values)) return slot;
     }
   }
 
@@ -119,9 +120,9 @@ export class SeriesTable {
     const serial = this.#nextSerial;
     this.#nextSerial = serial === 0x7fffffff ? 1 : serial + 1;
     this.serials[slot] = serial;
-    const escaped = this.layout.escapedValues(values);
-    this.#writeEntry(slot, escaped);
-    this.#columns.init(slot, values, this.#labelPairs(values, escaped));
+    const entry = this.layout.entryText(values);
+    this.#writeEntry(slot, entry);
+    this.#columns.init(slot, values, this.#labelPairs(values, entry));
     this.#insertIndex(slot, hash);
     this.#added.push(slot);
     this.count++;
@@ -169,7 +170,7 @@ export class SeriesTable {
 
   /** valuesOf returns the label values of `slot`, in the order of the variable labels. */
   valuesOf(slot: number): string[] {
-    const inEntryOrder = entryValues(this.arena, this.textStart[slot]!, this.width);
+    const inEntryOrder = entryValues(this.arena, this.textStart[slot]!, this.textLength[slot]!, this.layout.pieces);
     const values = new Array<string>(this.width);
     this.layout.byName.forEach((i, j) => (values[i] = inEntryOrder[j]!));
     return values;
@@ -214,8 +215,11 @@ export class SeriesTable {
   }
 
   /** compareSlots orders two slots by their label values, compared in label-name order. */
-  readonly compareSlots = (a: number, b: number): number =>
-    compareEntries(this.arena, this.textStart[a]!, this.textStart[b]!, this.width);
+  readonly compareSlots = (a: number, b: number): number => {
+    const start = this.textStart;
+    const length = this.textLength;
+    return this.layout.compareEntries(this.arena, start[a]!, start[a]! + length[a]!, start[b]!, start[b]! + length[b]!);
+  };
 
   async #reorderInSlices(): Promise<void> {
     const generation = this.#generation;
@@ -250,12 +254,11 @@ export class SeriesTable {
   }
 
   /** labelPairs returns a new series' label pairs, sealed when the descriptor is valid. */
-  #labelPairs(values: readonly string[], escaped: readonly string[]): readonly dto.LabelPair[] {
-    const pairs: dto.LabelPair[] = this.layout.template.map((t) => ({ name: t.name, value: "value" in t ? t.value : values[this.layout.byName[t.index]!]! }));
+  #labelPairs(values: readonly string[], entry: string): readonly dto.LabelPair[] {
+    const { byName, pieces, template } = this.layout;
+    const pairs: dto.LabelPair[] = template.map((t) => ({ name: t.name, value: "value" in t ? t.value : values[byName[t.index]!]! }));
     if (this.desc.err !== undefined) return Object.freeze(pairs);
-    const pieces = this.layout.pieces;
-    let text = pieces[0]!;
-    for (let j = 0; j < escaped.length; j++) text += escaped[j]! + pieces[j + 1]!;
+    const text = this.width === 0 ? pieces[0]! : pieces[0]! + entry + pieces[this.width]!;
     return sealLabelPairs(pairs, text);
   }
 
@@ -278,11 +281,11 @@ export class SeriesTable {
   }
 
   /** writeEntry appends a slot's label entry to the arena, making a new arena when it is full. */
-  #writeEntry(slot: number, escaped: readonly string[]): void {
-    const length = entrySize(escaped);
+  #writeEntry(slot: number, entry: string): void {
+    const length = Buffer.byteLength(entry);
     // The arena keeps CopyOverrun bytes free at its end for the text encoder's word copies.
     if (this.#arenaUsed + length + CopyOverrun > this.arena.length) this.#compactArena(length);
-    writeEntry(this.arena, this.#arenaUsed, escaped);
+    this.arena.write(entry, this.#arenaUsed, "utf8");
     this.textStart[slot] = this.#arenaUsed;
     this.textLength[slot] = length;
     this.#arenaUsed += length;
