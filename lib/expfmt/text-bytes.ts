@@ -332,7 +332,7 @@ function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.S
     let off = out.off;
     for (let k = 0; k <= bounds.length; k++) {
       off = writeLine(view, off, texts, at, length, bucket.view, bucket.start, bucket.length, 1 + k);
-      off = writeValue(slab, off, k < bounds.length ? numbers[n + 2 + k]! : numbers[n]!);
+      off = writeValue(slab, off, k < bounds.length ? numbers[n + 3 + k]! : numbers[n]!);
       slab[off++] = 0x0a;
     }
     for (const [pieces, value] of [

@@ -30,7 +30,7 @@ import type { LabelPair, Metric, MetricFamily, MetricType } from "./metric-famil
  * written around it. With no variable labels the one piece holds all the labels (or nothing).
  */
 export interface SeriesBlock {
-  /** counter, gauge or untyped: one value per row; histogram: count, sum, cumulative buckets. */
+  /** counter, gauge or untyped; or histogram (classic buckets only). */
   readonly type: MetricType;
   readonly rows: number;
   /** How many variable label values each row has (`pieces.length - 1`). */
@@ -43,7 +43,7 @@ export interface SeriesBlock {
   readonly textLength: Uint32Array;
   /**
    * `stride` numbers per row. Counter, gauge, untyped: the value first. Histogram: the count,
-   * the sum, then the cumulative count of each of {@link upperBounds}.
+   * the sum, the created timestamp, then the cumulative count of each of {@link upperBounds}.
    */
   readonly numbers: Float64Array;
   readonly stride: number;

@@ -16,10 +16,9 @@ import { InvalidValueError } from "./errors.js";
 import { type ExemplarAdder, newExemplar } from "./exemplar.js";
 import type { Labels } from "./labels.js";
 import { type CounterOpts, descFromOpts } from "./metric.js";
-import type { SeriesTable } from "./series-table.js";
 import { ScalarBlock } from "./series-blocks.js";
 import { labelPairsOf, ValueFunc } from "./value.js";
-import { MetricVec, type RowSnapshot, type VecKind } from "./vec.js";
+import { MetricVec, type RowKind, type VecKind } from "./vec.js";
 
 /**
  * CounterColumns hold the values of counter series, per slot: the integral and the fractional
@@ -30,7 +29,9 @@ export class CounterColumns implements VecKind<Counter> {
   readonly desc: Desc;
   serials: Int32Array;
   valInt: Float64Array;
-  valFloat: Float64Array;
+  /** Made by the first fractional add: most counters only ever count whole numbers. */
+  valFloat: Float64Array | undefined;
+  #capacity = 1;
   created: Float64Array;
   readonly exemplars = new Map<number, dto.Exemplar>();
 
@@ -38,20 +39,20 @@ export class CounterColumns implements VecKind<Counter> {
     this.desc = desc;
     this.serials = new Int32Array(1).fill(1);
     this.valInt = new Float64Array(1);
-    this.valFloat = new Float64Array(1);
     this.created = new Float64Array(1).fill(Date.now());
   }
 
   grow(capacity: number, used: number, serials: Int32Array): void {
     this.serials = serials;
     this.valInt = grown(this.valInt, capacity, used);
-    this.valFloat = grown(this.valFloat, capacity, used);
+    if (this.valFloat !== undefined) this.valFloat = grown(this.valFloat, capacity, used);
+    this.#capacity = capacity;
     this.created = grown(this.created, capacity, used);
   }
 
   init(slot: number): void {
     this.valInt[slot] = 0;
-    this.valFloat[slot] = 0;
+    if (this.valFloat !== undefined) this.valFloat[slot] = 0;
     this.created[slot] = Date.now();
   }
 
@@ -59,29 +60,43 @@ export class CounterColumns implements VecKind<Counter> {
     this.exemplars.delete(slot);
   }
 
+  /** addFloat adds a fractional increment. */
+  addFloat(slot: number, v: number): void {
+    (this.valFloat ??= new Float64Array(this.#capacity))[slot] += v;
+  }
+
+  /** valueOf returns a slot's value: the fractional part plus the integral one, as in Go. */
+  valueOf(slot: number): number {
+    return (this.valFloat === undefined ? 0 : this.valFloat[slot]!) + this.valInt[slot]!;
+  }
+
   child(slot: number, serial: number, labelValues: readonly string[]): Counter {
     return new Counter(this, slot, serial, labelValues);
   }
 
-  snapshot(_table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock {
-    const slots = rows.slots;
-    const numbers = new Float64Array(slots.length * 2);
-    const { valInt, valFloat, created } = this;
-    for (let row = 0; row < slots.length; row++) {
-      const slot = slots[row]!;
-      numbers[2 * row] = valFloat[slot]! + valInt[slot]!;
-      numbers[2 * row + 1] = created[slot]!;
-    }
-    let exemplars: Map<number, dto.Exemplar> | undefined;
-    if (this.exemplars.size > 0) {
-      exemplars = new Map();
-      for (let row = 0; row < slots.length; row++) {
-        const exemplar = this.exemplars.get(slots[row]!);
-        if (exemplar !== undefined) exemplars.set(row, exemplar);
+  /** Per row: the value, then the created timestamp. */
+  readonly rows: RowKind = {
+    stride: () => 2,
+    fill: (numbers, slots, from, to) => {
+      const { valInt, valFloat, created } = this;
+      for (let row = from; row < to; row++) {
+        const slot = slots[row]!;
+        numbers[2 * row] = (valFloat === undefined ? 0 : valFloat[slot]!) + valInt[slot]!;
+        numbers[2 * row + 1] = created[slot]!;
       }
-    }
-    return new ScalarBlock("counter", rows, numbers, 2, exemplars);
-  }
+    },
+    block: (rows, numbers) => {
+      let exemplars: Map<number, dto.Exemplar> | undefined;
+      if (this.exemplars.size > 0) {
+        exemplars = new Map();
+        for (let row = 0; row < rows.slots.length; row++) {
+          const exemplar = this.exemplars.get(rows.slots[row]!);
+          if (exemplar !== undefined) exemplars.set(row, exemplar);
+        }
+      }
+      return new ScalarBlock("counter", rows, numbers, 2, exemplars);
+    },
+  };
 }
 
 /**
@@ -129,7 +144,7 @@ export class Counter extends SelfCollector implements ExemplarAdder {
     checkIncrement(v);
     const columns = this.#live();
     if (Number.isInteger(v) && v <= Number.MAX_SAFE_INTEGER) columns.valInt[this.#slot] += v;
-    else columns.valFloat[this.#slot] += v;
+    else columns.addFloat(this.#slot, v);
   }
 
   /**
@@ -154,13 +169,13 @@ export class Counter extends SelfCollector implements ExemplarAdder {
   /** get returns the current value. */
   get(): number {
     const columns = this.#live();
-    return columns.valFloat[this.#slot]! + columns.valInt[this.#slot]!;
+    return columns.valueOf(this.#slot);
   }
 
   write(): dto.Metric {
     const columns = this.#live();
     const slot = this.#slot;
-    const value = columns.valFloat[slot]! + columns.valInt[slot]!;
+    const value = columns.valueOf(slot);
     const exemplar = columns.exemplars.get(slot);
     const createdTimestampMs = columns.created[slot]!;
     const counter: dto.Counter =
@@ -176,7 +191,7 @@ export class Counter extends SelfCollector implements ExemplarAdder {
     const detached = new CounterColumns(columns.desc);
     if (columns.serials[slot] === -this.#serial) {
       detached.valInt[0] = columns.valInt[slot]!;
-      detached.valFloat[0] = columns.valFloat[slot]!;
+      if (columns.valFloat !== undefined) detached.addFloat(0, columns.valFloat[slot]!);
       detached.created[0] = columns.created[slot]!;
     }
     this.#columns = detached;

@@ -30,10 +30,10 @@ import {
   nativeHistogramConfig,
   type NativeHistogramOpts,
 } from "./native-buckets.js";
-import type { SeriesTable } from "./series-table.js";
 import { HistogramBlock } from "./series-blocks.js";
-import { MetricVec, ObjectKind, type RowSnapshot } from "./vec.js";
-import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
+import { grown } from "./counter.js";
+import { MetricVec, type RowKind, type VecKind } from "./vec.js";
+import { checkedLabelPairs, ConstMetric, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 /**
  * DefBuckets are the default histogram buckets, tailored to measure the response time (in seconds)
@@ -66,54 +66,146 @@ function histogramConfig(opts: HistogramOpts): HistogramConfig {
   return { upperBounds: validateBuckets(opts.buckets, native !== undefined), native };
 }
 
+/** The native buckets of one series, and when they were last reset (monotonic ms). */
+interface NativeState {
+  buckets: NativeBuckets;
+  lastResetTime: number;
+}
+
+/** Where a series' numbers start in its row of {@link HistogramColumns.state}. */
+const countAt = 0;
+const sumAt = 1;
+const createdAt = 2;
+const bucketsAt = 3;
+
+/**
+ * HistogramColumns hold the state of histogram series, a row of numbers per slot: the count, the
+ * sum, the created timestamp and the observations per classic bucket (not cumulative; the `+Inf`
+ * bucket is the count minus them all). Exemplars and native buckets, which few series have, are
+ * kept aside by slot.
+ */
+export class HistogramColumns implements VecKind<Histogram> {
+  readonly desc: Desc;
+  readonly config: HistogramConfig;
+  /** The numbers per slot. */
+  readonly stride: number;
+  serials: Int32Array;
+  state: Float64Array;
+  /** Per slot with exemplars: one per classic bucket, and one more for `+Inf`. */
+  readonly exemplars = new Map<number, (dto.Exemplar | undefined)[]>();
+  readonly native = new Map<number, NativeState>();
+
+  constructor(desc: Desc, config: HistogramConfig) {
+    this.desc = desc;
+    this.config = config;
+    this.stride = bucketsAt + config.upperBounds.length;
+    this.serials = new Int32Array(1).fill(1);
+    this.state = new Float64Array(this.stride);
+    this.init(0);
+  }
+
+  grow(capacity: number, used: number, serials: Int32Array): void {
+    this.serials = serials;
+    this.state = grown(this.state, capacity * this.stride, used * this.stride);
+  }
+
+  init(slot: number): void {
+    const at = slot * this.stride;
+    this.state.fill(0, at, at + this.stride);
+    this.state[at + createdAt] = Date.now();
+    this.exemplars.delete(slot);
+    const native = this.config.native;
+    if (native !== undefined) {
+      this.native.set(slot, { buckets: new NativeBuckets(native.schema, native.zeroThreshold), lastResetTime: performance.now() });
+    }
+  }
+
+  release(slot: number): void {
+    this.exemplars.delete(slot);
+    this.native.delete(slot);
+  }
+
+  child(slot: number, serial: number, labelValues: readonly string[]): Histogram {
+    return new Histogram(this, slot, serial, labelValues);
+  }
+
+  /** Per row: the count, the sum, the created timestamp, then the cumulative bucket counts. */
+  readonly rows: RowKind = {
+    // Native buckets are written by `write` only: such series go one by one.
+    stride: () => (this.config.native === undefined ? this.stride : undefined),
+    fill: (numbers, slots, from, to) => {
+      const { state, stride } = this;
+      for (let row = from; row < to; row++) {
+        const at = slots[row]! * stride;
+        const out = row * stride;
+        numbers[out + countAt] = state[at + countAt]!;
+        numbers[out + sumAt] = state[at + sumAt]!;
+        numbers[out + createdAt] = state[at + createdAt]!;
+        let cumulative = 0;
+        for (let k = bucketsAt; k < stride; k++) numbers[out + k] = cumulative += state[at + k]!;
+      }
+    },
+    block: (rows, numbers) => {
+      const exemplars = new Map<number, readonly (dto.Exemplar | undefined)[]>();
+      if (this.exemplars.size > 0) {
+        for (let row = 0; row < rows.slots.length; row++) {
+          const rowExemplars = this.exemplars.get(rows.slots[row]!);
+          if (rowExemplars !== undefined) exemplars.set(row, rowExemplars.slice());
+        }
+      }
+      return new HistogramBlock(rows, this.config.upperBounds, numbers, exemplars);
+    },
+  };
+
+  /** detach copies a deleted slot's series into columns of its own (see Histogram). */
+  detach(slot: number, serial: number): HistogramColumns {
+    const detached = new HistogramColumns(this.desc, this.config);
+    if (this.serials[slot] === -serial) {
+      detached.state.set(this.state.subarray(slot * this.stride, (slot + 1) * this.stride));
+      const exemplars = this.exemplars.get(slot);
+      if (exemplars !== undefined) detached.exemplars.set(0, exemplars);
+      const native = this.native.get(slot);
+      if (native !== undefined) detached.native.set(0, native);
+    }
+    return detached;
+  }
+}
+
 /**
  * Histogram counts observations into buckets and keeps their count and sum. It records when it
  * was made (written as its created timestamp) and keeps, per classic bucket (`+Inf` included),
  * the exemplar of the latest {@link Histogram.observeWithExemplar} that fell in it.
+ *
+ * A Histogram is a handle on a slot of {@link HistogramColumns}: a vec's histograms share
+ * columns, and a histogram made on its own has columns of one slot. A handle whose series has
+ * been deleted from its vec is detached (see vec.ts).
  */
 export class Histogram extends SelfCollector implements ExemplarObserver {
-  readonly #desc: Desc;
-  readonly #labelPairs: readonly dto.LabelPair[];
-  readonly #upperBounds: Float64Array;
-  readonly #nativeConfig: NativeHistogramConfig | undefined;
-  readonly #createdTimestampMs = Date.now();
-  /** Observations per classic bucket (not cumulative); the `+Inf` bucket is `#count` minus all. */
-  readonly #counts: Float64Array;
-  #count = 0;
-  #sum = 0;
-  #native: NativeBuckets | undefined;
-  /** One exemplar slot per classic bucket, and one more for `+Inf`; made by the first exemplar. */
-  #exemplars: (dto.Exemplar | undefined)[] | undefined;
-  /** When the histogram was made or last reset for the native bucket limit (monotonic ms). */
-  #lastResetTime = performance.now();
-  /** Bumped by every change, so that write can hand out the last written state while unchanged. */
-  #changes = 0;
-  #written: dto.Metric | undefined;
-  #writtenAt = -1;
+  #columns: HistogramColumns;
+  #slot: number;
+  #serial: number;
+  readonly #labelValues: readonly string[] | undefined;
 
   /** Creates a histogram from options; the same as {@link newHistogram}. */
   constructor(opts: HistogramOpts);
-  /** @internal Creates a child of a HistogramVec from resolved options. */
-  constructor(desc: Desc, labelPairs: readonly dto.LabelPair[], config: HistogramConfig);
-  constructor(optsOrDesc: HistogramOpts | Desc, labelPairs?: readonly dto.LabelPair[], config?: HistogramConfig) {
+  /** @internal A handle on a slot of a HistogramVec. */
+  constructor(columns: HistogramColumns, slot: number, serial: number, labelValues: readonly string[]);
+  constructor(optsOrColumns: HistogramOpts | HistogramColumns, slot = 0, serial = 1, labelValues?: readonly string[]) {
     super();
-    if (optsOrDesc instanceof Desc) {
-      this.#desc = optsOrDesc;
-      this.#labelPairs = labelPairs!;
+    if (optsOrColumns instanceof HistogramColumns) {
+      this.#columns = optsOrColumns;
     } else {
-      this.#desc = descFromOpts(optsOrDesc, null);
-      checkNoReservedLabel(this.#desc, BucketLabel, "histograms");
-      this.#labelPairs = this.#desc.constLabelPairs;
-      config = histogramConfig(optsOrDesc);
+      const desc = descFromOpts(optsOrColumns, null);
+      checkNoReservedLabel(desc, BucketLabel, "histograms");
+      this.#columns = new HistogramColumns(desc, histogramConfig(optsOrColumns));
     }
-    this.#upperBounds = config!.upperBounds;
-    this.#nativeConfig = config!.native;
-    this.#counts = new Float64Array(this.#upperBounds.length);
-    this.#native = newNativeBuckets(this.#nativeConfig);
+    this.#slot = slot;
+    this.#serial = serial;
+    this.#labelValues = labelValues;
   }
 
   desc(): Desc {
-    return this.#desc;
+    return this.#columns.desc;
   }
 
   /**
@@ -125,7 +217,8 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
    */
   observe(v: number): void {
     if (typeof v !== "number") throw notANumber(v);
-    this.#observe(v, this.#findBucket(v));
+    const columns = this.#live();
+    this.#observe(columns, v, findBucket(columns.config.upperBounds, v));
   }
 
   /**
@@ -143,38 +236,24 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
   observeWithExemplar(v: number, labels?: Labels): void {
     if (typeof v !== "number") throw notANumber(v);
     const exemplar = labels === undefined ? undefined : newExemplar(v, Date.now(), labels);
-    const bucket = this.#findBucket(v);
-    this.#observe(v, bucket);
+    const columns = this.#live();
+    const bounds = columns.config.upperBounds;
+    const bucket = findBucket(bounds, v);
+    this.#observe(columns, v, bucket);
     if (exemplar !== undefined) {
-      this.#exemplars ??= new Array<dto.Exemplar | undefined>(this.#upperBounds.length + 1).fill(undefined);
-      this.#exemplars[bucket] = exemplar;
+      let exemplars = columns.exemplars.get(this.#slot);
+      if (exemplars === undefined) {
+        exemplars = new Array<dto.Exemplar | undefined>(bounds.length + 1).fill(undefined);
+        columns.exemplars.set(this.#slot, exemplars);
+      }
+      exemplars[bucket] = exemplar;
     }
   }
 
-  /** findBucket returns the index of the first bound ≥ v, the number of bounds for `+Inf` (and NaN). */
-  #findBucket(v: number): number {
-    const bounds = this.#upperBounds;
-    let lo = 0;
-    let hi = bounds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (bounds[mid]! >= v) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-
-  #observe(v: number, bucket: number): void {
-    this.#changes++;
-    this.#countObservation(v, bucket);
-    if (this.#native !== undefined && !Number.isNaN(v)) this.#limitBuckets(v, bucket);
-  }
-
-  #countObservation(v: number, bucket: number): void {
-    if (bucket < this.#counts.length) this.#counts[bucket]!++;
-    this.#sum += v;
-    if (!Number.isNaN(v)) this.#native?.observe(v);
-    this.#count++;
+  #observe(columns: HistogramColumns, v: number, bucket: number): void {
+    const native = columns.native.get(this.#slot);
+    countObservation(columns, this.#slot, native, v, bucket);
+    if (native !== undefined && !Number.isNaN(v)) this.#limitBuckets(columns, native, v, bucket);
   }
 
   /**
@@ -182,13 +261,12 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
    * a reset, a wider zero bucket and a lower resolution, one of them per observation (Go's
    * `limitBuckets`).
    */
-  #limitBuckets(v: number, bucket: number): void {
-    const config = this.#nativeConfig!;
-    const native = this.#native!;
-    if (config.maxBucketNumber === 0 || config.maxBucketNumber >= native.bucketsNumber) return;
-    if (this.#maybeReset(v, bucket)) return;
-    if (native.maybeWidenZeroBucket(config.maxZeroThreshold)) return;
-    native.doubleBucketWidth();
+  #limitBuckets(columns: HistogramColumns, native: NativeState, v: number, bucket: number): void {
+    const config = columns.config.native!;
+    if (config.maxBucketNumber === 0 || config.maxBucketNumber >= native.buckets.bucketsNumber) return;
+    if (this.#maybeReset(columns, native, v, bucket)) return;
+    if (native.buckets.maybeWidenZeroBucket(config.maxZeroThreshold)) return;
+    native.buckets.doubleBucketWidth();
   }
 
   /**
@@ -196,102 +274,84 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
    * exemplars) when the last reset is at least the min reset duration ago, and counts the latest
    * observation again so that it is not lost (Go's `maybeReset`).
    */
-  #maybeReset(v: number, bucket: number): boolean {
-    const minResetDurationMs = this.#nativeConfig!.minResetDurationMs;
-    if (minResetDurationMs === 0 || performance.now() - this.#lastResetTime < minResetDurationMs) return false;
-    this.#counts.fill(0);
-    this.#count = 0;
-    this.#sum = 0;
-    this.#native = newNativeBuckets(this.#nativeConfig);
-    this.#countObservation(v, bucket);
-    this.#lastResetTime = performance.now();
+  #maybeReset(columns: HistogramColumns, native: NativeState, v: number, bucket: number): boolean {
+    const config = columns.config.native!;
+    if (config.minResetDurationMs === 0 || performance.now() - native.lastResetTime < config.minResetDurationMs) return false;
+    const at = this.#slot * columns.stride;
+    columns.state.fill(0, at + bucketsAt, at + columns.stride);
+    columns.state[at + countAt] = 0;
+    columns.state[at + sumAt] = 0;
+    native.buckets = new NativeBuckets(config.schema, config.zeroThreshold);
+    countObservation(columns, this.#slot, native, v, bucket);
+    native.lastResetTime = performance.now();
     return true;
-  }
-
-  /** @internal When the histogram was made (Unix ms). */
-  get createdTimestampMs(): number {
-    return this.#createdTimestampMs;
-  }
-
-  /**
-   * @internal snapshotInto writes the count, the sum and the cumulative classic bucket counts
-   * into `out` from `at`, and returns a copy of the exemplars if there are any.
-   */
-  snapshotInto(out: Float64Array, at: number): (dto.Exemplar | undefined)[] | undefined {
-    out[at] = this.#count;
-    out[at + 1] = this.#sum;
-    const counts = this.#counts;
-    let cumulative = 0;
-    for (let k = 0; k < counts.length; k++) out[at + 2 + k] = cumulative += counts[k]!;
-    return this.#exemplars?.slice();
   }
 
   /**
    * write returns the histogram's state: the classic buckets (cumulative, with their exemplars,
    * and an explicit `+Inf` bucket when it has an exemplar), count, sum, created timestamp, and the
-   * native buckets when configured. While nothing was observed since the last write, it returns
-   * the same object again; a returned object is never changed afterwards.
+   * native buckets when configured.
    */
   write(): dto.Metric {
-    if (this.#written !== undefined && this.#writtenAt === this.#changes) return this.#written;
-    const bounds = this.#upperBounds;
+    const columns = this.#live();
+    const bounds = columns.config.upperBounds;
+    const state = columns.state;
+    const at = this.#slot * columns.stride;
+    const exemplars = columns.exemplars.get(this.#slot);
     const bucket: dto.Bucket[] = new Array<dto.Bucket>(bounds.length);
     let cumulativeCount = 0;
     for (let i = 0; i < bounds.length; i++) {
-      cumulativeCount += this.#counts[i]!;
-      const exemplar = this.#exemplars?.[i];
+      cumulativeCount += state[at + bucketsAt + i]!;
+      const exemplar = exemplars?.[i];
       bucket[i] =
         exemplar === undefined
           ? { cumulativeCount, upperBound: bounds[i]! }
           : { cumulativeCount, upperBound: bounds[i]!, exemplar };
     }
-    const infExemplar = this.#exemplars?.[bounds.length];
-    if (infExemplar !== undefined) {
-      bucket.push({ cumulativeCount: this.#count, upperBound: Infinity, exemplar: infExemplar });
-    }
+    const sampleCount = state[at + countAt]!;
+    const infExemplar = exemplars?.[bounds.length];
+    if (infExemplar !== undefined) bucket.push({ cumulativeCount: sampleCount, upperBound: Infinity, exemplar: infExemplar });
     const histogram: dto.Histogram = {
-      sampleCount: this.#count,
-      sampleSum: this.#sum,
+      sampleCount,
+      sampleSum: state[at + sumAt]!,
       bucket,
-      createdTimestampMs: this.#createdTimestampMs,
-      ...this.#native?.write(),
+      createdTimestampMs: state[at + createdAt]!,
+      ...columns.native.get(this.#slot)?.buckets.write(),
     };
-    this.#writtenAt = this.#changes;
-    return (this.#written = { label: this.#labelPairs, histogram });
+    return { label: labelPairsOf(columns.desc, this.#labelValues), histogram };
+  }
+
+  /** live returns the columns holding this series, detaching the handle if it was deleted. */
+  #live(): HistogramColumns {
+    const columns = this.#columns;
+    if (columns.serials[this.#slot] === this.#serial) return columns;
+    this.#columns = columns.detach(this.#slot, this.#serial);
+    this.#slot = 0;
+    this.#serial = 1;
+    return this.#columns;
   }
 }
 
-/**
- * HistogramKind keeps a HistogramVec's children as objects, and snapshots their classic buckets
- * into a block for a gather, unless they have native buckets (which only `write` writes).
- */
-class HistogramKind extends ObjectKind<Histogram> {
-  readonly #config: HistogramConfig;
-
-  constructor(desc: Desc, config: HistogramConfig) {
-    super((_labelValues, labelPairs) => new Histogram(desc, labelPairs, config));
-    this.#config = config;
+/** findBucket returns the index of the first bound ≥ v, the number of bounds for `+Inf` (and NaN). */
+function findBucket(bounds: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bounds[mid]! >= v) hi = mid;
+    else lo = mid + 1;
   }
-
-  snapshot(_table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock | undefined {
-    if (this.#config.native !== undefined) return undefined;
-    const children = this.childrenOf(rows.slots);
-    const stride = 2 + this.#config.upperBounds.length;
-    const numbers = new Float64Array(children.length * stride);
-    const created = new Float64Array(children.length);
-    const exemplars = new Map<number, readonly (dto.Exemplar | undefined)[]>();
-    for (let row = 0; row < children.length; row++) {
-      const child = children[row]!;
-      const rowExemplars = child.snapshotInto(numbers, row * stride);
-      if (rowExemplars !== undefined) exemplars.set(row, rowExemplars);
-      created[row] = child.createdTimestampMs;
-    }
-    return new HistogramBlock(rows, this.#config.upperBounds, numbers, created, exemplars);
-  }
+  return lo;
 }
 
-function newNativeBuckets(config: NativeHistogramConfig | undefined): NativeBuckets | undefined {
-  return config === undefined ? undefined : new NativeBuckets(config.schema, config.zeroThreshold);
+/** countObservation counts v into a slot's bucket, count and sum, and its native buckets. */
+function countObservation(columns: HistogramColumns, slot: number, native: NativeState | undefined, v: number, bucket: number): void {
+  const state = columns.state;
+  const at = slot * columns.stride;
+  if (bucket < columns.config.upperBounds.length) state[at + bucketsAt + bucket]!++;
+  state[at + sumAt] += v;
+  if (native !== undefined && !Number.isNaN(v)) native.buckets.observe(v);
+  state[at + countAt]!++;
 }
 
 function notANumber(v: unknown): InvalidValueError {
@@ -310,7 +370,7 @@ export class HistogramVec extends MetricVec<Histogram> {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, BucketLabel, "histograms");
     const config = histogramConfig(opts);
-    super(desc, new HistogramKind(desc, config));
+    super(desc, new HistogramColumns(desc, config));
   }
 }
 

@@ -66,8 +66,8 @@ export class ScalarBlock implements dto.SeriesBlock {
 }
 
 /**
- * HistogramBlock holds classic histogram rows: per row the count, the sum and the cumulative
- * count of every bucket bound, with each row's created timestamp and its exemplars aside.
+ * HistogramBlock holds classic histogram rows: per row the count, the sum, the created
+ * timestamp and the cumulative count of every bucket bound, with the exemplars aside.
  */
 export class HistogramBlock implements dto.SeriesBlock {
   readonly type = "histogram" as const;
@@ -81,7 +81,6 @@ export class HistogramBlock implements dto.SeriesBlock {
   readonly stride: number;
   readonly upperBounds: Float64Array;
   readonly #layout: LabelLayout;
-  readonly #created: Float64Array;
   /** Per row with exemplars: one per bucket and one for `+Inf`. */
   readonly #exemplars: ReadonlyMap<number, readonly (dto.Exemplar | undefined)[]>;
 
@@ -89,7 +88,6 @@ export class HistogramBlock implements dto.SeriesBlock {
     rows: RowSnapshot,
     upperBounds: Float64Array,
     numbers: Float64Array,
-    created: Float64Array,
     exemplars: ReadonlyMap<number, readonly (dto.Exemplar | undefined)[]>,
   ) {
     this.rows = rows.slots.length;
@@ -100,9 +98,8 @@ export class HistogramBlock implements dto.SeriesBlock {
     this.textLength = rows.textLength;
     this.upperBounds = upperBounds;
     this.numbers = numbers;
-    this.stride = 2 + upperBounds.length;
+    this.stride = 3 + upperBounds.length;
     this.#layout = rows.layout;
-    this.#created = created;
     this.#exemplars = exemplars;
   }
 
@@ -114,7 +111,7 @@ export class HistogramBlock implements dto.SeriesBlock {
     const bucket: dto.Bucket[] = [];
     for (let k = 0; k < this.upperBounds.length; k++) {
       const exemplar = exemplars?.[k];
-      const cumulativeCount = this.numbers[at + 2 + k]!;
+      const cumulativeCount = this.numbers[at + 3 + k]!;
       const upperBound = this.upperBounds[k]!;
       bucket.push(exemplar === undefined ? { cumulativeCount, upperBound } : { cumulativeCount, upperBound, exemplar });
     }
@@ -124,7 +121,7 @@ export class HistogramBlock implements dto.SeriesBlock {
       sampleCount,
       sampleSum: this.numbers[at + 1]!,
       bucket,
-      createdTimestampMs: this.#created[row]!,
+      createdTimestampMs: this.numbers[at + 2]!,
     };
     return { label, histogram };
   }

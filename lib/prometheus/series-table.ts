@@ -191,8 +191,10 @@ export class SeriesTable {
     if (this.#reordering !== undefined) return undefined;
     if (this.#added.length === 0 && !this.#hasDeleted) return this.#sorted;
     if (this.#added.length + (this.#hasDeleted ? this.#sorted.length : 0) <= syncReorderLimit) {
+      const grew = this.#added.length > 0;
       this.#sorted = this.#merge(this.#sorted, this.#added.sort(this.compareSlots), this.#hasDeleted);
       this.#added = [];
+      if (grew) this.#trim();
       if (this.#hasDeleted) {
         // Every deleted slot has now left the order lists, so it can be reused.
         for (const slot of this.#freeing) this.#free.push(slot);
@@ -230,6 +232,7 @@ export class SeriesTable {
     await slicer.yield();
     if (generation !== this.#generation) return;
     this.#sorted = this.#merge(this.#sorted, added, true);
+    this.#trim();
     // Every deleted slot has left the sorted list; those in the list of slots added meanwhile
     // wait for the next merge.
     const waiting = new Set(this.#added);
@@ -270,7 +273,22 @@ export class SeriesTable {
   }
 
   #grow(): void {
-    const capacity = Math.ceil(this.#capacity * 1.5);
+    this.#resize(Math.ceil(this.#capacity * 1.5));
+  }
+
+  /**
+   * trim gives back what growing left unused, once the series added have been gathered (the
+   * table has grown as far as it will for a while): the per-slot arrays and the arena keep a
+   * sixteenth of room to grow, when they had more than a quarter spare.
+   */
+  #trim(): void {
+    const used = this.#used;
+    if (this.#capacity > used * 1.25 + 16) this.#resize(used + (used >> 4) + 8);
+    const live = this.#arenaUsed - this.#arenaGarbage;
+    if (this.arena.length > live * 1.25 + 4096) this.#compactArena(live >> 4, 1);
+  }
+
+  #resize(capacity: number): void {
     const used = this.#used;
     this.serials = copied(new Int32Array(capacity), this.serials, used);
     this.hashes = copied(new Int32Array(capacity), this.hashes, used);
@@ -291,10 +309,13 @@ export class SeriesTable {
     this.#arenaUsed += length;
   }
 
-  /** compactArena copies the live entries into a new arena with room for `extra` more bytes. */
-  #compactArena(extra: number): void {
+  /**
+   * compactArena copies the live entries into a new arena with room for `extra` more bytes, and
+   * then for `growth` times as many (a new arena is made because an arena is full, or to trim).
+   */
+  #compactArena(extra: number, growth = 1.5): void {
     const live = this.#arenaUsed - this.#arenaGarbage;
-    const size = Math.max(1024, Math.ceil((live + extra) * 1.5)) + CopyOverrun;
+    const size = Math.max(1024, Math.ceil((live + extra) * growth)) + CopyOverrun;
     const next = Buffer.alloc(size);
     let used = 0;
     for (let slot = 0; slot < this.#used; slot++) {

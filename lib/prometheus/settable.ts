@@ -17,10 +17,9 @@ import { SelfCollector } from "./collector.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { descFromOpts, type Opts } from "./metric.js";
-import type { SeriesTable } from "./series-table.js";
 import { ScalarBlock } from "./series-blocks.js";
 import { labelPairsOf } from "./value.js";
-import type { RowSnapshot, VecKind } from "./vec.js";
+import type { RowKind, VecKind } from "./vec.js";
 
 /** SettableColumns hold the values of gauge or untyped series, one per slot. */
 export class SettableColumns<S extends Settable> implements VecKind<S> {
@@ -59,13 +58,14 @@ export class SettableColumns<S extends Settable> implements VecKind<S> {
     return this.#newHandle(this, slot, serial, labelValues);
   }
 
-  snapshot(_table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock {
-    const slots = rows.slots;
-    const values = this.values;
-    const numbers = new Float64Array(slots.length);
-    for (let row = 0; row < slots.length; row++) numbers[row] = values[slots[row]!]!;
-    return new ScalarBlock(this.kind, rows, numbers, 1);
-  }
+  readonly rows: RowKind = {
+    stride: () => 1,
+    fill: (numbers, slots, from, to) => {
+      const values = this.values;
+      for (let row = from; row < to; row++) numbers[row] = values[slots[row]!]!;
+    },
+    block: (rows, numbers) => new ScalarBlock(this.kind, rows, numbers, 1),
+  };
 }
 
 /** Settable is the base of Gauge and Untyped. */

@@ -39,17 +39,27 @@ interface CurriedLabelValue {
 
 /**
  * VecKind is what a metric type brings to a vec: the columns of its values, the handle that
- * `withLabelValues` returns for a slot, and, for the types the encoders write from columns, a
- * snapshot of the rows for a gather.
+ * `withLabelValues` returns for a slot, and, for the types the encoders write from columns, how
+ * a gather copies rows into a block.
  */
 export interface VecKind<M> extends SeriesColumns {
   /** child returns the metric of a live slot whose label values are `labelValues`. */
   child(slot: number, serial: number, labelValues: readonly string[]): M;
-  /**
-   * snapshot copies the values of the given rows (slots, in order) into a block; `undefined`
-   * when this kind (or its current state, say native buckets) is collected metric by metric.
-   */
-  snapshot?(table: SeriesTable, rows: RowSnapshot): dto.SeriesBlock | undefined;
+  /** How a gather takes this kind's series as a block; absent: metric by metric. */
+  readonly rows?: RowKind;
+}
+
+/**
+ * RowKind copies a kind's values into the numbers of a block, row by row, and makes the block.
+ * A gather calls `stride`, then `fill` over the rows (in slices, for many), then `block`.
+ */
+export interface RowKind {
+  /** stride returns the numbers per row, or `undefined` when the series must go one by one now. */
+  stride(): number | undefined;
+  /** fill copies the values of the series in slots[from, to) into rows from..to-1 of `numbers`. */
+  fill(numbers: Float64Array, slots: Int32Array, from: number, to: number): void;
+  /** block makes the block of the rows (exemplars, which are few, are gathered here). */
+  block(rows: RowSnapshot, numbers: Float64Array): dto.SeriesBlock;
 }
 
 /** RowSnapshot is the part of a block that the table provides: the rows and their labels. */
@@ -110,24 +120,47 @@ export interface BlockSource {
 /** How many rows are copied between two looks at the clock. */
 const rowsPerCheck = 16384;
 
-/** copyLiveSlots appends the live slots of order[from, to) to `out` (which holds `n`); returns n. */
-function copyLiveSlots(serials: Int32Array, order: Int32Array, from: number, to: number, out: Int32Array, n: number): number {
-  for (let i = from; i < to; i++) {
-    const slot = order[i]!;
-    if (serials[slot]! > 0) out[n++] = slot;
-  }
-  return n;
+/** Up to this many rows are copied in one step, without a look at the clock. */
+const syncRows = 1 << 17;
+
+/** copyRows copies rows from..to-1: where each one's label entry lies, and its values. */
+function copyRows(
+  table: SeriesTable,
+  kind: RowKind,
+  slots: Int32Array,
+  from: number,
+  to: number,
+  textStart: Uint32Array,
+  textLength: Uint32Array,
+  numbers: Float64Array,
+): void {
+  copyPlaces(table, slots, from, to, textStart, textLength);
+  kind.fill(numbers, slots, from, to);
 }
 
-/** copyTextPlaces copies where the label text of each slot lies in the arena. */
-function copyTextPlaces(table: SeriesTable, slots: Int32Array, textStart: Uint32Array, textLength: Uint32Array): void {
+/** copyPlaces copies where the label entries of rows from..to-1 lie in the arena. */
+function copyPlaces(table: SeriesTable, slots: Int32Array, from: number, to: number, textStart: Uint32Array, textLength: Uint32Array): void {
   const start = table.textStart;
   const length = table.textLength;
-  for (let row = 0; row < slots.length; row++) {
+  for (let row = from; row < to; row++) {
     const slot = slots[row]!;
     textStart[row] = start[slot]!;
     textLength[row] = length[slot]!;
   }
+}
+
+/**
+ * keptRows returns, when some series were deleted (or their slots reused) since `serials` were
+ * read, a mask of the rows to keep; `undefined` when all are kept.
+ */
+function keptRows(table: SeriesTable, slots: Int32Array, serials: Int32Array): Uint8Array | undefined {
+  let kept: Uint8Array | undefined;
+  for (let row = 0; row < slots.length; row++) {
+    if (table.serials[slots[row]!] === serials[row]) continue;
+    kept ??= new Uint8Array(slots.length).fill(1);
+    kept[row] = 0;
+  }
+  return kept;
 }
 
 /**
@@ -172,23 +205,43 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
    */
   async [collectBlock](slicer: Slicer): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined> {
     const table = this.table;
-    const kind = this.kind;
-    if (kind.snapshot === undefined || table.desc.err !== undefined) return undefined;
-    const order = table.ordered() ?? (await table.orderedAsync());
-    // The copy is taken in one step when small, else in slices (the table may change between them,
-    // as Go's children may change while a gather writes them one by one).
-    const slots = new Int32Array(order.length);
-    let rows = 0;
-    for (let from = 0; from < order.length; from += rowsPerCheck) {
-      rows = copyLiveSlots(table.serials, order, from, Math.min(order.length, from + rowsPerCheck), slots, rows);
-      if (slicer.due()) await slicer.yield();
+    const kind = this.kind.rows;
+    const stride = kind?.stride();
+    if (kind === undefined || stride === undefined || table.desc.err !== undefined) return undefined;
+    // The order comes back with live slots only; the rows are copied from it at once when few.
+    let slots = table.ordered() ?? (await table.orderedAsync());
+    const rows = slots.length;
+    let textStart = new Uint32Array(rows);
+    let textLength = new Uint32Array(rows);
+    let numbers = new Float64Array(rows * stride);
+    let arena = table.arena;
+    if (rows <= syncRows) {
+      copyRows(table, kind, slots, 0, rows, textStart, textLength, numbers);
+    } else {
+      // Many rows are copied in slices. The table may change in between (as Go's children may
+      // change while a gather writes them one by one): a series deleted meanwhile is left out, and
+      // so is its slot, should a new series have taken it.
+      const serials = slots.map((slot) => table.serials[slot]!);
+      for (let from = 0; from < rows; from += rowsPerCheck) {
+        copyRows(table, kind, slots, from, Math.min(rows, from + rowsPerCheck), textStart, textLength, numbers);
+        if (slicer.due()) await slicer.yield();
+      }
+      if (table.arena !== arena) {
+        // The arena was compacted in between: read every row's place again, in the new one.
+        arena = table.arena;
+        copyPlaces(table, slots, 0, rows, textStart, textLength);
+      }
+      const kept = keptRows(table, slots, serials);
+      if (kept !== undefined) {
+        slots = slots.filter((_, row) => kept[row] === 1);
+        textStart = textStart.filter((_, row) => kept[row] === 1);
+        textLength = textLength.filter((_, row) => kept[row] === 1);
+        numbers = numbers.filter((_, i) => kept[Math.floor(i / stride)] === 1);
+      }
     }
-    const live = rows === slots.length ? slots : slots.subarray(0, rows);
-    const textStart = new Uint32Array(rows);
-    const textLength = new Uint32Array(rows);
-    copyTextPlaces(table, live, textStart, textLength);
-    const block = kind.snapshot(table, { slots: live, arena: table.arena, textStart, textLength, layout: table.layout });
-    return block === undefined ? undefined : { desc: table.desc, block };
+    // A snapshot of the arena object as it was: entries written later go to new bytes or arenas.
+    const block = kind.block({ slots, arena, textStart, textLength, layout: table.layout }, numbers);
+    return { desc: table.desc, block };
   }
 
   /**
