@@ -10,7 +10,7 @@ const serverScript = fileURLToPath(new URL("./server.mjs", import.meta.url));
 /** startServer forks bench/lib/server.mjs and resolves once it listens. */
 export async function startServer(impl, size, { monitor = false } = {}) {
   const argv = [`--impl=${impl}`, `--size=${size}`, ...(monitor ? ["--monitor"] : [])];
-  const child = fork(serverScript, argv, { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(serverScript, argv, { execArgv: ["--expose-gc", ...(process.env.BENCH_SERVER_FLAGS?.split(" ") ?? [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const [msg] = await Promise.race([
     once(child, "message"),
     once(child, "exit").then(([code]) => Promise.reject(new Error(`server ${impl} exited with ${code}`))),

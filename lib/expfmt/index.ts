@@ -14,6 +14,7 @@ export {
   TextContentType,
   textChunks,
 } from "./text.js";
+export { SlabPool } from "./slab-pool.js";
 export { textByteChunks } from "./text-bytes.js";
 export {
   FmtOpenMetrics_0_0_1,

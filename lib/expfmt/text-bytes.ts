@@ -14,6 +14,7 @@
 import type * as dto from "../model/index.js";
 import { blockOf } from "../model/index.js";
 import { formatFloat } from "./float.js";
+import type { SlabPool } from "./slab-pool.js";
 import { DefaultChunkSize, headerText, textChunks } from "./text.js";
 
 /** The most bytes a value's text takes (`-1.2345678901234567e-308`), with room to spare. */
@@ -56,11 +57,25 @@ class Bytes {
   start = 0;
   off = 0;
   readonly chunkSize: number;
+  readonly #pool: SlabPool | undefined;
 
-  constructor(chunkSize: number) {
+  constructor(chunkSize: number, pool: SlabPool | undefined) {
     this.chunkSize = chunkSize;
-    this.slab = Buffer.allocUnsafe(Math.max(slabSize, chunkSize));
+    this.#pool = pool;
+    this.slab = this.#newSlab(2 * chunkSize);
     this.view = new DataView(this.slab.buffer, this.slab.byteOffset, this.slab.length);
+  }
+
+  /** newSlab returns a slab with room for `more` bytes, from the pool when it is big enough. */
+  #newSlab(more: number): Buffer {
+    const pool = this.#pool;
+    if (pool !== undefined && more <= pool.slabSize) return pool.acquire();
+    return Buffer.allocUnsafe(Math.max(slabSize, more));
+  }
+
+  /** close leaves the last slab (to the pool, once its chunks come back). */
+  close(): void {
+    this.#pool?.retire(this.slab);
   }
 
   /** chunkFull reports whether the current chunk has reached the chunk size. */
@@ -74,14 +89,20 @@ class Bytes {
   }
 
   /**
-   * flush hands out the current chunk, if it has anything, and makes sure that `more` bytes
-   * fit after it (in a new slab if need be).
+   * flush hands out the current chunk, if it has anything, and makes sure that a whole chunk and
+   * `more` bytes fit after it (in a new slab if need be).
    */
   *flush(more = 0): Generator<Buffer, void, undefined> {
-    if (this.off > this.start) yield this.slab.subarray(this.start, this.off);
+    if (this.off > this.start) {
+      const chunk = this.slab.subarray(this.start, this.off);
+      this.#pool?.lend(chunk);
+      yield chunk;
+    }
     this.start = this.off;
-    if (!this.fits(Math.max(more, this.chunkSize))) {
-      this.slab = Buffer.allocUnsafe(Math.max(slabSize, more));
+    // The next chunk is started where a whole chunk and the line that crosses its end fit.
+    if (!this.fits(this.chunkSize + more)) {
+      this.#pool?.retire(this.slab);
+      this.slab = this.#newSlab(this.chunkSize + more);
       this.view = new DataView(this.slab.buffer, this.slab.byteOffset, this.slab.length);
       this.start = this.off = 0;
     }
@@ -117,26 +138,33 @@ class Bytes {
 
 /**
  * textByteChunks yields the text exposition of `families` as UTF-8 chunks of about `chunkSize`
- * bytes: the same bytes as {@link textChunks}, faster.
+ * bytes: the same bytes as {@link textChunks}, faster. A chunk is a view of a larger Buffer (a
+ * slab); with a `pool`, the slabs come from it, and the caller gives each chunk back with
+ * `pool.done(chunk)` once it is sent (see slab-pool.ts).
  * @throws {EncodeError} as textChunks does.
  */
 export function* textByteChunks(
   families: Iterable<dto.MetricFamily>,
   chunkSize: number = DefaultChunkSize,
+  pool?: SlabPool,
 ): Generator<Uint8Array, void, undefined> {
-  const out = new Bytes(chunkSize);
-  for (const family of families) {
-    const block = blockOf(family);
-    if (block === undefined) {
-      for (const text of textChunks([family], chunkSize)) yield* out.utf8(text);
-    } else if (block.type === "histogram") {
-      yield* writeHistogramBlock(out, family, block);
-    } else {
-      yield* writeScalarBlock(out, family, block);
+  const out = new Bytes(chunkSize, pool);
+  try {
+    for (const family of families) {
+      const block = blockOf(family);
+      if (block === undefined) {
+        for (const text of textChunks([family], chunkSize)) yield* out.utf8(text);
+      } else if (block.type === "histogram") {
+        yield* writeHistogramBlock(out, family, block);
+      } else {
+        yield* writeScalarBlock(out, family, block);
+      }
+      if (out.chunkFull()) yield* out.flush();
     }
-    if (out.chunkFull()) yield* out.flush();
+    yield* out.flush();
+  } finally {
+    out.close();
   }
-  yield* out.flush();
 }
 
 /** header returns the HELP and TYPE lines of a block's family, checked as text.ts checks them. */
@@ -150,9 +178,9 @@ function arenaView(block: dto.SeriesBlock): DataView {
 }
 
 /**
- * Pieces are the fixed texts of a block's lines in one padded buffer: the head before a row's
- * label entry (`name{a="`), then the tails that end a line's labels (`"} ` for a sample,
- * `",le="0.1"} ` for a bucket).
+ * Pieces are the fixed texts of a block's lines in one padded buffer: heads, each a name and the
+ * first piece of the labels (`name{a="`), then tails, each the last piece of the labels and what
+ * follows it (`"} ` for a sample, `",le="0.1"} ` for a bucket).
  *
  * The loops that write rows take these and the block's arrays as plain arguments: functions
  * that touch short-lived objects of the library's own classes get their optimized code thrown
@@ -168,17 +196,17 @@ interface Pieces {
 }
 
 /**
- * piecesOf lays out the pieces of a block's lines: `name` and the first piece of the labels as
- * the head (piece 0), then the last piece of the labels followed by each of `ends` (pieces 1...).
- * With no variable labels, the labels' one piece goes with the tails.
+ * piecesOf lays out the pieces of a block's lines: a head per name (pieces 0...), then the
+ * last piece of the labels followed by each of `ends`. `open` keeps the labels open for one
+ * more (`le`): `",` instead of `"}`, or `{` where there are no labels. With no variable labels,
+ * the labels' one piece goes with the tails.
  */
-function piecesOf(block: dto.SeriesBlock, name: string, ends: readonly string[], open = false): Pieces {
+function piecesOf(block: dto.SeriesBlock, names: readonly string[], ends: readonly string[], open = false): Pieces {
   const pieces = block.pieces;
-  const head = block.width === 0 ? name : name + pieces[0]!;
+  const heads = names.map((name) => (block.width === 0 ? name : name + pieces[0]!));
   const last = pieces[pieces.length - 1]!;
-  // `open`: the labels stay open for one more (`le`): `",` instead of `"}`, `{` if there are none.
   const closing = !open ? last : last === "" ? "{" : last.slice(0, -1) + ",";
-  const all = [head, ...ends.map((end) => closing + end)];
+  const all = [...heads, ...ends.map((end) => closing + end)];
   const padded = new Padded(all.join(""));
   const start = new Int32Array(all.length);
   const length = new Int32Array(all.length);
@@ -188,17 +216,17 @@ function piecesOf(block: dto.SeriesBlock, name: string, ends: readonly string[],
     length[j] = Buffer.byteLength(piece);
     at += length[j]!;
   });
-  const fixedMax = length[0]! + Math.max(...length.subarray(1)) + 3 * CopyOverrun;
+  const fixedMax = Math.max(...length.subarray(0, heads.length)) + Math.max(...length.subarray(heads.length)) + 3 * CopyOverrun;
   return { view: padded.view, start, length, fixedMax };
 }
 
-/** Where writeScalarRows leaves the offset it reached (it returns the next row). */
+/** Where the row writers leave the offset they reached (they return the next row). */
 const reached = new Float64Array(1);
 
 /**
- * writeLine writes a line up to its value: the head, the label entry arena[at, at+length) and
- * tail `tail`, into `view` from `off`, and returns the offset reached. Eight bytes at a time: see
- * Bytes.copy.
+ * writeLine writes a line up to its value: piece `head`, the label entry arena[at, at+length)
+ * and piece `tail`, into `view` from `off`, and returns the offset reached. Eight bytes at a
+ * time: see Bytes.copy.
  */
 function writeLine(
   view: DataView,
@@ -209,12 +237,13 @@ function writeLine(
   pieces: DataView,
   pieceStart: Int32Array,
   pieceLength: Int32Array,
+  head: number,
   tail: number,
 ): number {
-  for (let i = 0, from = pieceStart[0]!, n = pieceLength[0]!; i < n; i += 8) {
+  for (let i = 0, from = pieceStart[head]!, n = pieceLength[head]!; i < n; i += 8) {
     view.setFloat64(off + i, pieces.getFloat64(from + i, true), true);
   }
-  off += pieceLength[0]!;
+  off += pieceLength[head]!;
   for (let i = 0; i < length; i += 8) view.setFloat64(off + i, texts.getFloat64(at + i, true), true);
   off += length;
   for (let i = 0, from = pieceStart[tail]!, n = pieceLength[tail]!; i < n; i += 8) {
@@ -224,58 +253,129 @@ function writeLine(
 }
 
 /**
- * writeValue writes a sample value as formatFloat does, and returns the new offset. Integers of
- * fewer than seven digits (counts, mostly) are written digit by digit, without making a string.
+ * writeValue writes a sample value as formatFloat does, and returns the new offset. Values below
+ * a million with at most three decimals (counts, most gauges and sums) are written digit by digit
+ * without making a string; see writeDecimal for why that is the same text.
  */
 function writeValue(slab: Uint8Array, off: number, v: number): number {
-  if (Number.isInteger(v) && v > -1e6 && v < 1e6) {
-    let n = v | 0; // small integers: int32 arithmetic from here on
-    if (n < 0) {
-      slab[off++] = 0x2d; // "-"
-      n = -n;
-    }
-    let digits = 1;
-    for (let rest = n; rest >= 10; rest = (rest / 10) | 0) digits++;
-    for (let i = off + digits - 1; i >= off; i--) {
-      const next = (n / 10) | 0;
-      slab[i] = 0x30 + n - next * 10;
-      n = next;
-    }
-    return off + digits;
+  if (v > -1e6 && v < 1e6) {
+    const m = Math.round(v * 1000);
+    if (m / 1000 === v && m !== 0) return writeDecimal(slab, off, m);
   }
   const text = formatFloat(v);
   for (let k = 0; k < text.length; k++) slab[off++] = text.charCodeAt(k);
   return off;
 }
 
+/**
+ * writeDecimal writes the nonzero thousandths `m` (|m| < 1e9) as a decimal with the trailing
+ * zeros of the fraction left out: 1500 is "1.5", 2000 is "2".
+ *
+ * That is formatFloat's text for v = m/1000 when `m / 1000 === v`: then v is the double nearest
+ * to the decimal m/1000, so that decimal reads back as v, and no shorter decimal does (any other
+ * with three decimals or fewer is at least 0.001 away, and doubles below a million are far closer
+ * together than that). For 0.001 <= |v| < 1e6, formatFloat writes plain notation.
+ */
+function writeDecimal(slab: Uint8Array, off: number, m: number): number {
+  if (m < 0) {
+    slab[off++] = 0x2d; // "-"
+    m = -m;
+  }
+  let whole = Math.floor(m / 1000);
+  let fraction = m - whole * 1000;
+  let digits = 1;
+  for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = off + digits - 1; i >= off; i--) {
+    const next = Math.floor(whole / 10);
+    slab[i] = 0x30 + whole - next * 10;
+    whole = next;
+  }
+  off += digits;
+  if (fraction === 0) return off;
+  slab[off++] = 0x2e; // "."
+  let divisor = 100;
+  while (fraction > 0) {
+    const digit = Math.floor(fraction / divisor);
+    slab[off++] = 0x30 + digit;
+    fraction -= digit * divisor;
+    divisor /= 10;
+  }
+  return off;
+}
+
 function* writeScalarBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
   yield* out.utf8(header(family, block));
-  const pieces = piecesOf(block, family.name, [" "]);
+  yield* writeBlockRows(out, block, piecesOf(block, [family.name], [" "]), 1, writeScalarRows);
+}
+
+function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
+  yield* out.utf8(header(family, block));
+  // Heads: _bucket, _sum, _count; tails: each bucket's `le`, then the close of _sum and _count.
+  const les = [...block.upperBounds!, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
+  const names = ["_bucket", "_sum", "_count"].map((suffix) => family.name + suffix);
+  const bucketPieces = piecesOf(block, names, les, true);
+  const closePieces = piecesOf(block, names, [" "]);
+  // One padded buffer with both: the bucket tails, then the closing tail.
+  const pieces = joinPieces(bucketPieces, closePieces, names.length);
+  yield* writeBlockRows(out, block, pieces, block.upperBounds!.length + 3, writeHistogramRows);
+}
+
+/** joinPieces appends the tails of `b` to `a` (both with `heads` heads). */
+function joinPieces(a: Pieces, b: Pieces, heads: number): Pieces {
+  const texts: Buffer[] = [];
+  const lengths: number[] = [];
+  const add = (p: Pieces, from: number) => {
+    for (let j = from; j < p.start.length; j++) {
+      texts.push(Buffer.from(p.view.buffer, p.view.byteOffset + p.start[j]!, p.length[j]!));
+      lengths.push(p.length[j]!);
+    }
+  };
+  add(a, 0);
+  add(b, heads);
+  const joined = Buffer.alloc(lengths.reduce((sum, n) => sum + n, 0) + CopyOverrun);
+  const start = new Int32Array(lengths.length);
+  let at = 0;
+  texts.forEach((text, j) => {
+    start[j] = at;
+    text.copy(joined, at);
+    at += text.length;
+  });
+  const view = new DataView(joined.buffer, joined.byteOffset, joined.length);
+  return { view, start, length: Int32Array.from(lengths), fixedMax: Math.max(a.fixedMax, b.fixedMax) };
+}
+
+/** RowWriter writes rows from `row` on, as writeScalarRows and writeHistogramRows do. */
+type RowWriter = (
+  slab: Uint8Array,
+  view: DataView,
+  off: number,
+  chunkEnd: number,
+  slabEnd: number,
+  texts: DataView,
+  slots: Int32Array,
+  textStart: Uint32Array,
+  textLength: Uint32Array,
+  numbers: Float64Array,
+  stride: number,
+  pieceView: DataView,
+  pieceStart: Int32Array,
+  pieceLength: Int32Array,
+  row: number,
+  rows: number,
+) => number;
+
+/** writeBlockRows writes a block's rows with `write`, `lines` lines per row, chunk by chunk. */
+function* writeBlockRows(out: Bytes, block: dto.SeriesBlock, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
   const lineMax = pieces.fixedMax + maxValueBytes;
   const texts = arenaView(block);
-  const { textStart, textLength, numbers, stride, rows } = block;
+  const { slots, textStart, textLength, numbers, stride, rows } = block;
   for (let row = 0; row < rows; ) {
     const chunkEnd = out.start + out.chunkSize;
-    const slabEnd = out.slab.length - lineMax;
-    row = writeScalarRows(
-      out.slab,
-      out.view,
-      out.off,
-      chunkEnd,
-      slabEnd,
-      texts,
-      textStart,
-      textLength,
-      numbers,
-      stride,
-      pieces.view,
-      pieces.start,
-      pieces.length,
-      row,
-      rows,
-    );
+    // Room for the longest row's lines, whatever the row: its entry is within the bound below.
+    const slabEnd = out.slab.length - lines * lineMax;
+    row = write(out.slab, out.view, out.off, chunkEnd, slabEnd, texts, slots, textStart, textLength, numbers, stride, pieces.view, pieces.start, pieces.length, row, rows);
     out.off = reached[0]!;
-    if (row < rows) yield* out.flush(lineMax + textLength[row]!);
+    if (row < rows) yield* out.flush(lines * (lineMax + textLength[slots[row]!]!));
   }
 }
 
@@ -291,6 +391,7 @@ function writeScalarRows(
   chunkEnd: number,
   slabEnd: number,
   texts: DataView,
+  slots: Int32Array,
   textStart: Uint32Array,
   textLength: Uint32Array,
   numbers: Float64Array,
@@ -302,9 +403,10 @@ function writeScalarRows(
   rows: number,
 ): number {
   for (; row < rows; row++) {
-    const length = textLength[row]!;
+    const slot = slots[row]!;
+    const length = textLength[slot]!;
     if (off >= chunkEnd || off + length > slabEnd) break;
-    off = writeLine(view, off, texts, textStart[row]!, length, pieceView, pieceStart, pieceLength, 1);
+    off = writeLine(view, off, texts, textStart[slot]!, length, pieceView, pieceStart, pieceLength, 0, 1);
     off = writeValue(slab, off, numbers[row * stride]!);
     slab[off++] = 0x0a; // "\n"
   }
@@ -312,37 +414,49 @@ function writeScalarRows(
   return row;
 }
 
-function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
-  yield* out.utf8(header(family, block));
-  const bounds = block.upperBounds!;
-  const les = [...bounds, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
-  const bucket = piecesOf(block, `${family.name}_bucket`, les, true);
-  const sum = piecesOf(block, `${family.name}_sum`, [" "]);
-  const count = piecesOf(block, `${family.name}_count`, [" "]);
-  const lineMax = Math.max(bucket.fixedMax, count.fixedMax) + maxValueBytes;
-  const texts = arenaView(block);
-  const { textStart, textLength, numbers, stride, rows } = block;
-  for (let row = 0; row < rows; row++) {
-    const at = textStart[row]!;
-    const length = textLength[row]!;
+/**
+ * writeHistogramRows writes the lines of histogram rows (each bucket, then _sum and _count) as
+ * writeScalarRows does. Pieces: heads _bucket, _sum, _count; then the tail of each bucket (the
+ * `+Inf` one last); then the tail of _sum and _count.
+ */
+function writeHistogramRows(
+  slab: Uint8Array,
+  view: DataView,
+  off: number,
+  chunkEnd: number,
+  slabEnd: number,
+  texts: DataView,
+  slots: Int32Array,
+  textStart: Uint32Array,
+  textLength: Uint32Array,
+  numbers: Float64Array,
+  stride: number,
+  pieceView: DataView,
+  pieceStart: Int32Array,
+  pieceLength: Int32Array,
+  row: number,
+  rows: number,
+): number {
+  const bounds = stride - 3; // count, sum, created, then a cumulative count per bound
+  const close = 3 + bounds + 1;
+  for (; row < rows; row++) {
+    const slot = slots[row]!;
+    const at = textStart[slot]!;
+    const length = textLength[slot]!;
+    if (off >= chunkEnd || off + (bounds + 3) * length > slabEnd) break;
     const n = row * stride;
-    const size = (bounds.length + 3) * (lineMax + length);
-    if (out.chunkFull() || !out.fits(size)) yield* out.flush(size);
-    const { slab, view } = out;
-    let off = out.off;
-    for (let k = 0; k <= bounds.length; k++) {
-      off = writeLine(view, off, texts, at, length, bucket.view, bucket.start, bucket.length, 1 + k);
-      off = writeValue(slab, off, k < bounds.length ? numbers[n + 3 + k]! : numbers[n]!);
+    for (let k = 0; k <= bounds; k++) {
+      off = writeLine(view, off, texts, at, length, pieceView, pieceStart, pieceLength, 0, 3 + k);
+      off = writeValue(slab, off, k < bounds ? numbers[n + 3 + k]! : numbers[n]!);
       slab[off++] = 0x0a;
     }
-    for (const [pieces, value] of [
-      [sum, numbers[n + 1]!],
-      [count, numbers[n]!],
-    ] as const) {
-      off = writeLine(view, off, texts, at, length, pieces.view, pieces.start, pieces.length, 1);
-      off = writeValue(slab, off, value);
-      slab[off++] = 0x0a;
-    }
-    out.off = off;
+    off = writeLine(view, off, texts, at, length, pieceView, pieceStart, pieceLength, 1, close);
+    off = writeValue(slab, off, numbers[n + 1]!);
+    slab[off++] = 0x0a;
+    off = writeLine(view, off, texts, at, length, pieceView, pieceStart, pieceLength, 2, close);
+    off = writeValue(slab, off, numbers[n]!);
+    slab[off++] = 0x0a;
   }
+  reached[0] = off;
+  return row;
 }

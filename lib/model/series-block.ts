@@ -37,7 +37,11 @@ export interface SeriesBlock {
   readonly width: number;
   /** The fixed text around the values: `width + 1` pieces, the last one closing the labels. */
   readonly pieces: readonly string[];
-  /** The rows' label entries (UTF-8), where each row's entry starts, and its length in bytes. */
+  /**
+   * The label entries (UTF-8), and where each one starts and its length in bytes: row `r`'s
+   * entry is at `textStart[slots[r]]` (the arrays are shared with the vec, indexed by its slots).
+   */
+  readonly slots: Int32Array;
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
@@ -134,8 +138,9 @@ export type LabelTemplate = readonly ({ name: string; value: string } | { name: 
 
 /** rowLabelPairs builds a row's label pairs (sealed, with their text) from its entry. */
 export function rowLabelPairs(block: SeriesBlock, row: number, template: LabelTemplate): readonly LabelPair[] {
-  const start = block.textStart[row]!;
-  const length = block.textLength[row]!;
+  const slot = block.slots[row]!;
+  const start = block.textStart[slot]!;
+  const length = block.textLength[slot]!;
   const texts = entryTexts(block.arena, start, length, block.pieces);
   const pairs: LabelPair[] = template.map((t) => ({
     name: t.name,

@@ -26,6 +26,7 @@ export class ScalarBlock implements dto.SeriesBlock {
   readonly rows: number;
   readonly width: number;
   readonly pieces: readonly string[];
+  readonly slots: Int32Array;
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
@@ -45,6 +46,7 @@ export class ScalarBlock implements dto.SeriesBlock {
     this.rows = rows.slots.length;
     this.width = rows.layout.byName.length;
     this.pieces = rows.layout.pieces;
+    this.slots = rows.slots;
     this.arena = rows.arena;
     this.textStart = rows.textStart;
     this.textLength = rows.textLength;
@@ -74,6 +76,7 @@ export class HistogramBlock implements dto.SeriesBlock {
   readonly rows: number;
   readonly width: number;
   readonly pieces: readonly string[];
+  readonly slots: Int32Array;
   readonly arena: Uint8Array;
   readonly textStart: Uint32Array;
   readonly textLength: Uint32Array;
@@ -93,6 +96,7 @@ export class HistogramBlock implements dto.SeriesBlock {
     this.rows = rows.slots.length;
     this.width = rows.layout.byName.length;
     this.pieces = rows.layout.pieces;
+    this.slots = rows.slots;
     this.arena = rows.arena;
     this.textStart = rows.textStart;
     this.textLength = rows.textLength;

@@ -65,6 +65,8 @@ export class SeriesTable {
   arena: Buffer = Buffer.alloc(0);
   #arenaUsed = 0;
   #arenaGarbage = 0;
+  /** Set while a gather's block refers to textStart and textLength: change copies, not them. */
+  #textShared = false;
   /** The number of live series. */
   count = 0;
   readonly #columns: SeriesColumns;
@@ -116,12 +118,15 @@ export class SeriesTable {
   create(values: readonly string[]): number {
     const hash = hashValues(values);
     const slot = this.#takeSlot();
+    if ((this.count + 1) * 2 > this.#index.length) this.#rebuildIndex(this.#index.length * 2);
+    // The entry is written while the slot is not live yet: a compaction it causes must not copy
+    // what the slot held before.
+    const entry = this.layout.entryText(values);
+    this.#writeEntry(slot, entry);
     this.hashes[slot] = hash;
     const serial = this.#nextSerial;
     this.#nextSerial = serial === 0x7fffffff ? 1 : serial + 1;
     this.serials[slot] = serial;
-    const entry = this.layout.entryText(values);
-    this.#writeEntry(slot, entry);
     this.#columns.init(slot, values, this.#labelPairs(values, entry));
     this.#insertIndex(slot, hash);
     this.#added.push(slot);
@@ -153,6 +158,7 @@ export class SeriesTable {
     this.hashes = new Int32Array(initialCapacity);
     this.textStart = new Uint32Array(initialCapacity);
     this.textLength = new Uint32Array(initialCapacity);
+    this.#textShared = false;
     this.#columns.grow(initialCapacity, 0, this.serials);
     this.arena = Buffer.alloc(0);
     this.#arenaUsed = 0;
@@ -192,7 +198,10 @@ export class SeriesTable {
     if (this.#added.length === 0 && !this.#hasDeleted) return this.#sorted;
     if (this.#added.length + (this.#hasDeleted ? this.#sorted.length : 0) <= syncReorderLimit) {
       const grew = this.#added.length > 0;
-      this.#sorted = this.#merge(this.#sorted, this.#added.sort(this.compareSlots), this.#hasDeleted);
+      // Deleted slots are dropped before they are compared: a compaction may have moved the
+      // bytes their places point at.
+      const added = this.#added.filter((slot) => this.serials[slot]! > 0).sort(this.compareSlots);
+      this.#sorted = this.#merge(this.#sorted, added);
       this.#added = [];
       if (grew) this.#trim();
       if (this.#hasDeleted) {
@@ -216,22 +225,31 @@ export class SeriesTable {
     }
   }
 
-  /** compareSlots orders two slots by their label values, compared in label-name order. */
+  /** compareSlots orders two live slots by their label values, compared in label-name order. */
   readonly compareSlots = (a: number, b: number): number => {
     const start = this.textStart;
     const length = this.textLength;
     return this.layout.compareEntries(this.arena, start[a]!, start[a]! + length[a]!, start[b]!, start[b]! + length[b]!);
   };
 
+  /**
+   * frozenComparator orders slots by the label entries as they are now, whatever happens to the
+   * table later (for a sort that runs in time slices, while series may come and go).
+   */
+  #frozenComparator(): (a: number, b: number) => number {
+    const { arena, textStart: start, textLength: length } = this.shareText();
+    return (a, b) => this.layout.compareEntries(arena, start[a]!, start[a]! + length[a]!, start[b]!, start[b]! + length[b]!);
+  }
+
   async #reorderInSlices(): Promise<void> {
     const generation = this.#generation;
-    const added = this.#added;
+    const added = this.#added.filter((slot) => this.serials[slot]! > 0);
     this.#added = [];
     const slicer = new Slicer();
-    await sortInSlices(added, this.compareSlots, slicer);
+    await sortInSlices(added, this.#frozenComparator(), slicer);
     await slicer.yield();
     if (generation !== this.#generation) return;
-    this.#sorted = this.#merge(this.#sorted, added, true);
+    this.#sorted = this.#merge(this.#sorted, added);
     this.#trim();
     // Every deleted slot has left the sorted list; those in the list of slots added meanwhile
     // wait for the next merge.
@@ -242,16 +260,22 @@ export class SeriesTable {
     this.#hasDeleted = this.#freeing.length > 0;
   }
 
-  /** merge merges the sorted slots with the sorted new ones, dropping deleted ones when asked. */
-  #merge(sorted: Int32Array, added: readonly number[], dropDeleted: boolean): Int32Array {
+  /**
+   * merge merges the sorted slots with the sorted new ones, dropping the deleted ones (before
+   * comparing them: the places of deleted entries may be stale).
+   */
+  #merge(sorted: Int32Array, added: readonly number[]): Int32Array {
     const out = new Int32Array(sorted.length + added.length);
     const serials = this.serials;
     let n = 0;
     let i = 0;
     let j = 0;
-    while (i < sorted.length || j < added.length) {
-      const next = j >= added.length || (i < sorted.length && this.compareSlots(sorted[i]!, added[j]!) <= 0) ? sorted[i++]! : added[j++]!;
-      if (!dropDeleted || serials[next]! > 0) out[n++] = next;
+    for (;;) {
+      while (i < sorted.length && serials[sorted[i]!]! <= 0) i++;
+      while (j < added.length && serials[added[j]!]! <= 0) j++;
+      if (i >= sorted.length && j >= added.length) break;
+      const takeSorted = j >= added.length || (i < sorted.length && this.compareSlots(sorted[i]!, added[j]!) <= 0);
+      out[n++] = takeSorted ? sorted[i++]! : added[j++]!;
     }
     return n === out.length ? out : out.slice(0, n);
   }
@@ -294,8 +318,27 @@ export class SeriesTable {
     this.hashes = copied(new Int32Array(capacity), this.hashes, used);
     this.textStart = copied(new Uint32Array(capacity), this.textStart, used);
     this.textLength = copied(new Uint32Array(capacity), this.textLength, used);
+    this.#textShared = false;
     this.#capacity = capacity;
     this.#columns.grow(capacity, used, this.serials);
+  }
+
+  /**
+   * shareText returns where each slot's label entry lies, for a gather's block to refer to: the
+   * arrays are not changed in place afterwards (the next change works on copies), and the arena's
+   * bytes never are, so the block reads the entries as they are now.
+   */
+  shareText(): { arena: Buffer; textStart: Uint32Array; textLength: Uint32Array } {
+    this.#textShared = true;
+    return { arena: this.arena, textStart: this.textStart, textLength: this.textLength };
+  }
+
+  /** unshareText makes textStart and textLength the table's own before they change. */
+  #unshareText(): void {
+    if (!this.#textShared) return;
+    this.textStart = this.textStart.slice();
+    this.textLength = this.textLength.slice();
+    this.#textShared = false;
   }
 
   /** writeEntry appends a slot's label entry to the arena, making a new arena when it is full. */
@@ -303,6 +346,7 @@ export class SeriesTable {
     const length = Buffer.byteLength(entry);
     // The arena keeps CopyOverrun bytes free at its end for the text encoder's word copies.
     if (this.#arenaUsed + length + CopyOverrun > this.arena.length) this.#compactArena(length);
+    this.#unshareText();
     this.arena.write(entry, this.#arenaUsed, "utf8");
     this.textStart[slot] = this.#arenaUsed;
     this.textLength[slot] = length;
@@ -317,6 +361,7 @@ export class SeriesTable {
     const live = this.#arenaUsed - this.#arenaGarbage;
     const size = Math.max(1024, Math.ceil((live + extra) * growth)) + CopyOverrun;
     const next = Buffer.alloc(size);
+    this.#unshareText();
     let used = 0;
     for (let slot = 0; slot < this.#used; slot++) {
       if (this.serials[slot]! <= 0) continue;
@@ -331,8 +376,8 @@ export class SeriesTable {
     this.#arenaGarbage = 0;
   }
 
+  /** insertIndex adds a slot to the index, which has room (see create). */
   #insertIndex(slot: number, hash: number): void {
-    if ((this.count + 1) * 2 > this.#index.length) this.#rebuildIndex(this.#index.length * 2);
     const index = this.#index;
     const mask = index.length - 1;
     let i = hash & mask;

@@ -62,7 +62,10 @@ export interface RowKind {
   block(rows: RowSnapshot, numbers: Float64Array): dto.SeriesBlock;
 }
 
-/** RowSnapshot is the part of a block that the table provides: the rows and their labels. */
+/**
+ * RowSnapshot is the part of a block that the table provides: the rows (as slots) and where
+ * their label entries lie (indexed by slot).
+ */
 export interface RowSnapshot {
   readonly slots: Int32Array;
   readonly arena: Uint8Array;
@@ -123,30 +126,11 @@ const rowsPerCheck = 16384;
 /** Up to this many rows are copied in one step, without a look at the clock. */
 const syncRows = 1 << 17;
 
-/** copyRows copies rows from..to-1: where each one's label entry lies, and its values. */
-function copyRows(
-  table: SeriesTable,
-  kind: RowKind,
-  slots: Int32Array,
-  from: number,
-  to: number,
-  textStart: Uint32Array,
-  textLength: Uint32Array,
-  numbers: Float64Array,
-): void {
-  copyPlaces(table, slots, from, to, textStart, textLength);
-  kind.fill(numbers, slots, from, to);
-}
-
-/** copyPlaces copies where the label entries of rows from..to-1 lie in the arena. */
-function copyPlaces(table: SeriesTable, slots: Int32Array, from: number, to: number, textStart: Uint32Array, textLength: Uint32Array): void {
-  const start = table.textStart;
-  const length = table.textLength;
-  for (let row = from; row < to; row++) {
-    const slot = slots[row]!;
-    textStart[row] = start[slot]!;
-    textLength[row] = length[slot]!;
-  }
+/** serialsOf returns the serial of each slot's series. */
+function serialsOf(table: SeriesTable, slots: Int32Array): Int32Array {
+  const serials = new Int32Array(slots.length);
+  for (let row = 0; row < slots.length; row++) serials[row] = table.serials[slots[row]!]!;
+  return serials;
 }
 
 /**
@@ -208,39 +192,31 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     const kind = this.kind.rows;
     const stride = kind?.stride();
     if (kind === undefined || stride === undefined || table.desc.err !== undefined) return undefined;
-    // The order comes back with live slots only; the rows are copied from it at once when few.
+    // The order comes back with live slots only. The block refers to it and to where the label
+    // entries lie, as they are now (neither is changed in place later), and copies the values:
+    // at once when they are few, else in slices.
     let slots = table.ordered() ?? (await table.orderedAsync());
+    const text = table.shareText();
     const rows = slots.length;
-    let textStart = new Uint32Array(rows);
-    let textLength = new Uint32Array(rows);
     let numbers = new Float64Array(rows * stride);
-    let arena = table.arena;
     if (rows <= syncRows) {
-      copyRows(table, kind, slots, 0, rows, textStart, textLength, numbers);
+      kind.fill(numbers, slots, 0, rows);
     } else {
-      // Many rows are copied in slices. The table may change in between (as Go's children may
-      // change while a gather writes them one by one): a series deleted meanwhile is left out, and
-      // so is its slot, should a new series have taken it.
-      const serials = slots.map((slot) => table.serials[slot]!);
+      // The table may change between slices (as Go's children may change while a gather writes
+      // them one by one): a series deleted meanwhile is left out, and so is its slot, should a
+      // new series have taken it.
+      const serials = serialsOf(table, slots);
       for (let from = 0; from < rows; from += rowsPerCheck) {
-        copyRows(table, kind, slots, from, Math.min(rows, from + rowsPerCheck), textStart, textLength, numbers);
+        kind.fill(numbers, slots, from, Math.min(rows, from + rowsPerCheck));
         if (slicer.due()) await slicer.yield();
-      }
-      if (table.arena !== arena) {
-        // The arena was compacted in between: read every row's place again, in the new one.
-        arena = table.arena;
-        copyPlaces(table, slots, 0, rows, textStart, textLength);
       }
       const kept = keptRows(table, slots, serials);
       if (kept !== undefined) {
         slots = slots.filter((_, row) => kept[row] === 1);
-        textStart = textStart.filter((_, row) => kept[row] === 1);
-        textLength = textLength.filter((_, row) => kept[row] === 1);
         numbers = numbers.filter((_, i) => kept[Math.floor(i / stride)] === 1);
       }
     }
-    // A snapshot of the arena object as it was: entries written later go to new bytes or arenas.
-    const block = kind.block({ slots, arena, textStart, textLength, layout: table.layout }, numbers);
+    const block = kind.block({ slots, ...text, layout: table.layout }, numbers);
     return { desc: table.desc, block };
   }
 

@@ -12,7 +12,10 @@ import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { finished, pipeline, type Writable } from "node:stream";
 import { createGzip, type Gzip } from "node:zlib";
+import type { SlabPool } from "../expfmt/index.js";
 import type { ScrapeContext } from "./scrape.js";
+
+function noop(): void {}
 
 /**
  * ResponseBody writes a response body to `res`, through gzip when `compress` is set. The caller
@@ -23,10 +26,13 @@ export class ResponseBody {
   readonly #gzip: Gzip | undefined;
   readonly #target: Writable;
   readonly #ctx: ScrapeContext;
+  readonly #pool: SlabPool | undefined;
 
-  constructor(res: ServerResponse, compress: boolean, ctx: ScrapeContext) {
+  /** Chunks written are given back to `pool` once the stream is done with them. */
+  constructor(res: ServerResponse, compress: boolean, ctx: ScrapeContext, pool?: SlabPool) {
     this.#res = res;
     this.#ctx = ctx;
+    this.#pool = pool;
     if (compress) {
       this.#gzip = createGzip();
       // pipeline destroys the gzip stream if the client goes away, and the response if gzip fails.
@@ -40,7 +46,7 @@ export class ResponseBody {
    * the scrape to stop, which the caller checks on {@link ScrapeContext.stopped}).
    */
   async write(chunk: string | Uint8Array): Promise<void> {
-    if (this.#target.write(chunk)) return;
+    if (this.#target.write(chunk, this.#giveBack(chunk))) return;
     await this.#ctx.until(once(this.#target, "drain", { signal: this.#ctx.signal }));
   }
 
@@ -50,8 +56,14 @@ export class ResponseBody {
    */
   async end(last?: string | Uint8Array): Promise<void> {
     if (last === undefined) this.#target.end();
-    else this.#target.end(last);
+    else this.#target.end(last, this.#giveBack(last));
     await responseDone(this.#res);
+  }
+
+  /** giveBack returns the callback that gives a written chunk back to the pool. */
+  #giveBack(chunk: string | Uint8Array): () => void {
+    const pool = this.#pool;
+    return pool === undefined || typeof chunk === "string" ? noop : () => pool.done(chunk);
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   openMetricsChunks,
   openMetricsVersionOf,
   protobufChunks,
+  type SlabPool,
   textByteChunks,
 } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
@@ -30,8 +31,8 @@ interface FamilyEncoder {
   trailer: Chunk | undefined;
 }
 
-/** encoderFor returns the encoder of a negotiated format. */
-function encoderFor(format: Format): FamilyEncoder {
+/** encoderFor returns the encoder of a negotiated format; the text format cuts chunks from `pool`. */
+function encoderFor(format: Format, pool: SlabPool | undefined): FamilyEncoder {
   if (format === FmtProtoDelim) {
     return { familyChunks: (family, chunkSize) => protobufChunks([family], { chunkSize }), trailer: undefined };
   }
@@ -42,13 +43,18 @@ function encoderFor(format: Format): FamilyEncoder {
       trailer: finalizeOpenMetrics(),
     };
   }
-  return { familyChunks: (family, chunkSize) => textByteChunks([family], chunkSize), trailer: undefined };
+  return { familyChunks: (family, chunkSize) => textByteChunks([family], chunkSize, pool), trailer: undefined };
 }
 
 /** Pending collects chunks until about `chunkSize` of them can be handed out at once. */
 class Pending {
   #parts: Chunk[] = [];
   #size = 0;
+  readonly #pool: SlabPool | undefined;
+
+  constructor(pool: SlabPool | undefined) {
+    this.#pool = pool;
+  }
 
   get size(): number {
     return this.#size;
@@ -65,7 +71,10 @@ class Pending {
   }
 
   truncate(mark: number): void {
-    for (const dropped of this.#parts.splice(mark)) this.#size -= dropped.length;
+    for (const dropped of this.#parts.splice(mark)) {
+      this.#size -= dropped.length;
+      if (typeof dropped !== "string") this.#pool?.done(dropped);
+    }
   }
 
   /** take returns everything pending as one chunk and empties the buffer. */
@@ -74,7 +83,10 @@ class Pending {
     this.#parts = [];
     this.#size = 0;
     if (parts.length === 1) return parts[0]!;
-    return typeof parts[0] === "string" ? (parts as string[]).join("") : Buffer.concat(parts as Uint8Array[]);
+    if (typeof parts[0] === "string") return (parts as string[]).join("");
+    const joined = Buffer.concat(parts as Uint8Array[]);
+    for (const part of parts as Uint8Array[]) this.#pool?.done(part);
+    return joined;
   }
 }
 
@@ -86,15 +98,19 @@ class Pending {
  * family is left out and encoding goes on. A skipped family is left out whole unless part of it
  * had already been yielded (a family larger than a chunk); what was yielded are complete lines.
  * client_golang writes the failed family's lines up to the error in every case.
+ *
+ * With a `pool`, text chunks are cut from its slabs: the caller gives each chunk back with
+ * `pool.done(chunk)` once it is written (see lib/expfmt/slab-pool.ts).
  */
 export function* expositionChunks(
   families: Iterable<dto.MetricFamily>,
   format: Format,
   onEncodeError: (err: unknown, family: dto.MetricFamily) => void,
   chunkSize: number = DefaultChunkSize,
+  pool?: SlabPool,
 ): Generator<Chunk, void, undefined> {
-  const encoder = encoderFor(format);
-  const pending = new Pending();
+  const encoder = encoderFor(format, pool);
+  const pending = new Pending(pool);
   for (const family of families) {
     const familyStart = pending.mark();
     let partlyYielded = false;

@@ -28,7 +28,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { type Format, negotiate, negotiateIncludingOpenMetrics } from "../expfmt/index.js";
+import { type Format, negotiate, negotiateIncludingOpenMetrics, SlabPool } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 import {
   CounterVec,
@@ -40,6 +40,7 @@ import {
   newCounterVec,
   type Registerer,
 } from "../prometheus/index.js";
+import { SliceMs } from "../prometheus/slices.js";
 import { ResponseBody, responseDone } from "./body.js";
 import { gzipAccepted } from "./compression.js";
 import { expositionChunks } from "./encode.js";
@@ -104,7 +105,7 @@ export interface HandlerOpts {
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** How long encoding runs before it lets the event loop turn (timers, other sockets). */
-const sliceMs = 8;
+const sliceMs = SliceMs;
 
 /**
  * handlerFor returns an uninstrumented handler for `gatherer` (Go's `HandlerFor`). Wrap it with
@@ -127,6 +128,8 @@ export function handlerFor(gatherer: Gatherer, opts: HandlerOpts = {}): RequestH
   validateHandlerArgs(gatherer, options);
   const errCnt = errorCounter(options.registry);
   const limit = options.maxRequestsInFlight ?? 0; // 0: no limit
+  // Slabs for the text encoder, used again once their chunks are written (see slab-pool.ts).
+  const pool = new SlabPool();
   let inFlight = 0;
   return async (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -140,7 +143,7 @@ export function handlerFor(gatherer: Gatherer, opts: HandlerOpts = {}): RequestH
     inFlight++;
     const ctx = new ScrapeContext(res, scrapeTimeoutMs(req, options.timeout));
     try {
-      await new MetricsScrape(gatherer, options, errCnt, req, res, ctx).serve();
+      await new MetricsScrape(gatherer, options, errCnt, req, res, ctx, pool).serve();
     } finally {
       ctx.dispose();
       inFlight--;
@@ -201,6 +204,7 @@ class MetricsScrape {
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
   readonly #ctx: ScrapeContext;
+  readonly #pool: SlabPool;
   #encodeError: unknown = undefined;
 
   constructor(
@@ -210,6 +214,7 @@ class MetricsScrape {
     req: IncomingMessage,
     res: ServerResponse,
     ctx: ScrapeContext,
+    pool: SlabPool,
   ) {
     this.#gatherer = gatherer;
     this.#opts = opts;
@@ -217,6 +222,7 @@ class MetricsScrape {
     this.#req = req;
     this.#res = res;
     this.#ctx = ctx;
+    this.#pool = pool;
   }
 
   get #mode(): ErrorHandling {
@@ -262,7 +268,7 @@ class MetricsScrape {
    */
   async #send(families: dto.MetricFamily[]): Promise<void> {
     const format = this.#negotiate();
-    const chunks = expositionChunks(families, format, (err) => this.#encodeFailed(err));
+    const chunks = expositionChunks(families, format, (err) => this.#encodeFailed(err), undefined, this.#pool);
     let body: ResponseBody | undefined;
     let sliceStart = performance.now();
     try {
@@ -304,7 +310,7 @@ class MetricsScrape {
     this.#res.statusCode = 200;
     this.#res.setHeader("Content-Type", format);
     if (compress) this.#res.setHeader("Content-Encoding", "gzip");
-    return new ResponseBody(this.#res, compress, this.#ctx);
+    return new ResponseBody(this.#res, compress, this.#ctx, this.#pool);
   }
 
   /**
