@@ -85,6 +85,8 @@ export class SeriesTable {
   #hasDeleted = false;
   #generation = 0;
   #reordering: Promise<void> | undefined;
+  /** Gathers copying rows in time slices; while any runs, no slot is reused. */
+  #pins = 0;
 
   constructor(desc: Desc, columns: SeriesColumns) {
     this.desc = desc;
@@ -204,7 +206,7 @@ export class SeriesTable {
       this.#sorted = this.#merge(this.#sorted, added);
       this.#added = [];
       if (grew) this.#trim();
-      if (this.#hasDeleted) {
+      if (this.#hasDeleted && this.#pins === 0) {
         // Every deleted slot has now left the order lists, so it can be reused.
         for (const slot of this.#freeing) this.#free.push(slot);
         this.#freeing = [];
@@ -214,6 +216,20 @@ export class SeriesTable {
     }
     this.#reordering = this.#reorderInSlices().finally(() => (this.#reordering = undefined));
     return undefined;
+  }
+
+  /**
+   * pin keeps deleted slots from being reused until the returned function is called: a gather
+   * that copies a large order in time slices pins it, so that a slot it lists either still holds
+   * the same series or none (see vec.ts).
+   */
+  pin(): () => void {
+    this.#pins++;
+    let pinned = true;
+    return () => {
+      if (pinned) this.#pins--;
+      pinned = false;
+    };
   }
 
   /** orderedAsync returns the live slots sorted by label values, waiting for sliced work if any. */
@@ -243,20 +259,22 @@ export class SeriesTable {
 
   async #reorderInSlices(): Promise<void> {
     const generation = this.#generation;
-    const added = this.#added.filter((slot) => this.serials[slot]! > 0);
+    const all = this.#added;
     this.#added = [];
     const slicer = new Slicer();
-    await sortInSlices(added, this.#frozenComparator(), slicer);
-    await slicer.yield();
+    const added = await this.#liveInSlices(all, slicer);
+    const compare = this.#frozenComparator();
+    await sortInSlices(added, compare, slicer);
+    const merged = await this.#mergeInSlices(this.#sorted, added, compare, slicer);
     if (generation !== this.#generation) return;
-    this.#sorted = this.#merge(this.#sorted, added);
-    this.#trim();
+    this.#sorted = merged;
+    // No trim here: copying arrays of this size would stall the event loop (see trim).
     // Every deleted slot has left the sorted list; those in the list of slots added meanwhile
     // wait for the next merge.
     const waiting = new Set(this.#added);
     const freeing = this.#freeing;
     this.#freeing = [];
-    for (const slot of freeing) (waiting.has(slot) ? this.#freeing : this.#free).push(slot);
+    for (const slot of freeing) (waiting.has(slot) || this.#pins > 0 ? this.#freeing : this.#free).push(slot);
     this.#hasDeleted = this.#freeing.length > 0;
   }
 
@@ -276,6 +294,41 @@ export class SeriesTable {
       if (i >= sorted.length && j >= added.length) break;
       const takeSorted = j >= added.length || (i < sorted.length && this.compareSlots(sorted[i]!, added[j]!) <= 0);
       out[n++] = takeSorted ? sorted[i++]! : added[j++]!;
+    }
+    return n === out.length ? out : out.slice(0, n);
+  }
+
+  /** liveInSlices returns the slots of `slots` that are live, in time slices. */
+  async #liveInSlices(slots: readonly number[], slicer: Slicer): Promise<number[]> {
+    const live: number[] = [];
+    for (let from = 0; from < slots.length; from += 65536) {
+      const serials = this.serials;
+      const to = Math.min(slots.length, from + 65536);
+      for (let i = from; i < to; i++) if (serials[slots[i]!]! > 0) live.push(slots[i]!);
+      if (slicer.due()) await slicer.yield();
+    }
+    return live;
+  }
+
+  /**
+   * mergeInSlices is {@link merge} for large lists, in time slices, comparing with `compare`
+   * (entries as they were when the reordering began). A slot deleted meanwhile may stay in the
+   * result; the delete has flagged the table, so the next merge drops it.
+   */
+  async #mergeInSlices(sorted: Int32Array, added: readonly number[], compare: (a: number, b: number) => number, slicer: Slicer): Promise<Int32Array> {
+    const out = new Int32Array(sorted.length + added.length);
+    let n = 0;
+    let i = 0;
+    let j = 0;
+    while (i < sorted.length || j < added.length) {
+      const serials = this.serials;
+      for (let step = 0; step < 16384 && (i < sorted.length || j < added.length); step++) {
+        if (i < sorted.length && serials[sorted[i]!]! <= 0) i++;
+        else if (j < added.length && serials[added[j]!]! <= 0) j++;
+        else if (j >= added.length || (i < sorted.length && compare(sorted[i]!, added[j]!) <= 0)) out[n++] = sorted[i++]!;
+        else out[n++] = added[j++]!;
+      }
+      if (slicer.due()) await slicer.yield();
     }
     return n === out.length ? out : out.slice(0, n);
   }
@@ -303,7 +356,9 @@ export class SeriesTable {
   /**
    * trim gives back what growing left unused, once the series added have been gathered (the
    * table has grown as far as it will for a while): the per-slot arrays and the arena keep a
-   * sixteenth of room to grow, when they had more than a quarter spare.
+   * sixteenth of room to grow, when they had more than a quarter spare. Only done when the
+   * series added were few enough to be merged at once: for more, the copies would take longer
+   * than a time slice, and a big table keeps its room to grow.
    */
   #trim(): void {
     const used = this.#used;
@@ -361,6 +416,12 @@ export class SeriesTable {
     const live = this.#arenaUsed - this.#arenaGarbage;
     const size = Math.max(1024, Math.ceil((live + extra) * growth)) + CopyOverrun;
     const next = Buffer.alloc(size);
+    if (this.#arenaGarbage === 0) {
+      // Nothing to squeeze out: the entries keep their places, copied in one go.
+      next.set(this.arena.subarray(0, this.#arenaUsed));
+      this.arena = next;
+      return;
+    }
     this.#unshareText();
     let used = 0;
     for (let slot = 0; slot < this.#used; slot++) {

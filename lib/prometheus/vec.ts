@@ -126,21 +126,12 @@ const rowsPerCheck = 16384;
 /** Up to this many rows are copied in one step, without a look at the clock. */
 const syncRows = 1 << 17;
 
-/** serialsOf returns the serial of each slot's series. */
-function serialsOf(table: SeriesTable, slots: Int32Array): Int32Array {
-  const serials = new Int32Array(slots.length);
-  for (let row = 0; row < slots.length; row++) serials[row] = table.serials[slots[row]!]!;
-  return serials;
-}
-
-/**
- * keptRows returns, when some series were deleted (or their slots reused) since `serials` were
- * read, a mask of the rows to keep; `undefined` when all are kept.
- */
-function keptRows(table: SeriesTable, slots: Int32Array, serials: Int32Array): Uint8Array | undefined {
+/** liveRows returns, when some rows' series were deleted, a mask of the rows to keep. */
+function liveRows(table: SeriesTable, slots: Int32Array): Uint8Array | undefined {
   let kept: Uint8Array | undefined;
+  const serials = table.serials;
   for (let row = 0; row < slots.length; row++) {
-    if (table.serials[slots[row]!] === serials[row]) continue;
+    if (serials[slots[row]!]! > 0) continue;
     kept ??= new Uint8Array(slots.length).fill(1);
     kept[row] = 0;
   }
@@ -203,14 +194,18 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
       kind.fill(numbers, slots, 0, rows);
     } else {
       // The table may change between slices (as Go's children may change while a gather writes
-      // them one by one): a series deleted meanwhile is left out, and so is its slot, should a
-      // new series have taken it.
-      const serials = serialsOf(table, slots);
-      for (let from = 0; from < rows; from += rowsPerCheck) {
-        kind.fill(numbers, slots, from, Math.min(rows, from + rowsPerCheck));
-        if (slicer.due()) await slicer.yield();
+      // them one by one): a series deleted meanwhile is left out. No slot is reused meanwhile, so
+      // a slot listed holds its series or none.
+      const unpin = table.pin();
+      try {
+        for (let from = 0; from < rows; from += rowsPerCheck) {
+          kind.fill(numbers, slots, from, Math.min(rows, from + rowsPerCheck));
+          if (slicer.due()) await slicer.yield();
+        }
+      } finally {
+        unpin();
       }
-      const kept = keptRows(table, slots, serials);
+      const kept = liveRows(table, slots);
       if (kept !== undefined) {
         slots = slots.filter((_, row) => kept[row] === 1);
         numbers = numbers.filter((_, i) => kept[Math.floor(i / stride)] === 1);
