@@ -659,7 +659,9 @@ function describedBy(desc: prom.Desc): prom.Collector {
 function invalidCases(r: Prng): Invalid[] {
   const name = metricName(r);
   const label = labelName(r);
-  const labels = [label + "_a", label + "_b"].slice(0, r.range(1, 2));
+  // "_" is a valid label name, but "_" + "_a" would be a reserved one.
+  const base = label === "_" ? "l_" : label;
+  const labels = [base + "_a", base + "_b"].slice(0, r.range(1, 2));
   const badName = corrupt(r, name, badMetricChars);
   const badLabel = r.chance(0.2) ? "__" + label : corrupt(r, label, badLabelChars);
   const opts = { name, help: help(r) };
