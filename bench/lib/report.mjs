@@ -314,9 +314,9 @@ ${enc.scrape}
 
 ### Heap per series
 
-Bytes of heap (V8 \`heapUsed\` + \`external\`, after \`gc()\`) per series: right after creating
-the series, and after one scrape (what a scrape leaves behind: caches of rendered text, say).
-The label value strings exist before and are not counted for anyone.
+Bytes of heap (V8 \`heapUsed\` + \`external\`, after \`gc()\`, once the figure has settled) per
+series: right after creating the series, and after one scrape (what a scrape leaves behind:
+caches, trimmed arrays). The label value strings exist before and are not counted for anyone.
 
 ${enc.heap}
 
@@ -341,9 +341,10 @@ Any other difference stops the case and no figure is reported.
   scrape copies those into one reused Buffer and writes each value's text after them. No registry,
   checks, sorting or intermediate objects: the practical lower bound of an encoder in Node.js.
 - **ours** is driven through the package's public entry points (\`demo-exporter/prometheus\`,
-  \`demo-exporter/expfmt\`): \`await registry.gather()\`, then \`textChunks(families)\`, each
-  chunk turned into a Buffer. All of client_golang's checks are on (sorting, duplicate series,
-  consistency). **prom-client** is \`Buffer.from(await registry.metrics())\` on its own Registry.
+  \`demo-exporter/expfmt\`): \`await registry.gather()\`, then \`textByteChunks(families)\`
+  (the text format's byte encoder, which the metrics handler uses), its Buffers kept. All of
+  client_golang's checks are on (sorting, duplicate series, consistency). **prom-client** is
+  \`Buffer.from(await registry.metrics())\` on its own Registry.
 - **GaugeVec, 2 labels** and **CounterVec, 5 labels** (1k to 1M series): a vec filled through
   \`withLabelValues(...)\` (prom-client: \`labels(...)\`), with label names and series already
   in sorted order, so that client_golang's sorted output and prom-client's insertion order agree.
@@ -354,7 +355,8 @@ Any other difference stops the case and no figure is reported.
   floor caches each series' label text, which a const-metric collector cannot, so it stays the
   lower bound.
 - **Heap per series**: \`heapUsed + external\` after \`gc()\`, before and after creating the
-  series (and after one scrape), divided by N.
+  series (and after one scrape), divided by N. V8 frees the memory of dead Buffers after a
+  collection, on another thread, so the figure is read once two readings 20 ms apart agree.
 - **HTTP** (10k series): our CLI-like server (the demo's \`WebServer\` with
   \`handlerFor(registry, { errorHandling: "continue", maxRequestsInFlight: 40 })\`, as
   lib/demo/cli.ts wires it, without the exporter's own metrics), prom-client's idiomatic
