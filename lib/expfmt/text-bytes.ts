@@ -259,12 +259,29 @@ function writeLine(
  */
 function writeValue(slab: Uint8Array, off: number, v: number): number {
   if (v > -1e6 && v < 1e6) {
+    if (Number.isInteger(v)) return writeInteger(slab, off, v | 0);
     const m = Math.round(v * 1000);
-    if (m / 1000 === v && m !== 0) return writeDecimal(slab, off, m);
+    if (m / 1000 === v) return writeDecimal(slab, off, m);
   }
   const text = formatFloat(v);
   for (let k = 0; k < text.length; k++) slab[off++] = text.charCodeAt(k);
   return off;
+}
+
+/** writeInteger writes an integer below a million in magnitude (-0 as "0", as formatFloat does). */
+function writeInteger(slab: Uint8Array, off: number, n: number): number {
+  if (n < 0) {
+    slab[off++] = 0x2d; // "-"
+    n = -n;
+  }
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = (rest / 10) | 0) digits++;
+  for (let i = off + digits - 1; i >= off; i--) {
+    const next = (n / 10) | 0;
+    slab[i] = 0x30 + n - next * 10;
+    n = next;
+  }
+  return off + digits;
 }
 
 /**

@@ -38,6 +38,9 @@ export interface SeriesColumns {
   release(slot: number): void;
 }
 
+/** Tables of up to this many slots give back what growing left unused (see trim). */
+const trimLimit = 1 << 18;
+
 /** Reordering work up to this many slots is done at once; more goes to time slices. */
 const syncReorderLimit = 50_000;
 
@@ -268,7 +271,7 @@ export class SeriesTable {
     const merged = await this.#mergeInSlices(this.#sorted, added, compare, slicer);
     if (generation !== this.#generation) return;
     this.#sorted = merged;
-    // No trim here: copying arrays of this size would stall the event loop (see trim).
+    if (this.#used <= trimLimit) this.#trim();
     // Every deleted slot has left the sorted list; those in the list of slots added meanwhile
     // wait for the next merge.
     const waiting = new Set(this.#added);
@@ -355,16 +358,17 @@ export class SeriesTable {
 
   /**
    * trim gives back what growing left unused, once the series added have been gathered (the
-   * table has grown as far as it will for a while): the per-slot arrays and the arena keep a
-   * sixteenth of room to grow, when they had more than a quarter spare. Only done when the
-   * series added were few enough to be merged at once: for more, the copies would take longer
-   * than a time slice, and a big table keeps its room to grow.
+   * table has grown as far as it will for a while): the per-slot arrays and the arena, when they
+   * had more than a quarter spare, are cut down to what they hold (the next series grows them
+   * again, by half). Not done for tables of
+   * more than {@link trimLimit} slots: the copies would take longer than a time slice, and a big
+   * table keeps its room to grow.
    */
   #trim(): void {
     const used = this.#used;
-    if (this.#capacity > used * 1.25 + 16) this.#resize(used + (used >> 4) + 8);
+    if (this.#capacity > used * 1.25 + 16) this.#resize(used + 8);
     const live = this.#arenaUsed - this.#arenaGarbage;
-    if (this.arena.length > live * 1.25 + 4096) this.#compactArena(live >> 4, 1);
+    if (this.arena.length > live * 1.25 + 4096) this.#compactArena(1024, 1);
   }
 
   #resize(capacity: number): void {

@@ -2,10 +2,17 @@
  * MetricVec, the collector that bundles the series of one metric name that differ in their label
  * values (the base of CounterVec, GaugeVec, HistogramVec, SummaryVec and UntypedVec).
  *
- * Counterpart: client_golang's vec.go (`MetricVec`, `metricMap`, `curriedLabelValue`). Go hashes
- * label values and resolves collisions; here a Map keyed by an unambiguous string does both.
- * Children are created once per label-value combination and keep their (immutable, sorted) label
- * pairs, so a scrape does not rebuild them.
+ * Counterpart: client_golang's vec.go (`MetricVec`, `metricMap`, `curriedLabelValue`). Go keeps a
+ * child object per label-value combination in a map of hashes; here the series live in the
+ * columns of a {@link SeriesTable} (series-table.ts), and a child is a handle on one of them, made
+ * by the metric type's {@link VecKind}. A registry gathers a vec as one block of rows
+ * ({@link collectBlock}) instead of a metric per child.
+ *
+ * A child held across the deletion of its series (delete, deleteLabelValues, deletePartialMatch,
+ * reset) is *detached*: as in Go, what is written to it is no longer exported. Unlike Go's
+ * orphan, it keeps its value only while its slot has not been given to another series (or the
+ * vec reset), and starts from zero after that (docs/go-to-typescript.md). Children of an
+ * {@link ObjectKind} (summaries) are objects and behave exactly as Go's.
  *
  * Fallible methods come in two forms, as in Go: `getMetricWith...` and `curryWith` return a
  * {@link Result}; `with`, `withLabelValues` and `mustCurryWith` throw.
