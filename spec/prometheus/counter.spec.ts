@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { metricFamiliesToText } from "../../lib/expfmt/text.js";
 import type { Collector } from "../../lib/prometheus/collector.js";
-import { Counter, CounterVec, newCounter, newCounterFunc, newCounterVec } from "../../lib/prometheus/counter.js";
+import { Counter, CounterColumns, CounterVec, newCounter, newCounterFunc, newCounterVec } from "../../lib/prometheus/counter.js";
+import { newDesc } from "../../lib/prometheus/desc.js";
 import { GatherError, InvalidDescError, InvalidValueError } from "../../lib/prometheus/errors.js";
 import { metricToProtoText } from "../../lib/prometheus/proto-text.js";
 import { newRegistry } from "../../lib/prometheus/registry.js";
@@ -188,5 +189,19 @@ describe("Counter created timestamp (client_golang 1.17+ createdTs)", () => {
     const reg = newRegistry();
     reg.mustRegister(newCounter({ name: "c_total", help: "h" }));
     expect(metricFamiliesToText(await reg.gather())).toBe("# HELP c_total h\n# TYPE c_total counter\nc_total 0\n");
+  });
+});
+
+describe("CounterColumns creation times", () => {
+  it("keeps them exact when a series is made more than 49 days after the vec, or before it", () => {
+    const columns = new CounterColumns(newDesc("c", "h", null, null));
+    const base = columns.createdBase;
+    columns.grow(4, 0, new Int32Array(4));
+    columns.setCreated(0, base + 1234);
+    expect(columns.created).toBeInstanceOf(Uint32Array);
+    columns.setCreated(1, base + 2 ** 33 + 5); // past what 32 bits of milliseconds hold
+    columns.setCreated(2, base - 10); // a clock set back
+    expect(columns.created).toBeInstanceOf(Float64Array);
+    expect([0, 1, 2].map((slot) => columns.createdOf(slot))).toEqual([base + 1234, base + 2 ** 33 + 5, base - 10]);
   });
 });
