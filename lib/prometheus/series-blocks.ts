@@ -17,12 +17,9 @@ import type { RowSnapshot } from "./vec.js";
 /** Exemplars of some rows (most rows have none). */
 export type RowExemplars = ReadonlyMap<number, dto.Exemplar>;
 
-/**
- * ScalarBlock holds counter, gauge or untyped rows: per row the value and, for counters, the
- * created timestamp.
- */
-export class ScalarBlock implements dto.SeriesBlock {
-  readonly type: "counter" | "gauge" | "untyped";
+/** RowsBlock holds what every block has: the rows, where their labels lie, their numbers. */
+abstract class RowsBlock implements dto.SeriesBlock {
+  abstract readonly type: dto.MetricType;
   readonly rows: number;
   readonly width: number;
   readonly pieces: readonly string[];
@@ -33,16 +30,8 @@ export class ScalarBlock implements dto.SeriesBlock {
   readonly numbers: Float64Array;
   readonly stride: number;
   readonly #layout: LabelLayout;
-  readonly #exemplars: RowExemplars | undefined;
 
-  constructor(
-    type: "counter" | "gauge" | "untyped",
-    rows: RowSnapshot,
-    numbers: Float64Array,
-    stride: number,
-    exemplars?: RowExemplars,
-  ) {
-    this.type = type;
+  constructor(rows: RowSnapshot, numbers: Float64Array, stride: number) {
     this.rows = rows.slots.length;
     this.width = rows.layout.byName.length;
     this.pieces = rows.layout.pieces;
@@ -53,11 +42,38 @@ export class ScalarBlock implements dto.SeriesBlock {
     this.numbers = numbers;
     this.stride = stride;
     this.#layout = rows.layout;
+  }
+
+  abstract metricAt(row: number): dto.Metric;
+
+  /** labelsAt returns a row's label pairs. */
+  protected labelsAt(row: number): readonly dto.LabelPair[] {
+    return rowLabelPairs(this, row, this.#layout.template);
+  }
+}
+
+/**
+ * ScalarBlock holds counter, gauge or untyped rows: per row the value and, for counters, the
+ * created timestamp.
+ */
+export class ScalarBlock extends RowsBlock {
+  readonly type: "counter" | "gauge" | "untyped";
+  readonly #exemplars: RowExemplars | undefined;
+
+  constructor(
+    type: "counter" | "gauge" | "untyped",
+    rows: RowSnapshot,
+    numbers: Float64Array,
+    stride: number,
+    exemplars?: RowExemplars,
+  ) {
+    super(rows, numbers, stride);
+    this.type = type;
     this.#exemplars = exemplars;
   }
 
   metricAt(row: number): dto.Metric {
-    const label = rowLabelPairs(this, row, this.#layout.template);
+    const label = this.labelsAt(row);
     const value = this.numbers[row * this.stride]!;
     if (this.type === "gauge") return { label, gauge: { value } };
     if (this.type === "untyped") return { label, untyped: { value } };
@@ -71,19 +87,9 @@ export class ScalarBlock implements dto.SeriesBlock {
  * HistogramBlock holds classic histogram rows: per row the count, the sum, the created
  * timestamp and the cumulative count of every bucket bound, with the exemplars aside.
  */
-export class HistogramBlock implements dto.SeriesBlock {
+export class HistogramBlock extends RowsBlock {
   readonly type = "histogram" as const;
-  readonly rows: number;
-  readonly width: number;
-  readonly pieces: readonly string[];
-  readonly slots: Int32Array;
-  readonly arena: Uint8Array;
-  readonly textStart: Uint32Array;
-  readonly textLength: Uint32Array;
-  readonly numbers: Float64Array;
-  readonly stride: number;
   readonly upperBounds: Float64Array;
-  readonly #layout: LabelLayout;
   /** Per row with exemplars: one per bucket and one for `+Inf`. */
   readonly #exemplars: ReadonlyMap<number, readonly (dto.Exemplar | undefined)[]>;
 
@@ -93,22 +99,13 @@ export class HistogramBlock implements dto.SeriesBlock {
     numbers: Float64Array,
     exemplars: ReadonlyMap<number, readonly (dto.Exemplar | undefined)[]>,
   ) {
-    this.rows = rows.slots.length;
-    this.width = rows.layout.byName.length;
-    this.pieces = rows.layout.pieces;
-    this.slots = rows.slots;
-    this.arena = rows.arena;
-    this.textStart = rows.textStart;
-    this.textLength = rows.textLength;
+    super(rows, numbers, 3 + upperBounds.length);
     this.upperBounds = upperBounds;
-    this.numbers = numbers;
-    this.stride = 3 + upperBounds.length;
-    this.#layout = rows.layout;
     this.#exemplars = exemplars;
   }
 
   metricAt(row: number): dto.Metric {
-    const label = rowLabelPairs(this, row, this.#layout.template);
+    const label = this.labelsAt(row);
     const at = row * this.stride;
     const sampleCount = this.numbers[at]!;
     const exemplars = this.#exemplars.get(row);

@@ -10,7 +10,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handlerFor } from "../../lib/promhttp/index.js";
 import * as prom from "../../lib/prometheus/index.js";
-import { startServer, type TestServer } from "../promhttp/server.js";
+import { maxTimerGap, startServer, type TestServer } from "../promhttp/server.js";
 
 const series = 300_000;
 const shards = 100;
@@ -41,23 +41,12 @@ function scrape(url: string): Promise<{ status: number; body: Buffer }> {
  */
 async function watched<T>(work: () => Promise<T>): Promise<{ result: T; monitorMaxMs: number; intervalGapMs: number; ticks: number }> {
   const monitor = monitorEventLoopDelay({ resolution: 10 });
-  let last = performance.now();
-  let intervalGapMs = 0;
-  let ticks = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    intervalGapMs = Math.max(intervalGapMs, now - last);
-    last = now;
-    ticks++;
-  }, 1);
   monitor.enable();
   try {
-    const result = await work();
-    intervalGapMs = Math.max(intervalGapMs, performance.now() - last);
-    return { result, monitorMaxMs: monitor.max / 1e6, intervalGapMs, ticks };
+    const { result, maxGapMs, ticks } = await maxTimerGap(work, 1);
+    return { result, monitorMaxMs: monitor.max / 1e6, intervalGapMs: maxGapMs, ticks };
   } finally {
     monitor.disable();
-    clearInterval(timer);
   }
 }
 

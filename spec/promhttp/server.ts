@@ -125,8 +125,11 @@ export function rawGet(url: string, headers: Record<string, string> = {}): Promi
   });
 }
 
-/** maxTimerGap runs `work` while a 5 ms interval ticks and returns the largest gap between ticks. */
-export async function maxTimerGap<T>(work: () => Promise<T>): Promise<{ result: T; maxGapMs: number; ticks: number }> {
+/**
+ * maxTimerGap runs `work` while an interval of `everyMs` (5 ms by default) ticks and returns the
+ * largest gap between ticks.
+ */
+export async function maxTimerGap<T>(work: () => Promise<T>, everyMs = 5): Promise<{ result: T; maxGapMs: number; ticks: number }> {
   let last = performance.now();
   let maxGapMs = 0;
   let ticks = 0;
@@ -135,7 +138,7 @@ export async function maxTimerGap<T>(work: () => Promise<T>): Promise<{ result: 
     maxGapMs = Math.max(maxGapMs, now - last);
     last = now;
     ticks++;
-  }, 5);
+  }, everyMs);
   try {
     const result = await work();
     maxGapMs = Math.max(maxGapMs, performance.now() - last);
