@@ -1,10 +1,10 @@
 /**
  * SlabPool: Buffers that an encoder writes into and a server gives back once they are sent.
  *
- * The byte encoder (text-bytes.ts) cuts its chunks from slabs of a megabyte. Without a pool every
- * scrape allocates as many slabs as its exposition is large, and that memory, outside V8's heap,
- * drives full garbage collections: with a large registry in the heap, those pause the event loop
- * for tens of milliseconds. A metrics handler knows when a chunk has been written to the socket,
+ * The byte encoder (text-bytes.ts) cuts its chunks from slabs, Buffers of several chunks.
+ * Without a pool every scrape allocates as much as its exposition is large, and that memory,
+ * outside V8's heap, drives full garbage collections: with a large registry in the heap, those
+ * pause the event loop for tens of milliseconds. A metrics handler knows when a chunk has been written to the socket,
  * so it can give the chunk back, and a slab whose chunks all came back (and that the encoder has
  * left) is used again by the next chunks, of this scrape or the next one.
  *
@@ -32,8 +32,13 @@ export class SlabPool {
   readonly #free: Buffer[] = [];
   readonly #out = new WeakMap<ArrayBufferLike, SlabState>();
 
-  /** Creates a pool of slabs of `slabSize` bytes, keeping at most `maxFree` of them unused. */
-  constructor(slabSize = 1 << 20, maxFree = 16) {
+  /**
+   * Creates a pool of slabs of `slabSize` bytes, keeping at most `maxFree` of them unused: by
+   * default 256 KiB slabs (four chunks of the default size), at most 2 MiB kept. A response
+   * cycles through a few slabs as its chunks are written; what many concurrent scrapes needed
+   * at once is not kept.
+   */
+  constructor(slabSize = 1 << 18, maxFree = 8) {
     this.slabSize = slabSize;
     this.#maxFree = maxFree;
   }
