@@ -15,7 +15,7 @@ export {
   textChunks,
 } from "./text.js";
 export { SlabPool } from "./slab-pool.js";
-export { textByteChunks } from "./text-bytes.js";
+export { TextByteEncoder, textByteChunks } from "./text-bytes.js";
 export {
   FmtOpenMetrics_0_0_1,
   FmtOpenMetrics_1_0_0,

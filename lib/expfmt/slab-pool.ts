@@ -34,11 +34,11 @@ export class SlabPool {
 
   /**
    * Creates a pool of slabs of `slabSize` bytes, keeping at most `maxFree` of them unused: by
-   * default 256 KiB slabs (four chunks of the default size), at most 2 MiB kept. A response
+   * default 256 KiB slabs (four chunks of the default size), at most 8 MiB kept. A response
    * cycles through a few slabs as its chunks are written; what many concurrent scrapes needed
    * at once is not kept.
    */
-  constructor(slabSize = 1 << 18, maxFree = 8) {
+  constructor(slabSize = 1 << 20, maxFree = 16) {
     this.slabSize = slabSize;
     this.#maxFree = maxFree;
   }

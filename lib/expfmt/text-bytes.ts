@@ -148,22 +148,62 @@ export function* textByteChunks(
   chunkSize: number = DefaultChunkSize,
   pool?: SlabPool,
 ): Generator<Uint8Array, void, undefined> {
-  const out = new Bytes(chunkSize, pool);
+  const encoder = new TextByteEncoder(chunkSize, pool);
   try {
     for (const family of families) {
+      yield* encoder.family(family, false);
+    }
+    yield* encoder.end();
+  } finally {
+    encoder.close();
+  }
+}
+
+/**
+ * TextByteEncoder writes families one after the other into the same slabs, for a caller that
+ * encodes family by family (to handle an error per family, as promhttp does) without a slab of
+ * its own for each. Call {@link close} when done, also after an error.
+ */
+export class TextByteEncoder {
+  readonly #out: Bytes;
+
+  constructor(chunkSize: number = DefaultChunkSize, pool?: SlabPool) {
+    this.#out = new Bytes(chunkSize, pool);
+  }
+
+  /**
+   * family yields the chunks of one family: full chunks as they fill, and, when `whole` is set,
+   * the rest of the family as a last chunk (else it stays for the next family to go on). When
+   * the family fails to encode, what it wrote and had not yielded is dropped before the error is
+   * thrown on.
+   * @throws {EncodeError} as textChunks does.
+   */
+  *family(family: dto.MetricFamily, whole: boolean): Generator<Uint8Array, void, undefined> {
+    const out = this.#out;
+    try {
       const block = blockOf(family);
       if (block === undefined) {
-        for (const text of textChunks([family], chunkSize)) yield* out.utf8(text);
+        for (const text of textChunks([family], out.chunkSize)) yield* out.utf8(text);
       } else if (block.type === "histogram") {
         yield* writeHistogramBlock(out, family, block);
       } else {
         yield* writeScalarBlock(out, family, block);
       }
-      if (out.chunkFull()) yield* out.flush();
+    } catch (err) {
+      out.off = out.start;
+      throw err;
     }
-    yield* out.flush();
-  } finally {
-    out.close();
+    if (whole || out.chunkFull()) yield* out.flush();
+  }
+
+  /** end yields what is left. */
+  *end(): Generator<Uint8Array, void, undefined> {
+    yield* this.#out.flush();
+  }
+
+  /** close gives the last slab back (to the pool, once its chunks come back). */
+  close(): void {
+    this.#out.close();
   }
 }
 

@@ -18,7 +18,7 @@ import {
   openMetricsVersionOf,
   protobufChunks,
   type SlabPool,
-  textByteChunks,
+  TextByteEncoder,
 } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 
@@ -29,10 +29,12 @@ export type Chunk = string | Uint8Array;
 interface FamilyEncoder {
   familyChunks(family: dto.MetricFamily, chunkSize: number): Iterable<Chunk>;
   trailer: Chunk | undefined;
+  /** close lets go of what the encoder holds (the text encoder's last slab). */
+  close?(): void;
 }
 
 /** encoderFor returns the encoder of a negotiated format; the text format cuts chunks from `pool`. */
-function encoderFor(format: Format, pool: SlabPool | undefined): FamilyEncoder {
+function encoderFor(format: Format, chunkSize: number, pool: SlabPool | undefined): FamilyEncoder {
   if (format === FmtProtoDelim) {
     return { familyChunks: (family, chunkSize) => protobufChunks([family], { chunkSize }), trailer: undefined };
   }
@@ -43,7 +45,9 @@ function encoderFor(format: Format, pool: SlabPool | undefined): FamilyEncoder {
       trailer: finalizeOpenMetrics(),
     };
   }
-  return { familyChunks: (family, chunkSize) => textByteChunks([family], chunkSize, pool), trailer: undefined };
+  // One encoder for all families: they share its slabs, each family ending a chunk of its own.
+  const text = new TextByteEncoder(chunkSize, pool);
+  return { familyChunks: (family) => text.family(family, true), trailer: undefined, close: () => text.close() };
 }
 
 /** Pending collects chunks until about `chunkSize` of them can be handed out at once. */
@@ -109,24 +113,28 @@ export function* expositionChunks(
   chunkSize: number = DefaultChunkSize,
   pool?: SlabPool,
 ): Generator<Chunk, void, undefined> {
-  const encoder = encoderFor(format, pool);
+  const encoder = encoderFor(format, chunkSize, pool);
   const pending = new Pending(pool);
-  for (const family of families) {
-    const familyStart = pending.mark();
-    let partlyYielded = false;
-    try {
-      for (const chunk of encoder.familyChunks(family, chunkSize)) {
-        pending.add(chunk);
-        if (pending.size >= chunkSize) {
-          yield pending.take();
-          partlyYielded = true;
+  try {
+    for (const family of families) {
+      const familyStart = pending.mark();
+      let partlyYielded = false;
+      try {
+        for (const chunk of encoder.familyChunks(family, chunkSize)) {
+          pending.add(chunk);
+          if (pending.size >= chunkSize) {
+            yield pending.take();
+            partlyYielded = true;
+          }
         }
+      } catch (err) {
+        onEncodeError(err, family);
+        if (!partlyYielded) pending.truncate(familyStart);
       }
-    } catch (err) {
-      onEncodeError(err, family);
-      if (!partlyYielded) pending.truncate(familyStart);
     }
+    if (encoder.trailer !== undefined) pending.add(encoder.trailer);
+    if (pending.size > 0) yield pending.take();
+  } finally {
+    encoder.close?.();
   }
-  if (encoder.trailer !== undefined) pending.add(encoder.trailer);
-  if (pending.size > 0) yield pending.take();
 }
