@@ -105,7 +105,19 @@ export class FamilyMap {
     this.append(family, m);
   }
 
+  /**
+   * adoptBlock makes `family` hold `block` as its series (see processBlock), for a family that
+   * another gatherer gathered as a block. The family must be new and empty.
+   */
+  adoptBlock(family: dto.MetricFamily, block: dto.SeriesBlock): void {
+    this.#blocks.set(family, block);
+  }
+
   /** unblock turns a family's block into metrics, so that more can be added and checked. */
+  unblock(family: dto.MetricFamily): void {
+    this.#unblock(family);
+  }
+
   #unblock(family: dto.MetricFamily): void {
     const block = this.#blocks.get(family);
     if (block === undefined) return;

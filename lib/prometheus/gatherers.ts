@@ -7,6 +7,7 @@
  */
 
 import type * as dto from "../model/index.js";
+import { blockOf } from "../model/index.js";
 import { checkSuffixCollisions, FamilyMap } from "./consistency.js";
 import { ConsistencyError, GatherError, InvalidOptionsError } from "./errors.js";
 import { goQuote } from "./labels.js";
@@ -91,7 +92,14 @@ function mergeFamily(merged: FamilyMap, family: dto.MetricFamily, errors: Error[
       return;
     }
     merged.byName.set(family.name, existing);
+    // A family gathered whole from a vec stays a block: its series were checked when gathered.
+    const block = blockOf(family);
+    if (block !== undefined) {
+      merged.adoptBlock(existing, block);
+      return;
+    }
   }
+  merged.unblock(existing);
   for (const m of family.metric) {
     try {
       merged.append(existing, merged.checkMetricConsistency(existing, m));

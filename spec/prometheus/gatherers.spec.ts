@@ -5,6 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { metricFamiliesToText } from "../../lib/expfmt/text.js";
 import type * as dto from "../../lib/model/index.js";
+import { blockOf } from "../../lib/model/index.js";
+import * as prom from "../../lib/prometheus/index.js";
 import { newCounter } from "../../lib/prometheus/counter.js";
 import { ConsistencyError, GatherError, type GatherOptions, InvalidOptionsError } from "../../lib/prometheus/index.js";
 import { Gatherers, gathererFunc } from "../../lib/prometheus/gatherers.js";
@@ -183,5 +185,32 @@ describe("Gatherers construction", () => {
       expect(() => new Gatherers(bad as never)).toThrow(InvalidOptionsError);
       expect(() => new Gatherers(bad as never)).toThrow("Gatherers needs an array of gatherers, each with a gather method");
     }
+  });
+});
+
+describe("Gatherers and vecs gathered as blocks", () => {
+  function vecRegistry(constLabels: prom.Labels | undefined, values: string[]): prom.Registry {
+    const reg = prom.newRegistry();
+    const vec = prom.newGaugeVec({ name: "merged", help: "h", constLabels }, ["k"]);
+    values.forEach((v, i) => vec.withLabelValues(v).set(i + 1));
+    reg.mustRegister(vec);
+    return reg;
+  }
+
+  it("passes a family that only one gatherer has on as a block, and merges one that two have", async () => {
+    const alone = await new prom.Gatherers([vecRegistry(undefined, ["b", "a"])]).gather();
+    expect(blockOf(alone[0]!)).toBeDefined();
+    expect(metricFamiliesToText(alone)).toBe('# HELP merged h\n# TYPE merged gauge\nmerged{k="a"} 2\nmerged{k="b"} 1\n');
+
+    const both = await new prom.Gatherers([vecRegistry({ z: "2" }, ["b"]), vecRegistry({ z: "1" }, ["c", "a"])]).gather();
+    expect(metricFamiliesToText(both)).toBe(
+      '# HELP merged h\n# TYPE merged gauge\nmerged{k="a",z="1"} 2\nmerged{k="b",z="2"} 1\nmerged{k="c",z="1"} 1\n',
+    );
+  });
+
+  it("still finds a series that two gatherers both have", async () => {
+    const err = await new prom.Gatherers([vecRegistry(undefined, ["a"]), vecRegistry(undefined, ["a", "b"])]).gather().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(prom.GatherError);
+    expect((err as prom.GatherError).message).toContain("was collected before with the same name and label values");
   });
 });
