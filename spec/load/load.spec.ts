@@ -12,9 +12,9 @@
  *
  * Memory is read from /proc/<pid>/status (VmRSS) right after a full garbage collection, which the
  * spec asks of the exporter through the inspector (started with `--inspect=127.0.0.1:0`, loopback
- * only). Under this load, RSS swings between about 120 and 200 MiB from one collection to the
- * next, so two readings taken at random points of that sawtooth say nothing about a leak; two
- * readings taken right after a collection do.
+ * only). Under this load, RSS moves by tens of MiB from one collection to the next, so two
+ * readings taken at random points of that sawtooth say nothing about a leak; two readings taken
+ * right after a collection do.
  * The JavaScript heap in use after a collection must stay within 10% as well. The figures go to
  * the console, for docs/reliability.md.
  * @module
