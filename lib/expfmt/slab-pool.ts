@@ -34,11 +34,18 @@ export class SlabPool {
 
   /**
    * Creates a pool of slabs of `slabSize` bytes, keeping at most `maxFree` of them unused: by
-   * default 256 KiB slabs (four chunks of the default size), at most 8 MiB kept. A response
+   * default 1 MiB slabs (sixteen chunks of the default size), at most 16 MiB kept. A response
    * cycles through a few slabs as its chunks are written; what many concurrent scrapes needed
    * at once is not kept.
+   * @throws {RangeError} for a slab size below 64 bytes or a negative count, or non-integers.
    */
   constructor(slabSize = 1 << 20, maxFree = 16) {
+    if (!Number.isSafeInteger(slabSize) || slabSize < 64) {
+      throw new RangeError(`SlabPool: slabSize must be an integer of at least 64 bytes, got ${String(slabSize)}`);
+    }
+    if (!Number.isSafeInteger(maxFree) || maxFree < 0) {
+      throw new RangeError(`SlabPool: maxFree must be a non-negative integer, got ${String(maxFree)}`);
+    }
     this.slabSize = slabSize;
     this.#maxFree = maxFree;
   }

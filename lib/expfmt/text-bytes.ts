@@ -27,14 +27,14 @@ const maxValueBytes = 32;
 const slabSize = 1 << 20;
 
 /**
- * Pieces at most this long past their end may be written or read by {@link Bytes.copy}: a block
+ * Pieces at most this long past their end may be written or read by writeLine: a block
  * arena and {@link Padded} texts have that much room after their last byte.
  */
 export const CopyOverrun = 8;
 
 /**
  * Padded is a piece of ASCII or UTF-8 text (a name, an `le` label) in a Buffer with
- * {@link CopyOverrun} bytes of room after it, so that Bytes.copy can take it eight bytes at a time.
+ * {@link CopyOverrun} bytes of room after it, so that writeLine can take it eight bytes at a time.
  */
 class Padded {
   readonly bytes: Buffer;
@@ -106,26 +106,6 @@ class Bytes {
       this.view = new DataView(this.slab.buffer, this.slab.byteOffset, this.slab.length);
       this.start = this.off = 0;
     }
-  }
-
-  /**
-   * copy copies `length` bytes from `start` of the bytes under `srcView`, eight bytes at a
-   * time, rounding up: up to {@link CopyOverrun} bytes past the piece are read and written, and
-   * the written ones are then overwritten by what follows (or are past the chunk's end). The
-   * caller makes sure both sides have that room.
-   *
-   * A float64 read and written back keeps its bits, unless it is a NaN that gets quieted, which
-   * changes bit 51 (in its seventh byte). A NaN needs a seventh byte of 0xF0 or more and an
-   * eighth of 0x7F or 0xFF. In valid UTF-8 text a byte from 0xF0 up is the lead of a four-byte
-   * sequence, always followed by a continuation byte (0x80–0xBF). So a NaN can form only where
-   * the seventh byte lies past the piece being copied (a length byte of an arena entry, say),
-   * and only that byte, which is overwritten or past the chunk's end, can change.
-   */
-  copy(srcView: DataView, start: number, length: number): void {
-    const view = this.view;
-    const off = this.off;
-    for (let i = 0; i < length; i += 8) view.setFloat64(off + i, srcView.getFloat64(start + i, true), true);
-    this.off = off + length;
   }
 
   /** utf8 writes any string, starting a new chunk first if it does not fit. */
@@ -265,8 +245,16 @@ const reached = new Float64Array(1);
 
 /**
  * writeLine writes a line up to its value: piece `head`, the label entry arena[at, at+length)
- * and piece `tail`, into `view` from `off`, and returns the offset reached. Eight bytes at a
- * time: see Bytes.copy.
+ * and piece `tail`, into `view` from `off`, and returns the offset reached.
+ *
+ * Each piece is copied eight bytes at a time, rounding up: up to {@link CopyOverrun} bytes past
+ * it are read and written, and the written ones are then overwritten by what follows (or lie
+ * past the chunk's end); the arena, the padded pieces and the slab room checks leave that much.
+ * A float64 read and written back keeps its bits, unless it is a NaN that gets quieted, which
+ * changes bit 51 (in its seventh byte). A NaN needs a seventh byte of 0xF0 or more and an eighth
+ * of 0x7F or 0xFF. In valid UTF-8 text a byte from 0xF0 up is the lead of a four-byte sequence,
+ * always followed by a continuation byte (0x80–0xBF). So a NaN can form only where the seventh
+ * byte lies past the piece being copied, and only that byte, overwritten later, can change.
  */
 function writeLine(
   view: DataView,

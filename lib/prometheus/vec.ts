@@ -112,11 +112,6 @@ export class ObjectKind<M extends Metric> implements VecKind<M> {
   child(slot: number): M {
     return this.#children[slot]!;
   }
-
-  /** children returns the child objects of the given slots. */
-  childrenOf(slots: Int32Array): M[] {
-    return Array.from(slots, (slot) => this.#children[slot]!);
-  }
 }
 
 /** The internal method through which a registry gathers a vec as a block (see collect.ts). */

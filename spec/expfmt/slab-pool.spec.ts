@@ -62,3 +62,12 @@ describe("textByteChunks with a pool", () => {
     });
   });
 });
+
+describe("SlabPool arguments", () => {
+  it("refuses a slab size or a count that cannot work, naming it", () => {
+    expect(() => new SlabPool(0)).toThrow(new RangeError("SlabPool: slabSize must be an integer of at least 64 bytes, got 0"));
+    expect(() => new SlabPool(1.5e3 + 0.5)).toThrow(RangeError);
+    expect(() => new SlabPool(1024, -1)).toThrow(new RangeError("SlabPool: maxFree must be a non-negative integer, got -1"));
+    expect(() => new SlabPool(1024, Number.NaN)).toThrow(RangeError);
+  });
+});

@@ -7,7 +7,7 @@
  * end), for the values the integer fast path writes, and the same errors.
  */
 import { describe, expect, it } from "vitest";
-import { EncodeError, metricFamiliesToText, textByteChunks, textChunks } from "../../lib/expfmt/index.js";
+import { EncodeError, metricFamiliesToText, TextByteEncoder, textByteChunks, textChunks } from "../../lib/expfmt/index.js";
 import { blockOf, familyOfBlock, type Metric, type MetricFamily, type SeriesBlock } from "../../lib/model/index.js";
 import * as prom from "../../lib/prometheus/index.js";
 
@@ -311,5 +311,36 @@ describe("textByteChunks", () => {
       expect(fromBytes.message, what).toBe(fromText.message);
     }
     expect(thrown(() => [...textByteChunks([derived("empty_block", "histogram", 0)])]).message).toBe("MetricFamily has no metrics: empty_block");
+  });
+});
+
+describe("TextByteEncoder", () => {
+  it("drops what a family wrote before it failed, and goes on with the next family intact", async () => {
+    const reg = prom.newRegistry();
+    const vec = prom.newGaugeVec({ name: "good", help: "h" }, ["k"]);
+    vec.withLabelValues("a").set(1);
+    reg.mustRegister(vec);
+    const [good] = await reg.gather();
+    // A counter family whose second metric holds no counter: text.ts hands out its first line (a
+    // chunk of more than 64 characters) before it throws on the second.
+    const bad: MetricFamily = {
+      name: "bad_total",
+      help: "h",
+      type: "counter",
+      metric: [
+        { label: [{ name: "long", value: "x".repeat(80) }], counter: { value: 1 } },
+        { label: [{ name: "long", value: "y" }], gauge: { value: 2 } },
+      ],
+    };
+    const encoder = new TextByteEncoder(64);
+    const chunks: Uint8Array[] = [];
+    try {
+      expect(() => [...encoder.family(bad, true)]).toThrow(EncodeError);
+      for (const chunk of encoder.family(good!, true)) chunks.push(chunk);
+      for (const chunk of encoder.end()) chunks.push(chunk);
+    } finally {
+      encoder.close();
+    }
+    expect(Buffer.concat(chunks).toString()).toBe('# HELP good h\n# TYPE good gauge\ngood{k="a"} 1\n');
   });
 });
