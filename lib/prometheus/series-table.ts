@@ -44,6 +44,12 @@ const trimLimit = 1 << 18;
 /** Reordering work up to this many slots is done at once; more goes to time slices. */
 const syncReorderLimit = 50_000;
 
+/**
+ * How many slots the sliced loops handle between two looks at the clock: a look costs little,
+ * and this many steps (comparisons, at worst) take well under a millisecond.
+ */
+const stepsPerCheck = 4096;
+
 const initialCapacity = 8;
 
 /** The table of one vec's series; curried views of the vec share it. */
@@ -302,15 +308,18 @@ export class SeriesTable {
   }
 
   /** liveInSlices returns the slots of `slots` that are live, in time slices. */
-  async #liveInSlices(slots: readonly number[], slicer: Slicer): Promise<number[]> {
-    const live: number[] = [];
-    for (let from = 0; from < slots.length; from += 65536) {
+  async #liveInSlices(slots: readonly number[], slicer: Slicer): Promise<Int32Array> {
+    // A typed array, made at full length and cut at the end: an array grown by push is copied
+    // whole at every growth, and one made a million long takes milliseconds to fill with holes.
+    const live = new Int32Array(slots.length);
+    let n = 0;
+    for (let from = 0; from < slots.length; from += stepsPerCheck) {
       const serials = this.serials;
-      const to = Math.min(slots.length, from + 65536);
-      for (let i = from; i < to; i++) if (serials[slots[i]!]! > 0) live.push(slots[i]!);
+      const to = Math.min(slots.length, from + stepsPerCheck);
+      for (let i = from; i < to; i++) if (serials[slots[i]!]! > 0) live[n++] = slots[i]!;
       if (slicer.due()) await slicer.yield();
     }
-    return live;
+    return n === live.length ? live : live.subarray(0, n);
   }
 
   /**
@@ -318,14 +327,14 @@ export class SeriesTable {
    * (entries as they were when the reordering began). A slot deleted meanwhile may stay in the
    * result; the delete has flagged the table, so the next merge drops it.
    */
-  async #mergeInSlices(sorted: Int32Array, added: readonly number[], compare: (a: number, b: number) => number, slicer: Slicer): Promise<Int32Array> {
+  async #mergeInSlices(sorted: Int32Array, added: Int32Array, compare: (a: number, b: number) => number, slicer: Slicer): Promise<Int32Array> {
     const out = new Int32Array(sorted.length + added.length);
     let n = 0;
     let i = 0;
     let j = 0;
     while (i < sorted.length || j < added.length) {
       const serials = this.serials;
-      for (let step = 0; step < 16384 && (i < sorted.length || j < added.length); step++) {
+      for (let step = 0; step < stepsPerCheck && (i < sorted.length || j < added.length); step++) {
         if (i < sorted.length && serials[sorted[i]!]! <= 0) i++;
         else if (j < added.length && serials[added[j]!]! <= 0) j++;
         else if (j >= added.length || (i < sorted.length && compare(sorted[i]!, added[j]!) <= 0)) out[n++] = sorted[i++]!;
