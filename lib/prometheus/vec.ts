@@ -128,11 +128,13 @@ const rowsPerCheck = 16384;
 /** Up to this many rows are copied in one step, without a look at the clock. */
 const syncRows = 1 << 17;
 
-/** liveRows returns, when some rows' series were deleted, a mask of the rows to keep. */
-function liveRows(table: SeriesTable, slots: Int32Array): Uint8Array | undefined {
-  let kept: Uint8Array | undefined;
+/**
+ * dropDeleted marks, in `kept`, the rows from..to-1 whose series is deleted, making the mask on
+ * the first such row; it returns the mask, or `undefined` while every row is kept.
+ */
+function dropDeleted(table: SeriesTable, slots: Int32Array, from: number, to: number, kept: Uint8Array | undefined): Uint8Array | undefined {
   const serials = table.serials;
-  for (let row = 0; row < slots.length; row++) {
+  for (let row = from; row < to; row++) {
     if (serials[slots[row]!]! > 0) continue;
     kept ??= new Uint8Array(slots.length).fill(1);
     kept[row] = 0;
@@ -196,18 +198,21 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
       kind.fill(numbers, slots, 0, rows);
     } else {
       // The table may change between slices (as Go's children may change while a gather writes
-      // them one by one): a series deleted meanwhile is left out. No slot is reused meanwhile, so
-      // a slot listed holds its series or none.
+      // them one by one): a series deleted before its row is copied is left out; one deleted
+      // later is kept with the value it had, as if it had been deleted after the gather. No slot
+      // is reused meanwhile, so a slot listed holds its series or none.
       const unpin = table.pin();
+      let kept: Uint8Array | undefined;
       try {
         for (let from = 0; from < rows; from += rowsPerCheck) {
-          kind.fill(numbers, slots, from, Math.min(rows, from + rowsPerCheck));
+          const to = Math.min(rows, from + rowsPerCheck);
+          kind.fill(numbers, slots, from, to);
+          kept = dropDeleted(table, slots, from, to, kept);
           if (slicer.due()) await slicer.yield();
         }
       } finally {
         unpin();
       }
-      const kept = liveRows(table, slots);
       if (kept !== undefined) {
         slots = slots.filter((_, row) => kept[row] === 1);
         numbers = numbers.filter((_, i) => kept[Math.floor(i / stride)] === 1);
