@@ -363,7 +363,8 @@ Any other difference stops the case and no figure is reported.
   \`node:http\` server awaiting \`registry.metrics()\`, and the floor serving a precomputed body,
   each in its own process on 127.0.0.1, loaded by wrk (one thread, 10 connections, fixed
   duration, no compression asked). Timeouts are wrk's (10 s); any non-2xx answer or socket
-  error fails the case.
+  error fails the case. Each server drops the bench's input data once its series are made, so
+  that its heap holds what the implementation holds.
 - **Event loop** (1M series): the same servers, with \`perf_hooks.monitorEventLoopDelay\` and a
   1 ms \`setInterval\` running, scraped once cold and then warm; the worst delay counts, as the
   monitor reports it or as the longest gap between two calls of the 1 ms timer, whichever is worse.
