@@ -26,7 +26,7 @@ import type * as dto from "../model/index.js";
 import { entryValues, sealLabelPairs } from "../model/index.js";
 import type { Desc } from "./desc.js";
 import { LabelLayout } from "./label-arena.js";
-import { Slicer, sortInSlices } from "./slices.js";
+import { Slicer, sortInSlices, StepsPerCheck } from "./slices.js";
 
 /** SeriesColumns are a metric type's per-slot values; the table grows and initializes them. */
 export interface SeriesColumns {
@@ -43,12 +43,6 @@ const trimLimit = 1 << 18;
 
 /** Reordering work up to this many slots is done at once; more goes to time slices. */
 const syncReorderLimit = 50_000;
-
-/**
- * How many slots the sliced loops handle between two looks at the clock: a look costs little,
- * and this many steps (comparisons, at worst) take well under a millisecond.
- */
-const stepsPerCheck = 4096;
 
 const initialCapacity = 8;
 
@@ -313,9 +307,9 @@ export class SeriesTable {
     // whole at every growth, and one made a million long takes milliseconds to fill with holes.
     const live = new Int32Array(slots.length);
     let n = 0;
-    for (let from = 0; from < slots.length; from += stepsPerCheck) {
+    for (let from = 0; from < slots.length; from += StepsPerCheck) {
       const serials = this.serials;
-      const to = Math.min(slots.length, from + stepsPerCheck);
+      const to = Math.min(slots.length, from + StepsPerCheck);
       for (let i = from; i < to; i++) if (serials[slots[i]!]! > 0) live[n++] = slots[i]!;
       if (slicer.due()) await slicer.yield();
     }
@@ -334,7 +328,7 @@ export class SeriesTable {
     let j = 0;
     while (i < sorted.length || j < added.length) {
       const serials = this.serials;
-      for (let step = 0; step < stepsPerCheck && (i < sorted.length || j < added.length); step++) {
+      for (let step = 0; step < StepsPerCheck && (i < sorted.length || j < added.length); step++) {
         if (i < sorted.length && serials[sorted[i]!]! <= 0) i++;
         else if (j < added.length && serials[added[j]!]! <= 0) j++;
         else if (j >= added.length || (i < sorted.length && compare(sorted[i]!, added[j]!) <= 0)) out[n++] = sorted[i++]!;

@@ -30,6 +30,12 @@ export class Slicer {
   }
 }
 
+/**
+ * How many steps (comparisons, at worst) the sliced loops take between two looks at the clock: a
+ * look costs little, and this many steps take well under a millisecond. A power of two.
+ */
+export const StepsPerCheck = 4096;
+
 /** The size of the runs sorted in one step before merging; sorting one takes well under a slice. */
 const runLength = 2048;
 
@@ -81,7 +87,7 @@ async function mergeSort<T>(items: Sortable<T>, compare: (a: T, b: T) => number,
   if (from !== items) {
     for (let i = 0; i < items.length; i++) {
       items[i] = from[i]!;
-      if ((i & 4095) === 4095 && slicer.due()) await slicer.yield();
+      if ((i & (StepsPerCheck - 1)) === StepsPerCheck - 1 && slicer.due()) await slicer.yield();
     }
   }
 }
@@ -101,6 +107,6 @@ async function mergeRuns<T>(
   for (let k = left; k < end; k++) {
     if (i < mid && (j >= end || compare(from[i]!, from[j]!) <= 0)) to[k] = from[i++]!;
     else to[k] = from[j++]!;
-    if ((k & 4095) === 4095 && slicer.due()) await slicer.yield();
+    if ((k & (StepsPerCheck - 1)) === StepsPerCheck - 1 && slicer.due()) await slicer.yield();
   }
 }

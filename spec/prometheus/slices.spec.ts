@@ -31,6 +31,18 @@ describe("sortInSlices", () => {
     });
   }
 
+  it("sorts an Int32Array in place, like a plain sort", async () => {
+    const random = xorshift(11);
+    const items = Int32Array.from({ length: 100_000 }, () => Math.floor(random() * 2 ** 31));
+    // An order unrelated to the values' own: by a key per value, then by value.
+    const key = (v: number) => (v * 7919) % 65_537;
+    const order = (a: number, b: number) => key(a) - key(b) || a - b;
+    const expected = Array.from(items).sort(order);
+    await sortInSlices(items, order);
+    expect(items).toBeInstanceOf(Int32Array);
+    expect(Array.from(items)).toEqual(expected);
+  });
+
   it("yields to the event loop while sorting a large array", async () => {
     const random = xorshift(7);
     const items = Array.from({ length: 400_000 }, () => random());

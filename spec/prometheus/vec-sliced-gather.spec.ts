@@ -1,8 +1,9 @@
 /**
  * A gather of a vec too large to copy at once copies its values in time slices; the application
  * keeps running between them and may delete series meanwhile. Every series that lives through
- * the gather must come out with its value; a series deleted meanwhile is either left out or
- * comes out with the value it had (never with the zero its slot holds once it is deleted).
+ * the gather must come out with its value. A series deleted meanwhile is left out when it was
+ * deleted before its row was copied, and kept with the value it had when it was deleted after
+ * (as if it had been deleted after the gather): the gather must leave out some of them.
  */
 import { describe, expect, it } from "vitest";
 import * as prom from "../../lib/prometheus/index.js";
@@ -31,8 +32,8 @@ describe("a gather copying a large vec in slices", () => {
     for (let i = 0; i < series; i++) vec.withLabelValues(idOf(i)).set(i + 1);
     await reg.gather(); // the first gather sorts; the next one only copies
 
-    // Deletes run between the gather's slices: a few series per turn of the event loop, from
-    // both ends of the order, until the gather is done.
+    // Deletes run between the gather's slices: a few series per turn of the event loop, at the
+    // start, the end and the middle of the order, until the gather is done.
     const deleted = new Set<number>();
     let done = false;
     let turns = 0;
