@@ -8,7 +8,6 @@
  * @module
  */
 
-import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { finished, pipeline, type Writable } from "node:stream";
 import { createGzip, type Gzip } from "node:zlib";
@@ -27,6 +26,14 @@ export class ResponseBody {
   readonly #target: Writable;
   readonly #ctx: ScrapeContext;
   readonly #pool: SlabPool | undefined;
+  /** Ends the current wait of {@link write}; set while one is pending. */
+  #wake: (() => void) | undefined = undefined;
+  /** Called on 'drain' and when the scrape stops: both end a wait. */
+  readonly #onReady = (): void => {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  };
 
   /** Chunks written are given back to `pool` once the stream is done with them. */
   constructor(res: ServerResponse, compress: boolean, ctx: ScrapeContext, pool?: SlabPool) {
@@ -39,6 +46,10 @@ export class ResponseBody {
       pipeline(this.#gzip, res, () => undefined);
     }
     this.#target = this.#gzip ?? res;
+    // One listener of each kind for the whole body, not one per wait: a big body waits for
+    // 'drain' after nearly every chunk, and that path should make no garbage but the promise.
+    this.#target.on("drain", this.#onReady);
+    ctx.signal.addEventListener("abort", this.#onReady, { once: true });
   }
 
   /**
@@ -47,7 +58,10 @@ export class ResponseBody {
    */
   async write(chunk: string | Uint8Array): Promise<void> {
     if (this.#target.write(chunk, this.#giveBack(chunk))) return;
-    await this.#ctx.until(once(this.#target, "drain", { signal: this.#ctx.signal }));
+    if (this.#ctx.stopped !== undefined) return;
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
   }
 
   /**
@@ -57,6 +71,7 @@ export class ResponseBody {
   async end(last?: string | Uint8Array): Promise<void> {
     if (last === undefined) this.#target.end();
     else this.#target.end(last, this.#giveBack(last));
+    this.#unwatch();
     await responseDone(this.#res);
   }
 
@@ -71,8 +86,15 @@ export class ResponseBody {
    * sees an error, never a complete-looking truncated one.
    */
   destroy(): void {
+    this.#unwatch();
     this.#gzip?.destroy();
     this.#res.destroy();
+  }
+
+  /** unwatch removes the listeners of the constructor once no write can wait any more. */
+  #unwatch(): void {
+    this.#target.off("drain", this.#onReady);
+    this.#ctx.signal.removeEventListener("abort", this.#onReady);
   }
 }
 
