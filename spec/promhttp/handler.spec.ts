@@ -325,8 +325,8 @@ describe("encoding errors", () => {
   });
 
   it("an error after the body started closes the connection: never a truncated 200 that looks complete", async () => {
-    // ~400 kB of good text first, so several chunks are on the wire when the bad family comes.
-    const families = [goodFamily("a_big", 12_000), badFamily("b_bad")];
+    // ~1.3 MB of good text first, so several chunks are on the wire when the bad family comes.
+    const families = [goodFamily("a_big", 40_000), badFamily("b_bad")];
     const log = recordingLog();
     const server = await serve(handlerFor(prom.gathererFunc(async () => families), { errorLog: log }));
     const res = await request(server.url);
