@@ -19,6 +19,7 @@ import type { SeriesBlock } from "../model/index.js";
 import type { Desc } from "./desc.js";
 import type { Metric } from "./metric.js";
 import { Slicer } from "./slices.js";
+import type { ValuesLease } from "./values-lease.js";
 import { type BlockSource, collectBlock } from "./vec.js";
 
 /** One collector to run, and the descriptor ids to check its metrics against (pedantic only). */
@@ -73,12 +74,14 @@ class Processor {
  * runCollectors collects from every job into `families` and returns the errors. A collector that
  * throws or rejects adds a {@link CollectorError}; what it sent before still counts. When `signal`
  * aborts, pending collectors' channels are closed (their later sends throw into their own promise
- * chains, which are handled here) and a {@link GatherAbortedError} is returned alone.
+ * chains, which are handled here) and a {@link GatherAbortedError} is returned alone. Vecs
+ * borrow their blocks' numbers from `lease`, if given (see values-lease.ts).
  */
 export async function runCollectors(
   jobs: readonly CollectJob[],
   families: FamilyMap,
   signal: AbortSignal | undefined,
+  lease?: ValuesLease,
 ): Promise<Error[]> {
   if (signal?.aborted) return [abortedError(signal)];
   const processor = new Processor(families);
@@ -87,7 +90,7 @@ export async function runCollectors(
   for (const job of jobs) {
     const ch = new Channel<Metric>();
     channels.push(ch);
-    drains.push(runOne(job, ch, processor));
+    drains.push(runOne(job, ch, processor, lease));
   }
   if (signal === undefined) {
     await Promise.all(drains);
@@ -109,10 +112,10 @@ function abortedError(signal: AbortSignal): GatherAbortedError {
   return new GatherAbortedError("gather aborted before all collectors finished", { cause: signal.reason });
 }
 
-async function runOne(job: CollectJob, ch: Channel<Metric>, processor: Processor): Promise<void> {
+async function runOne(job: CollectJob, ch: Channel<Metric>, processor: Processor, lease: ValuesLease | undefined): Promise<void> {
   // A vec gathered by a (non-pedantic) registry hands over its series as one block.
   if (job.registeredDescIds === undefined && isBlockSource(job.collector)) {
-    const collected = await job.collector[collectBlock](processor.slicer);
+    const collected = await job.collector[collectBlock](processor.slicer, lease);
     if (collected !== undefined && processor.processBlock(collected.desc, collected.block)) {
       ch.close();
       return;

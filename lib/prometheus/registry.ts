@@ -14,6 +14,7 @@ import { Channel } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import { runCollectors } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
+import type { ValuesLease } from "./values-lease.js";
 import { Desc } from "./desc.js";
 import {
   AlreadyRegisteredError,
@@ -51,6 +52,9 @@ export interface GatherOptions {
 export interface Gatherer {
   gather(options?: GatherOptions): Promise<dto.MetricFamily[]>;
 }
+
+/** The method of a Registry that gathers with a lease; see {@link leasingGather}. */
+const gatherLeased: unique symbol = Symbol("gatherLeased");
 
 /**
  * Registry registers collectors and gathers from them. Create one with {@link newRegistry} (or
@@ -136,13 +140,25 @@ export class Registry implements Registerer, Gatherer {
    * and the families that were gathered cleanly.
    */
   async gather(options: GatherOptions = {}): Promise<dto.MetricFamily[]> {
+    return this.#gather(options, undefined);
+  }
+
+  /**
+   * @internal The metrics handler's gather: as {@link gather}, but the vecs' blocks borrow their
+   * numbers from `lease`, so the families must not be read once the lease has ended.
+   */
+  [gatherLeased](options: GatherOptions, lease: ValuesLease): Promise<dto.MetricFamily[]> {
+    return this.#gather(options, lease);
+  }
+
+  async #gather(options: GatherOptions, lease: ValuesLease | undefined): Promise<dto.MetricFamily[]> {
     const families = new FamilyMap();
     const registered = this.#pedantic ? new Set(this.#descIds) : undefined;
     const jobs = [
       ...[...this.#collectorsById.values()].map((collector) => ({ collector, registeredDescIds: registered })),
       ...this.#uncheckedCollectors.map((collector) => ({ collector, registeredDescIds: undefined })),
     ];
-    const errors = await runCollectors(jobs, families, options.signal);
+    const errors = await runCollectors(jobs, families, options.signal, lease);
     const result = await families.normalize();
     if (errors.length > 0) throw new GatherError(errors, result);
     return result;
@@ -217,6 +233,18 @@ function unwrapCollector(c: Collector): Collector {
     current = (current as WrappingCollector).unwrap();
   }
   return current;
+}
+
+/**
+ * @internal leasingGather returns how the metrics handler gathers `gatherer` with a lease (see
+ * values-lease.ts), or `undefined` when it may not: for any gatherer but a Registry whose gather is
+ * the class's own. An overriding gather might keep the families, or hand them out again.
+ */
+export function leasingGather(
+  gatherer: Gatherer,
+): ((options: GatherOptions, lease: ValuesLease) => Promise<dto.MetricFamily[]>) | undefined {
+  if (!(gatherer instanceof Registry) || gatherer.gather !== Registry.prototype.gather) return undefined;
+  return (options, lease) => gatherer[gatherLeased](options, lease);
 }
 
 /** newRegistry creates a new, empty registry (Go's `NewRegistry`). */

@@ -37,6 +37,7 @@ import type { LabelLayout } from "./label-arena.js";
 import { type SeriesColumns, SeriesTable } from "./series-table.js";
 import type { Slicer } from "./slices.js";
 import { type Result, resultOf } from "./value.js";
+import { ValueSpares, type ValuesLease } from "./values-lease.js";
 
 /** CurriedLabelValue fixes the value of the variable label at `index`. */
 interface CurriedLabelValue {
@@ -63,7 +64,10 @@ export interface VecKind<M> extends SeriesColumns {
 export interface RowKind {
   /** stride returns the numbers per row, or `undefined` when the series must go one by one now. */
   stride(): number | undefined;
-  /** fill copies the values of the series in slots[from, to) into rows from..to-1 of `numbers`. */
+  /**
+   * fill copies the values of the series in slots[from, to) into rows from..to-1 of `numbers`,
+   * writing every number of those rows: the array may hold an earlier gather's numbers.
+   */
   fill(numbers: Float64Array, slots: Int32Array, from: number, to: number): void;
   /** block makes the block of the rows (exemplars, which are few, are gathered here). */
   block(rows: RowSnapshot, numbers: Float64Array): dto.SeriesBlock;
@@ -119,7 +123,8 @@ export const collectBlock: unique symbol = Symbol("collectBlock");
 
 /** BlockSource is a collector that can hand a registry its series as one block. */
 export interface BlockSource {
-  [collectBlock](slicer: Slicer): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined>;
+  /** With a `lease`, the block's numbers are borrowed, and given back when the lease ends. */
+  [collectBlock](slicer: Slicer, lease?: ValuesLease): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined>;
 }
 
 /** How many rows are copied between two looks at the clock. */
@@ -153,12 +158,15 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
   protected kind: VecKind<M>;
   /** @internal The curried label values of this view, sorted by index. */
   protected curry: readonly CurriedLabelValue[];
+  /** @internal Value arrays that leased gathers gave back, shared with curried views. */
+  protected spares: ValueSpares;
 
   /** Creates a vec for `desc` whose series are stored as `kind` says. */
   constructor(desc: Desc, kind: VecKind<M>) {
     this.kind = kind;
     this.table = new SeriesTable(desc, kind);
     this.curry = [];
+    this.spares = new ValueSpares();
   }
 
   /** describe sends the vec's one descriptor. */
@@ -180,9 +188,11 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
 
   /**
    * @internal The registry's way to collect: the children as one block of rows, in order, when
-   * the metric type supports it (else `undefined`, and the registry calls collect).
+   * the metric type supports it (else `undefined`, and the registry calls collect). With a
+   * `lease` (the metrics handler's gather), the numbers are a spare array, given back to the
+   * spares when the lease ends.
    */
-  async [collectBlock](slicer: Slicer): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined> {
+  async [collectBlock](slicer: Slicer, lease?: ValuesLease): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined> {
     const table = this.table;
     const kind = this.kind.rows;
     const stride = kind?.stride();
@@ -193,7 +203,8 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     let slots = table.ordered() ?? (await table.orderedAsync());
     const text = table.shareText();
     const rows = slots.length;
-    let numbers = new Float64Array(rows * stride);
+    const copied = lease === undefined ? new Float64Array(rows * stride) : this.spares.take(rows * stride);
+    let numbers = copied;
     if (rows <= syncRows) {
       kind.fill(numbers, slots, 0, rows);
     } else {
@@ -218,6 +229,9 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
         numbers = numbers.filter((_, i) => kept[Math.floor(i / stride)] === 1);
       }
     }
+    // Kept only now that the block is complete: an array still being filled when a gather was
+    // aborted is never given back.
+    lease?.keep(copied, this.spares);
     const block = kind.block({ slots, ...text, layout: table.layout }, numbers);
     return { desc: table.desc, block };
   }
@@ -350,7 +364,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     // Subclass constructors take options, not a table, so the view is made from the prototype.
     // Such an object has no #private brand: that is why this class's helpers are `private`.
     const view = Object.create(Object.getPrototypeOf(this) as object) as this;
-    return Object.assign(view, { table: this.table, kind: this.kind, curry: Object.freeze(next) });
+    return Object.assign(view, { table: this.table, kind: this.kind, curry: Object.freeze(next), spares: this.spares });
   }
 
   /** Deletes the series with these (full) label values, reporting whether there was one. */

@@ -40,7 +40,9 @@ import {
   newCounterVec,
   type Registerer,
 } from "../prometheus/index.js";
+import { leasingGather } from "../prometheus/registry.js";
 import { SliceMs } from "../prometheus/slices.js";
+import { ValuesLease } from "../prometheus/values-lease.js";
 import { ResponseBody, responseDone } from "./body.js";
 import { gzipAccepted } from "./compression.js";
 import { expositionChunks } from "./encode.js";
@@ -215,6 +217,8 @@ class MetricsScrape {
   readonly #ctx: ScrapeContext;
   readonly #pool: SlabPool;
   #encodeError: unknown = undefined;
+  /** What the gather borrowed from the vecs (see values-lease.ts), while it may be given back. */
+  #lease: ValuesLease | undefined = undefined;
 
   constructor(
     gatherer: Gatherer,
@@ -241,24 +245,44 @@ class MetricsScrape {
   /** serve gathers and answers; it rejects only in panic mode. */
   async serve(): Promise<void> {
     const families = await this.#gather();
-    if (families !== undefined) await this.#send(families);
+    if (families === undefined) return;
+    try {
+      await this.#send(families);
+    } finally {
+      // The encoder was the families' only reader, and it is done: the vecs get their arrays back.
+      this.#lease?.end();
+    }
   }
 
   /** gather returns the families to serve, or `undefined` once the request has been answered. */
   async #gather(): Promise<dto.MetricFamily[] | undefined> {
-    const gathering = (async () => this.#gatherer.gather({ signal: this.#ctx.signal }))();
+    const options = { signal: this.#ctx.signal };
+    const leased = leasingGather(this.#gatherer);
+    let gathering: Promise<dto.MetricFamily[]>;
+    if (leased === undefined) {
+      gathering = (async () => this.#gatherer.gather(options))();
+    } else {
+      this.#lease = new ValuesLease();
+      gathering = leased(options, this.#lease);
+    }
     let result: dto.MetricFamily[] | typeof Stopped;
     try {
       result = await this.#ctx.until(gathering);
     } catch (err) {
       return this.#gatherFailed(err);
     }
-    if (result === Stopped) return this.#stop(undefined);
+    // A gather that did not finish may still fill its arrays: they are left to the garbage collector.
+    if (result === Stopped) {
+      this.#lease = undefined;
+      return this.#stop(undefined);
+    }
     return result;
   }
 
   /** gatherFailed logs and counts a gather error, then serves what the error handling says. */
   async #gatherFailed(err: unknown): Promise<dto.MetricFamily[] | undefined> {
+    // The error holds the families, and a log may keep it: their arrays are not given back.
+    this.#lease = undefined;
     this.#opts.errorLog?.error("error gathering metrics", "err", err);
     this.#errCnt.withLabelValues("gathering").inc();
     const partial = err instanceof GatherError ? err.families : [];
