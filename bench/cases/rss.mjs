@@ -38,7 +38,7 @@ try {
     const { rss, heapUsed } = await server.stats();
     await server.gc();
     const after = await server.stats();
-    readings.push({ scrapes: done, rss, heapUsed, rssAfterGC: after.rss, heapUsedAfterGC: after.heapUsed, seconds });
+    readings.push({ scrapes: done, rss, heapUsed, rssAfterGC: after.rss, heapUsedAfterGC: after.heapUsed, youngAfterGC: after.young, seconds });
     log(`rss: ${done} scrapes, RSS ${(rss / 2 ** 20).toFixed(1)} MiB (${(after.rss / 2 ** 20).toFixed(1)} after gc())`);
     if (outOfTime) break;
   }

@@ -18,6 +18,7 @@
 
 import { createServer } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { WebServer } from "../../dist/lib/demo/server.js";
 import { ContinueOnError, handlerFor } from "demo-exporter/promhttp";
 import { gaugeData } from "./data.mjs";
@@ -107,6 +108,12 @@ if (args.monitor) {
   }, 1);
 }
 
+/** youngGeneration reads the new space's reserved and resident bytes. */
+function youngGeneration() {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+  return space && { reserved: space.space_size, resident: space.physical_space_size };
+}
+
 process.on("message", (msg) => {
   if (msg === "reset") {
     histogram?.reset();
@@ -123,6 +130,8 @@ process.on("message", (msg) => {
       heapTotal: mem.heapTotal,
       external: mem.external,
       arrayBuffers: mem.arrayBuffers,
+      // V8's young generation: the memory reserved for it, and how much of that is resident.
+      young: youngGeneration(),
       loop: histogram && {
         maxMs: histogram.max / 1e6,
         p99Ms: histogram.percentile(99) / 1e6,
