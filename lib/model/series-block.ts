@@ -91,7 +91,38 @@ export function unescapeLabelValue(escaped: string): string {
   return escaped.replace(/\\(.)/gs, (_, c: string) => (c === "n" ? "\n" : c));
 }
 
-const blocks = new WeakMap<MetricFamily, SeriesBlock>();
+/** Where a family made by {@link familyOfBlock} keeps its block (not enumerable). */
+const blockKey: unique symbol = Symbol("block");
+
+/** BlockFamily is a family made by {@link familyOfBlock}. */
+type BlockFamily = MetricFamily & { readonly [blockKey]?: SeriesBlock };
+
+/** settleMetric makes `metric` a plain data property of `family`, holding `metric`. */
+function settleMetric(family: MetricFamily, metric: Metric[]): Metric[] {
+  Object.defineProperty(family, "metric", { value: metric, writable: true, enumerable: true, configurable: true });
+  return metric;
+}
+
+/**
+ * The accessor of `metric` of every family made by {@link familyOfBlock}: one pair of functions
+ * for all of them, finding the block through `this`. A pair of closures per family made V8 give
+ * each family a hidden class of its own; hidden classes live in the old generation, so every
+ * scavenge kept the closures, the block and its values alive until the next full collection.
+ */
+const lazyMetric: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: MetricFamily): Metric[] {
+    const block = Object.hasOwn(this, blockKey) ? (this as BlockFamily)[blockKey] : undefined;
+    if (block !== undefined) return settleMetric(this, metricsOfBlock(block));
+    // An object that inherits from such a family reads the family's metrics.
+    const proto = Object.getPrototypeOf(this) as MetricFamily | null;
+    return proto === null ? [] : proto.metric;
+  },
+  set(this: MetricFamily, metric: Metric[]): void {
+    settleMetric(this, metric);
+  },
+};
 
 /**
  * familyOfBlock returns a family whose `metric` array is built from `block` the first time it is
@@ -99,17 +130,8 @@ const blocks = new WeakMap<MetricFamily, SeriesBlock>();
  */
 export function familyOfBlock(name: string, help: string | undefined, type: MetricType, block: SeriesBlock): MetricFamily {
   const family = (help === undefined ? { name, type } : { name, help, type }) as MetricFamily;
-  const settle = (metric: Metric[]) => {
-    Object.defineProperty(family, "metric", { value: metric, writable: true, enumerable: true, configurable: true });
-    return metric;
-  };
-  Object.defineProperty(family, "metric", {
-    enumerable: true,
-    configurable: true,
-    get: () => settle(metricsOfBlock(block)),
-    set: (metric: Metric[]) => void settle(metric),
-  });
-  blocks.set(family, block);
+  Object.defineProperty(family, "metric", lazyMetric);
+  Object.defineProperty(family, blockKey, { value: block });
   return family;
 }
 
@@ -118,8 +140,8 @@ export function familyOfBlock(name: string, help: string | undefined, type: Metr
  * read or replaced, or undefined: then `metric` is what the family holds.
  */
 export function blockOf(family: MetricFamily): SeriesBlock | undefined {
-  const block = blocks.get(family);
-  if (block === undefined) return undefined;
+  if (!Object.hasOwn(family, blockKey)) return undefined;
+  const block = (family as BlockFamily)[blockKey];
   return Object.getOwnPropertyDescriptor(family, "metric")?.get === undefined ? undefined : block;
 }
 
