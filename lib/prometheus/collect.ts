@@ -22,6 +22,17 @@ import { Slicer } from "./slices.js";
 import type { ValuesLease } from "./values-lease.js";
 import { type BlockSource, collectBlock } from "./vec.js";
 
+/**
+ * StopSignal is what a gather follows to stop early: an AbortSignal, or the metrics handler's
+ * lighter signal of a scrape (lib/promhttp/scrape.ts), which makes no AbortController per scrape.
+ */
+export interface StopSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options: { once: true }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** One collector to run, and the descriptor ids to check its metrics against (pedantic only). */
 export interface CollectJob {
   collector: Collector;
@@ -80,7 +91,7 @@ class Processor {
 export async function runCollectors(
   jobs: readonly CollectJob[],
   families: FamilyMap,
-  signal: AbortSignal | undefined,
+  signal: StopSignal | undefined,
   lease?: ValuesLease,
 ): Promise<Error[]> {
   if (signal?.aborted) return [abortedError(signal)];
@@ -108,7 +119,7 @@ export async function runCollectors(
   return [abortedError(signal)];
 }
 
-function abortedError(signal: AbortSignal): GatherAbortedError {
+function abortedError(signal: StopSignal): GatherAbortedError {
   return new GatherAbortedError("gather aborted before all collectors finished", { cause: signal.reason });
 }
 
@@ -146,7 +157,7 @@ async function runOne(job: CollectJob, ch: Channel<Metric>, processor: Processor
   for await (const batch of ch) await processor.process(batch, job.registeredDescIds);
 }
 
-function abortPromise(signal: AbortSignal): { promise: Promise<"aborted">; dispose(): void } {
+function abortPromise(signal: StopSignal): { promise: Promise<"aborted">; dispose(): void } {
   let onAbort: () => void = () => undefined;
   const promise = new Promise<"aborted">((resolve) => {
     onAbort = () => resolve("aborted");

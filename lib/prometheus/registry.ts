@@ -12,7 +12,7 @@
 import type * as dto from "../model/index.js";
 import { Channel } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
-import { runCollectors } from "./collect.js";
+import { runCollectors, type StopSignal } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
 import type { ValuesLease } from "./values-lease.js";
 import { Desc } from "./desc.js";
@@ -51,6 +51,11 @@ export interface GatherOptions {
  */
 export interface Gatherer {
   gather(options?: GatherOptions): Promise<dto.MetricFamily[]>;
+}
+
+/** @internal The options of the handler's gather: its signal may be a lighter one than AbortSignal. */
+export interface LeasedGatherOptions {
+  signal?: StopSignal;
 }
 
 /** The method of a Registry that gathers with a lease; see {@link leasingGather}. */
@@ -147,11 +152,11 @@ export class Registry implements Registerer, Gatherer {
    * @internal The metrics handler's gather: as {@link gather}, but the vecs' blocks borrow their
    * numbers from `lease`, so the families must not be read once the lease has ended.
    */
-  [gatherLeased](options: GatherOptions, lease: ValuesLease): Promise<dto.MetricFamily[]> {
+  [gatherLeased](options: LeasedGatherOptions, lease: ValuesLease): Promise<dto.MetricFamily[]> {
     return this.#gather(options, lease);
   }
 
-  async #gather(options: GatherOptions, lease: ValuesLease | undefined): Promise<dto.MetricFamily[]> {
+  async #gather(options: LeasedGatherOptions, lease: ValuesLease | undefined): Promise<dto.MetricFamily[]> {
     const families = new FamilyMap();
     const registered = this.#pedantic ? new Set(this.#descIds) : undefined;
     const jobs = [
@@ -242,7 +247,7 @@ function unwrapCollector(c: Collector): Collector {
  */
 export function leasingGather(
   gatherer: Gatherer,
-): ((options: GatherOptions, lease: ValuesLease) => Promise<dto.MetricFamily[]>) | undefined {
+): ((options: LeasedGatherOptions, lease: ValuesLease) => Promise<dto.MetricFamily[]>) | undefined {
   if (!(gatherer instanceof Registry) || gatherer.gather !== Registry.prototype.gather) return undefined;
   return (options, lease) => gatherer[gatherLeased](options, lease);
 }

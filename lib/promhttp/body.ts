@@ -49,7 +49,7 @@ export class ResponseBody {
     // One listener of each kind for the whole body, not one per wait: a big body waits for
     // 'drain' after nearly every chunk, and that path should make no garbage but the promise.
     this.#target.on("drain", this.#onReady);
-    ctx.signal.addEventListener("abort", this.#onReady, { once: true });
+    ctx.stopSignal.addEventListener("abort", this.#onReady, { once: true });
   }
 
   /**
@@ -94,7 +94,7 @@ export class ResponseBody {
   /** unwatch removes the listeners of the constructor once no write can wait any more. */
   #unwatch(): void {
     this.#target.off("drain", this.#onReady);
-    this.#ctx.signal.removeEventListener("abort", this.#onReady);
+    this.#ctx.stopSignal.removeEventListener("abort", this.#onReady);
   }
 }
 

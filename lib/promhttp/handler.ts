@@ -256,14 +256,13 @@ class MetricsScrape {
 
   /** gather returns the families to serve, or `undefined` once the request has been answered. */
   async #gather(): Promise<dto.MetricFamily[] | undefined> {
-    const options = { signal: this.#ctx.signal };
     const leased = leasingGather(this.#gatherer);
     let gathering: Promise<dto.MetricFamily[]>;
     if (leased === undefined) {
-      gathering = (async () => this.#gatherer.gather(options))();
+      gathering = (async () => this.#gatherer.gather({ signal: this.#ctx.signal }))();
     } else {
       this.#lease = new ValuesLease();
-      gathering = leased(options, this.#lease);
+      gathering = leased({ signal: this.#ctx.stopSignal }, this.#lease);
     }
     let result: dto.MetricFamily[] | typeof Stopped;
     try {

@@ -14,7 +14,7 @@ import { scrapeTimeoutMs } from "../../lib/promhttp/scrape.js";
 import * as prom from "../../lib/prometheus/index.js";
 import { gatherErrorCases } from "../conformance/cases.js";
 import { golden, goldenFiles, hasGolden } from "../support/golden.js";
-import { bigRegistry, heldCollector, maxTimerGap, rawGet, startServer, type TestServer } from "./server.js";
+import { bigRegistry, deferred, heldCollector, maxTimerGap, rawGet, startServer, type TestServer } from "./server.js";
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -575,6 +575,44 @@ describe("streaming", () => {
     held.release();
     expect(await held.lateSend).toBeInstanceOf(prom.ChannelClosedError);
     expect((await scrape(server.url)).status).toBe(200);
+  });
+});
+
+describe("the signal a gatherer other than a Registry gets", () => {
+  /** A gatherer that records its signal and answers once that signal aborts. */
+  function waitingGatherer() {
+    const entered = deferred<AbortSignal | undefined>();
+    const gatherer = prom.gathererFunc(async (options) => {
+      const signal = options?.signal;
+      entered.resolve(signal);
+      await new Promise((resolve) => signal?.addEventListener("abort", resolve, { once: true }));
+      return [];
+    });
+    return { gatherer, entered: entered.promise };
+  }
+
+  it("is an AbortSignal that aborts when the client disconnects", async () => {
+    const { gatherer, entered } = waitingGatherer();
+    const server = await serve(handlerFor(gatherer));
+    const req = get(server.url, { agent: false });
+    req.on("error", () => undefined);
+    const signal = await entered;
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal!.aborted).toBe(false);
+    req.destroy();
+    await Promise.all(server.handled);
+    expect(signal!.aborted).toBe(true);
+    expect(String(signal!.reason)).toContain("client disconnected");
+  });
+
+  it("is an AbortSignal that aborts at the deadline", async () => {
+    const { gatherer, entered } = waitingGatherer();
+    const server = await serve(handlerFor(gatherer, { timeout: 50 }));
+    const answer = scrape(server.url);
+    const signal = await entered;
+    expect((await answer).status).toBe(503);
+    expect(signal!.aborted).toBe(true);
+    expect(String(signal!.reason)).toContain("scrape timeout exceeded");
   });
 });
 
