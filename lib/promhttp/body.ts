@@ -72,7 +72,7 @@ export class ResponseBody {
     if (last === undefined) this.#target.end();
     else this.#target.end(last, this.#giveBack(last));
     this.#unwatch();
-    await responseDone(this.#res);
+    await this.#ctx.closed();
   }
 
   /** giveBack returns the callback that gives a written chunk back to the pool. */

@@ -288,7 +288,7 @@ class MetricsScrape {
     // ContinueOnError still reports the error if no metrics have been gathered.
     if (this.#mode === ContinueOnError && partial.length > 0) return partial;
     gatherFailed(this.#res, err);
-    await responseDone(this.#res);
+    await this.#ctx.closed();
     if (this.#mode === PanicOnError) throw err;
     return undefined;
   }
@@ -322,7 +322,7 @@ class MetricsScrape {
       if (err !== this.#encodeError) this.#logEncodeError(err);
       if (body === undefined) {
         gatherFailed(this.#res, err);
-        await responseDone(this.#res);
+        await this.#ctx.closed();
       } else {
         body.destroy();
       }
@@ -368,7 +368,7 @@ class MetricsScrape {
   async #stop(body: ResponseBody | undefined): Promise<undefined> {
     if (this.#ctx.stopped === "timeout" && !this.#res.headersSent && body === undefined) {
       scrapeTimedOut(this.#res, this.#ctx.timeoutMs ?? 0);
-      await responseDone(this.#res);
+      await this.#ctx.closed();
     } else if (body !== undefined) {
       body.destroy();
     } else {

@@ -89,6 +89,9 @@ export class ScrapeContext {
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #onClose: () => void;
   #reason: StopReason | undefined;
+  #isClosed = false;
+  #closed: Promise<void> | undefined = undefined;
+  #resolveClosed: (() => void) | undefined = undefined;
 
   constructor(res: ServerResponse, timeoutMs: number | undefined) {
     this.timeoutMs = timeoutMs;
@@ -97,7 +100,9 @@ export class ScrapeContext {
       this.#timer = setTimeout(() => this.#stop("timeout"), Math.min(Math.ceil(timeoutMs), maxTimerMs));
     }
     this.#onClose = () => {
+      this.#isClosed = true;
       if (!res.writableFinished) this.#stop("disconnect");
+      this.#resolveClosed?.();
     };
     res.on("close", this.#onClose);
     if (res.destroyed) this.#stop("disconnect");
@@ -146,6 +151,18 @@ export class ScrapeContext {
         },
       );
     });
+  }
+
+  /**
+   * closed resolves once the response has closed, finished or cut off (Node emits 'close' either
+   * way). It needs no listeners of its own: stream.finished would add eight per response.
+   */
+  closed(): Promise<void> {
+    if (this.#isClosed || this.#res.destroyed) return Promise.resolve();
+    this.#closed ??= new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    return this.#closed;
   }
 
   /** dispose clears the deadline and stops watching the response. */
