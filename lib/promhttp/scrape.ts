@@ -75,6 +75,28 @@ class ScrapeStop implements StopSignal {
   }
 }
 
+/** Where a response being scraped keeps its context, for {@link onResponseClose}. */
+const scrapeOf: unique symbol = Symbol("ScrapeContext");
+
+/** A response being scraped. */
+type ScrapedResponse = ServerResponse & { [scrapeOf]?: ScrapeContext | undefined };
+
+/**
+ * onResponseClose is the 'close' listener of every scraped response (`this`), and onDeadline the
+ * callback of every deadline: functions of the module, handed the context, rather than closures
+ * made per scrape. Closures made in ScrapeContext's constructor and registered with the response
+ * kept whole scrapes alive through V8's scavenges for the first seconds under load (about 0.6 MB
+ * per scavenge at 10k series, until the code was optimized), which grew the young generation to
+ * its maximum; see docs/performance.md.
+ */
+function onResponseClose(this: ScrapedResponse): void {
+  this[scrapeOf]?.responseClosed();
+}
+
+function onDeadline(ctx: ScrapeContext): void {
+  ctx.deadlinePassed();
+}
+
 /**
  * ScrapeContext watches one request: it stops the scrape when the deadline passes or the client
  * disconnects, and aborts {@link stopSignal} (and {@link signal}, if it was asked for), which the
@@ -85,9 +107,8 @@ export class ScrapeContext {
   readonly timeoutMs: number | undefined;
   readonly #stopSignal = new ScrapeStop();
   #controller: AbortController | undefined = undefined;
-  readonly #res: ServerResponse;
+  readonly #res: ScrapedResponse;
   readonly #timer: NodeJS.Timeout | undefined;
-  readonly #onClose: () => void;
   #reason: StopReason | undefined;
   #isClosed = false;
   #closed: Promise<void> | undefined = undefined;
@@ -97,15 +118,23 @@ export class ScrapeContext {
     this.timeoutMs = timeoutMs;
     this.#res = res;
     if (timeoutMs !== undefined) {
-      this.#timer = setTimeout(() => this.#stop("timeout"), Math.min(Math.ceil(timeoutMs), maxTimerMs));
+      this.#timer = setTimeout(onDeadline, Math.min(Math.ceil(timeoutMs), maxTimerMs), this);
     }
-    this.#onClose = () => {
-      this.#isClosed = true;
-      if (!res.writableFinished) this.#stop("disconnect");
-      this.#resolveClosed?.();
-    };
-    res.on("close", this.#onClose);
+    this.#res[scrapeOf] = this;
+    res.on("close", onResponseClose);
     if (res.destroyed) this.#stop("disconnect");
+  }
+
+  /** @internal responseClosed is called when the response emits 'close'. */
+  responseClosed(): void {
+    this.#isClosed = true;
+    if (!this.#res.writableFinished) this.#stop("disconnect");
+    this.#resolveClosed?.();
+  }
+
+  /** @internal deadlinePassed is called when the deadline passes. */
+  deadlinePassed(): void {
+    this.#stop("timeout");
   }
 
   /** stopSignal aborts when the scrape stops; the handler's waits and a Registry's gather follow it. */
@@ -168,7 +197,8 @@ export class ScrapeContext {
   /** dispose clears the deadline and stops watching the response. */
   dispose(): void {
     clearTimeout(this.#timer);
-    this.#res.off("close", this.#onClose);
+    this.#res.off("close", onResponseClose);
+    this.#res[scrapeOf] = undefined;
   }
 
   #stop(reason: StopReason): void {

@@ -578,6 +578,27 @@ describe("streaming", () => {
   });
 });
 
+describe("what a scrape leaves behind", () => {
+  it("listens to every response with the same functions, made once, and removes them", async () => {
+    // Closures made per scrape and registered with the response kept whole scrapes alive through
+    // V8's young-generation collections (docs/performance.md); module-level listeners do not.
+    const during: unknown[][] = [];
+    const after: unknown[][] = [];
+    const metrics = handlerFor(smallRegistry(), { timeout: 10_000 });
+    const server = await serve(async (req, res) => {
+      const done = metrics(req, res);
+      during.push(res.listeners("close"));
+      await done;
+      after.push(res.listeners("close"));
+    });
+    await scrape(server.url);
+    await scrape(server.url);
+    expect(during[0]!.length).toBeGreaterThan(0);
+    expect(during[1]).toEqual(during[0]);
+    for (const listener of during[0]!) expect(after[0]).not.toContain(listener);
+  });
+});
+
 describe("the signal a gatherer other than a Registry gets", () => {
   /** A gatherer that records its signal and answers once that signal aborts. */
   function waitingGatherer() {
