@@ -11,13 +11,15 @@ import { blockOf } from "../model/index.js";
 import { checkSuffixCollisions, FamilyMap } from "./consistency.js";
 import { ConsistencyError, GatherError, InvalidOptionsError } from "./errors.js";
 import { goQuote } from "./labels.js";
+import { gatherLeased, type LeasedGatherOptions, type LeasingGatherer, leasingGather, mayLease } from "./leased-gather.js";
 import type { Gatherer, GatherOptions } from "./registry.js";
+import type { ValuesLease } from "./values-lease.js";
 
 /**
  * Gatherers merges the families of several gatherers. Families of the same name must agree on
  * help and type; series must not repeat. Errors of each gatherer are prefixed with its position.
  */
-export class Gatherers implements Gatherer {
+export class Gatherers implements Gatherer, LeasingGatherer {
   readonly #gatherers: readonly Gatherer[];
 
   /** @throws {InvalidOptionsError} unless given an array of gatherers. */
@@ -29,9 +31,28 @@ export class Gatherers implements Gatherer {
   }
 
   async gather(options: GatherOptions = {}): Promise<dto.MetricFamily[]> {
+    return this.#gather((g) => g.gather(options));
+  }
+
+  /** @internal The metrics handler's gather: every gatherer gathers with `lease` (see mayLease). */
+  [gatherLeased](options: LeasedGatherOptions, lease: ValuesLease): Promise<dto.MetricFamily[]> {
+    return this.#gather(async (g) => {
+      const leased = leasingGather(g);
+      // mayLease said yes a moment ago; only a gather replaced since then could say no.
+      if (leased === undefined) throw new InvalidOptionsError("a gatherer's gather was replaced during a gather");
+      return leased(options, lease);
+    });
+  }
+
+  /** @internal Whether the handler may gather with a lease: only when every gatherer may. */
+  [mayLease](): boolean {
+    return this.gather === Gatherers.prototype.gather && this.#gatherers.every((g) => leasingGather(g) !== undefined);
+  }
+
+  async #gather(gatherOne: (g: Gatherer) => Promise<dto.MetricFamily[]>): Promise<dto.MetricFamily[]> {
     const merged = new FamilyMap();
     const errors: Error[] = [];
-    const results = await Promise.all(this.#gatherers.map((g) => gatherSettled(g, options)));
+    const results = await Promise.all(this.#gatherers.map((g) => gatherSettled(() => gatherOne(g))));
     results.forEach(({ families, error }, i) => {
       for (const err of error === undefined ? [] : error instanceof AggregateError ? (error.errors as Error[]) : [error]) {
         errors.push(new Error(`[from Gatherer #${i + 1}] ${err.message}`, { cause: err }));
@@ -49,12 +70,9 @@ export function gathererFunc(fn: (options?: GatherOptions) => Promise<dto.Metric
   return { gather: fn };
 }
 
-async function gatherSettled(
-  g: Gatherer,
-  options: GatherOptions,
-): Promise<{ families: dto.MetricFamily[]; error: Error | undefined }> {
+async function gatherSettled(gather: () => Promise<dto.MetricFamily[]>): Promise<{ families: dto.MetricFamily[]; error: Error | undefined }> {
   try {
-    return { families: await g.gather(options), error: undefined };
+    return { families: await gather(), error: undefined };
   } catch (err) {
     if (err instanceof GatherError) return { families: err.families, error: err };
     return { families: [], error: err instanceof Error ? err : new Error(String(err)) };

@@ -12,8 +12,9 @@
 import type * as dto from "../model/index.js";
 import { Channel } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
-import { runCollectors, type StopSignal } from "./collect.js";
+import { runCollectors } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
+import { gatherLeased, type LeasedGatherOptions, type LeasingGatherer, mayLease } from "./leased-gather.js";
 import type { ValuesLease } from "./values-lease.js";
 import { Desc } from "./desc.js";
 import {
@@ -53,19 +54,11 @@ export interface Gatherer {
   gather(options?: GatherOptions): Promise<dto.MetricFamily[]>;
 }
 
-/** @internal The options of the handler's gather: its signal may be a lighter one than AbortSignal. */
-export interface LeasedGatherOptions {
-  signal?: StopSignal;
-}
-
-/** The method of a Registry that gathers with a lease; see {@link leasingGather}. */
-const gatherLeased: unique symbol = Symbol("gatherLeased");
-
 /**
  * Registry registers collectors and gathers from them. Create one with {@link newRegistry} (or
  * {@link newPedanticRegistry} in tests); the package also has a default registry.
  */
-export class Registry implements Registerer, Gatherer {
+export class Registry implements Registerer, Gatherer, LeasingGatherer {
   readonly #collectorsById = new Map<string, Collector>();
   readonly #descIds = new Set<string>();
   readonly #dimHashesByName = new Map<string, string>();
@@ -156,6 +149,11 @@ export class Registry implements Registerer, Gatherer {
     return this.#gather(options, lease);
   }
 
+  /** @internal Whether the handler may gather with a lease: not when gather is overridden. */
+  [mayLease](): boolean {
+    return this.gather === Registry.prototype.gather;
+  }
+
   async #gather(options: LeasedGatherOptions, lease: ValuesLease | undefined): Promise<dto.MetricFamily[]> {
     const families = new FamilyMap();
     const registered = this.#pedantic ? new Set(this.#descIds) : undefined;
@@ -238,18 +236,6 @@ function unwrapCollector(c: Collector): Collector {
     current = (current as WrappingCollector).unwrap();
   }
   return current;
-}
-
-/**
- * @internal leasingGather returns how the metrics handler gathers `gatherer` with a lease (see
- * values-lease.ts), or `undefined` when it may not: for any gatherer but a Registry whose gather is
- * the class's own. An overriding gather might keep the families, or hand them out again.
- */
-export function leasingGather(
-  gatherer: Gatherer,
-): ((options: LeasedGatherOptions, lease: ValuesLease) => Promise<dto.MetricFamily[]>) | undefined {
-  if (!(gatherer instanceof Registry) || gatherer.gather !== Registry.prototype.gather) return undefined;
-  return (options, lease) => gatherer[gatherLeased](options, lease);
 }
 
 /** newRegistry creates a new, empty registry (Go's `NewRegistry`). */

@@ -10,9 +10,10 @@
  * instead, and the handler gives them back once the last chunk is encoded, when no one reads them
  * any more.
  *
- * Only the handler's own call of a {@link Registry}'s gather borrows. The families that `gather()`
- * returns to other code are snapshots that stay as they are: a caller may keep them, or a caching
- * gatherer may hand the same families out again.
+ * Only the handler's own gather borrows, and only from a Registry or Gatherers made of them whose
+ * gather is their class's own (leased-gather.ts). The families that `gather()` returns to other
+ * code are snapshots that stay as they are: a caller may keep them, or a caching gatherer may hand
+ * the same families out again.
  *
  * @module
  */

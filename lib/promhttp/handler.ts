@@ -40,7 +40,7 @@ import {
   newCounterVec,
   type Registerer,
 } from "../prometheus/index.js";
-import { leasingGather } from "../prometheus/registry.js";
+import { leasingGather } from "../prometheus/leased-gather.js";
 import { SliceMs } from "../prometheus/slices.js";
 import { ValuesLease } from "../prometheus/values-lease.js";
 import { ResponseBody, responseDone } from "./body.js";

@@ -10,7 +10,7 @@ import { metricFamiliesToText } from "../../lib/expfmt/index.js";
 import type { MetricFamily } from "../../lib/model/index.js";
 import { ContinueOnError, handlerFor } from "../../lib/promhttp/index.js";
 import * as prom from "../../lib/prometheus/index.js";
-import { leasingGather } from "../../lib/prometheus/registry.js";
+import { leasingGather } from "../../lib/prometheus/leased-gather.js";
 import { ValueSpares, ValuesLease } from "../../lib/prometheus/values-lease.js";
 import { startServer, type TestServer } from "./server.js";
 
@@ -131,15 +131,53 @@ describe("the handler's borrowed value arrays", () => {
 });
 
 describe("leasingGather", () => {
-  it("lends only through a Registry's own gather", () => {
+  it("lends through a Registry's own gather, and through Gatherers made only of such", () => {
     expect(leasingGather(prom.newRegistry())).toBeTypeOf("function");
     expect(leasingGather(prom.newPedanticRegistry())).toBeTypeOf("function");
     const reg = prom.newRegistry();
-    expect(leasingGather(prom.gathererFunc(async () => reg.gather()))).toBeUndefined();
-    expect(leasingGather(new prom.Gatherers([reg]))).toBeUndefined();
+    expect(leasingGather(new prom.Gatherers([reg, prom.newRegistry()]))).toBeTypeOf("function");
+    expect(leasingGather(new prom.Gatherers([new prom.Gatherers([reg])]))).toBeTypeOf("function");
+    const func = prom.gathererFunc(async () => reg.gather());
+    expect(leasingGather(func)).toBeUndefined();
+    expect(leasingGather(new prom.Gatherers([reg, func]))).toBeUndefined();
     const patched = prom.newRegistry();
     patched.gather = async () => [];
     expect(leasingGather(patched)).toBeUndefined();
+    expect(leasingGather(new prom.Gatherers([reg, patched]))).toBeUndefined();
+  });
+
+  it("serves the right values through Gatherers, and keeps a failed gather's arrays", async () => {
+    const { vec, setAll } = gauges(100);
+    const reg = prom.newRegistry();
+    reg.mustRegister(vec);
+    const other = prom.newRegistry();
+    other.mustRegister(prom.newGauge({ name: "other", help: "Another registry." }));
+    const failing = prom.newRegistry();
+    failing.mustRegister({
+      describe: (ch) => ch.send(prom.newDesc("broken", "Fails.", [], {})),
+      collect: () => {
+        throw new Error("collector broke");
+      },
+    } satisfies prom.Collector);
+    const logged: unknown[] = [];
+    const url = await serve(new prom.Gatherers([reg, other]));
+    const failingUrl = await serve(new prom.Gatherers([reg, failing]), {
+      errorHandling: ContinueOnError,
+      errorLog: { error: (_msg, ...keyvals) => void logged.push(keyvals[1]) },
+    });
+    setAll(1);
+    expect(firstValue(await scrapeText(failingUrl))).toBe("1000");
+    for (let value = 2; value <= 4; value++) {
+      setAll(value);
+      const body = await scrapeText(url);
+      expect(firstValue(body)).toBe(String(value * 1000));
+      expect(body).toContain("other 0\n");
+    }
+    // The arrays did go back to the vec: the scrapes through Gatherers borrowed them.
+    expect((vec as unknown as { spares: ValueSpares }).spares.size).toBeGreaterThan(0);
+    const err = logged[0] as prom.GatherError;
+    expect(err).toBeInstanceOf(prom.GatherError);
+    expect(firstValue(metricFamiliesToText(err.families))).toBe("1000");
   });
 });
 
