@@ -332,8 +332,10 @@ ${section("HTTP: 10k series over loopback", http, (r) => `${httpTable(r)}\n\nEac
 ${section("Event loop during a scrape", lookup(results, "Event loop"), (r) => `${loopTable(r)}\n\n${int(r.n)} series, scraped over HTTP while the server ran \`monitorEventLoopDelay\` (resolution 1 ms) and a 1 ms \`setInterval\`; "cold" is the first scrape after the series were created. "max delay" is \`monitorEventLoopDelay\`'s maximum; the timer's gap, measured with \`performance.now()\`, catches blocks the monitor sometimes misses (seen with prom-client's warm scrapes); the worse of the two counts.`)}
 ${section("Memory over many scrapes (ours, 10k series)", lookup(results, "RSS"), (r) => `${rssTable(r)}\n\nScraped over 10 kept-alive connections; RSS and heap read from the server process as they are,
 then again right after a full \`gc()\` in the server (the target is judged on those). The young
-generation is V8's new space: the memory reserved for it grows under load up to its maximum (32 MiB
-here: two 16 MiB semispaces), and its pages become resident as allocation reaches them.${r.outOfTime ? ` The ${r.budgetSeconds} s budget ran out before the last checkpoint.` : ""}`)}
+generation is V8's new space: the memory reserved for it grows, up to 32 MiB here (two 16 MiB
+semispaces), once enough objects have survived its collections, and its pages become resident as
+allocation reaches them. A scrape that leaves nothing alive behind it keeps it where startup left
+it (docs/architecture.md, "What a scrape leaves behind").${r.outOfTime ? ` The ${r.budgetSeconds} s budget ran out before the last checkpoint.` : ""}`)}
 ${section("Channel: 1M sends", lookup(results, "Channel"), channelTable)}
 ${section("Recording and series lookup", lookup(results, "Recording"), (r) => `${recordingTable(r)}\n\n${int(r.n)} operations per run, over 1,000 existing series with two labels.`)}
 ## What each case measures
