@@ -110,15 +110,6 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 const sliceMs = SliceMs;
 
 /**
- * The size of the chunks a response is written in: 256 KiB, four to a slab of the pool. Each
- * write to a Node.js response costs its chunk framing and stream bookkeeping (about 1.5 KiB of
- * garbage, sampled), so a 750 kB body in 64 KiB chunks made more garbage in writes than in
- * gathering and encoding together. Encoding a chunk this size takes about a millisecond, well
- * within a slice.
- */
-const responseChunkSize = 256 * 1024;
-
-/**
  * handlerFor returns an uninstrumented handler for `gatherer` (Go's `HandlerFor`). Wrap it with
  * {@link instrumentMetricHandler} to count scrapes as {@link handler} does.
  * @throws {InvalidOptionsError} when `gatherer` has no `gather` method, `errorHandling` is not one
@@ -300,7 +291,7 @@ class MetricsScrape {
    */
   async #send(families: dto.MetricFamily[]): Promise<void> {
     const format = this.#negotiate();
-    const chunks = expositionChunks(families, format, (err) => this.#encodeFailed(err), responseChunkSize, this.#pool);
+    const chunks = expositionChunks(families, format, (err) => this.#encodeFailed(err), undefined, this.#pool);
     let body: ResponseBody | undefined;
     let sliceStart = performance.now();
     try {
