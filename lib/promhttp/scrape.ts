@@ -49,7 +49,8 @@ export const Stopped: unique symbol = Symbol("Stopped");
  * ScrapeStop is the signal of one scrape, for the handler's own waits and for a Registry's gather:
  * an AbortSignal's part that those use, and nothing more. An AbortController per scrape (an
  * EventTarget with its maps of listeners) kept about 0.2 MB of each interval's scrapes alive
- * through a scavenge, sampled at 10k series; see docs/performance.md.
+ * through a scavenge, sampled at 10k series; see "What a scrape leaves behind" in
+ * docs/architecture.md.
  */
 class ScrapeStop implements StopSignal {
   aborted = false;
@@ -86,8 +87,8 @@ type ScrapedResponse = ServerResponse & { [scrapeOf]?: ScrapeContext | undefined
  * callback of every deadline: functions of the module, handed the context, rather than closures
  * made per scrape. Closures made in ScrapeContext's constructor and registered with the response
  * kept whole scrapes alive through V8's scavenges for the first seconds under load (about 0.6 MB
- * per scavenge at 10k series, until the code was optimized), which grew the young generation to
- * its maximum; see docs/performance.md.
+ * per scavenge at 10k series), which grew the young generation to its maximum; see "What a scrape
+ * leaves behind" in docs/architecture.md.
  */
 function onResponseClose(this: ScrapedResponse): void {
   this[scrapeOf]?.responseClosed();

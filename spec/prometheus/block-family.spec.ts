@@ -2,7 +2,8 @@
  * The families a gather makes of vec blocks (familyOfBlock): `metric` is built on first read,
  * and until then the family is, to any reader, a plain MetricFamily with an own, enumerable
  * `metric`. All such families share one accessor: a pair of closures per family kept every
- * scrape's block alive until V8's next full collection (see docs/performance.md).
+ * scrape's block alive until V8's next full collection ("What a scrape leaves behind" in
+ * docs/architecture.md).
  */
 import { describe, expect, it } from "vitest";
 import { blockOf, type MetricFamily } from "../../lib/model/index.js";

@@ -581,7 +581,7 @@ describe("streaming", () => {
 describe("what a scrape leaves behind", () => {
   it("listens to every response with the same functions, made once, and removes them", async () => {
     // Closures made per scrape and registered with the response kept whole scrapes alive through
-    // V8's young-generation collections (docs/performance.md); module-level listeners do not.
+    // V8's young-generation collections (docs/architecture.md); module-level listeners do not.
     const during: unknown[][] = [];
     const after: unknown[][] = [];
     const metrics = handlerFor(smallRegistry(), { timeout: 10_000 });
