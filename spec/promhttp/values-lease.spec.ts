@@ -146,6 +146,18 @@ describe("leasingGather", () => {
     expect(leasingGather(new prom.Gatherers([reg, patched]))).toBeUndefined();
   });
 
+  it("fails the gather with a typed error when a member's gather is replaced after the check", async () => {
+    const reg = prom.newRegistry();
+    reg.mustRegister(gauges(3).vec);
+    const gather = leasingGather(new prom.Gatherers([reg]))!;
+    reg.gather = async () => [];
+    const err = await gather({}, new ValuesLease()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(prom.GatherError);
+    const cause = ((err as prom.GatherError).errors[0] as Error).cause;
+    expect(cause).toBeInstanceOf(prom.InvalidOptionsError);
+    expect(String(cause)).toContain("gather was replaced during a gather");
+  });
+
   it("serves the right values through Gatherers, and keeps a failed gather's arrays", async () => {
     const { vec, setAll } = gauges(100);
     const reg = prom.newRegistry();
