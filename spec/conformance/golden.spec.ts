@@ -1,5 +1,5 @@
 /**
- * Byte-for-byte conformance with client_golang: every golden case of ../shared/conformance/golden
+ * Byte-for-byte conformance with client_golang: every golden case of spec/conformance/golden
  * is rebuilt with our API, gathered, encoded and compared with the bytes Go wrote; every encoding
  * round-trips through our parser to equal values.
  */

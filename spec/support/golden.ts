@@ -1,6 +1,6 @@
 /**
- * Access to the golden cases produced by client_golang (../shared/conformance beside the
- * checkout, or $CONFORMANCE_DIR).
+ * Access to the golden cases produced by client_golang 1.14 (spec/conformance/golden and
+ * golden-om, copied into the repository; spec/conformance/README.md says how they were made).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -8,23 +8,19 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** conformanceDir is where the golden cases live. */
-export const conformanceDir = resolve(process.env.CONFORMANCE_DIR ?? join(here, "..", "..", "..", "shared", "conformance"));
+/** conformanceDir is where the golden cases live: spec/conformance, in this repository. */
+export const conformanceDir = resolve(here, "..", "conformance");
 
 /** goldenDir is the text-format golden folder. */
 export const goldenDir = join(conformanceDir, "golden");
 
 /**
- * hasGolden reports whether the golden cases are present. Without them the specs that need them
- * are skipped loudly, and under CI (where shared/ is always laid beside the clone) it throws, so
- * that a missing folder can never pass as a green run.
+ * hasGolden reports whether the golden cases are present. They are part of the repository, so
+ * their absence is a broken checkout, never a reason to skip: it throws.
  */
 export function hasGolden(): boolean {
   if (existsSync(goldenDir)) return true;
-  const message = `golden cases not found at ${goldenDir}: set CONFORMANCE_DIR or put shared/ beside the checkout`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(`SKIPPING golden conformance: ${message}`);
-  return false;
+  throw new Error(`golden cases not found at ${goldenDir}: the checkout is incomplete`);
 }
 
 /** golden reads one golden file. */
