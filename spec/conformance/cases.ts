@@ -1,5 +1,5 @@
 /**
- * The golden cases of ../shared/conformance/golden/INDEX.md, built with our API. Each builder makes
+ * The golden cases of spec/conformance/golden/INDEX.md, built with our API. Each builder makes
  * the registry the case describes; the spec compares what it gathers and encodes with the bytes
  * client_golang wrote.
  */
