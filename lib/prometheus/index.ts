@@ -24,7 +24,10 @@ export {
   InvalidNameError,
   InvalidOptionsError,
   InvalidValueError,
+  LabelError,
   LabelMismatchError,
+  metricContextOf,
+  type MetricContext,
   PrometheusError,
 } from "./errors.js";
 export {
