@@ -4,12 +4,17 @@
  * of `_bucket`/`_sum`/`_count` and quantile lines into one metric per label set, the same error
  * messages. Go's state machine (one `stateFn` per state) becomes one method per line kind here.
  *
- * Deliberate differences, each stricter than Go's parser and each with an error of its own:
- * a sample may not repeat a label name (as in later expfmt versions); a histogram or summary
- * sample other than `_sum`/`_count` needs an `le`/`quantile` label that is not `NaN` (Go ignores
- * such lines); the count of the `+Inf` bucket must equal `_count`; hexadecimal floats are
- * rejected (as in later expfmt versions). The `+Inf` bucket is not kept as a `Bucket`, matching
- * client_golang's model, where it is implicit. Errors also carry a column, which Go's do not.
+ * What Go's parser accepts, this one accepts, with the same result: a histogram or summary sample
+ * other than `_sum`/`_count` without an `le`/`quantile` label (or with `NaN` there) makes the
+ * metric exist and is otherwise ignored; a sample of a `gauge_histogram` family is a metric without
+ * a value (Go sets an error there that its next read overwrites). Input given as bytes is checked
+ * as UTF-8 where Go checks it: a label value that is not valid UTF-8 is an error
+ * (`invalid label value "\xbd"`); elsewhere an invalid byte shows as `\xNN` in error messages
+ * and becomes U+FFFD in a help text, since a JavaScript string cannot carry it.
+ *
+ * Deliberate differences: a trailing `+Inf` bucket whose count equals `_count` is not kept as a
+ * `Bucket`, matching client_golang's model, where it is implicit (one that differs is kept, so
+ * nothing is lost); errors also carry a column, which Go's do not.
  *
  * @module
  */
@@ -21,7 +26,7 @@ import type {
   MetricType,
   Summary,
 } from "../model/metric-family.js";
-import { formatFloat, parseFloatGo } from "./float.js";
+import { parseFloatGo } from "./float.js";
 
 /**
  * TextParseError is thrown by `parseText` for text that is not in the text format. Its message
@@ -59,6 +64,10 @@ export class TextParseError extends Error {
  * written in; histogram buckets keep the order of their lines; counts are truncated to integers;
  * comments other than `# HELP` and `# TYPE` are ignored.
  *
+ * Given bytes, it decodes them as UTF-8 and rejects a label value that is not valid UTF-8 as Go does
+ * (`invalid label value "\xbd"`); a string is taken as it is, and a lone surrogate in a label value
+ * is rejected the same way.
+ *
  * @throws {TextParseError} on the first line that is not in the format.
  * @example
  * ```ts
@@ -66,8 +75,59 @@ export class TextParseError extends Error {
  * family.metric[0].gauge?.value; // 1
  * ```
  */
-export function parseText(text: string): MetricFamily[] {
-  return new TextParser(text).parse();
+export function parseText(text: string | Uint8Array): MetricFamily[] {
+  if (typeof text === "string") return new TextParser(text, false).parse();
+  return new TextParser(decodeUTF8Escaped(text), true).parse();
+}
+
+const strictUTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** ESCAPED_BYTE is where an invalid byte `b` goes when decoding: U+DC00 + b, a lone surrogate. */
+const ESCAPED_BYTE = 0xdc00;
+
+/**
+ * decodeUTF8Escaped decodes bytes as UTF-8, turning each byte that is not part of a valid sequence
+ * (as Go's `utf8.DecodeRune` judges it) into the lone surrogate U+DC00 + byte, which valid UTF-8
+ * never yields. The parser finds invalid bytes again by that mark, where Go checks them.
+ */
+function decodeUTF8Escaped(bytes: Uint8Array): string {
+  try {
+    return strictUTF8.decode(bytes);
+  } catch {
+    // Not valid UTF-8: decode by hand below.
+  }
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const n = validSequenceLength(bytes, i);
+    if (n === 0) {
+      out += String.fromCharCode(ESCAPED_BYTE + bytes[i]!);
+      i++;
+    } else {
+      out += strictUTF8.decode(bytes.subarray(i, i + n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+/** validSequenceLength is the length of the valid UTF-8 sequence at `i`, or 0 (Go's rules). */
+function validSequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k]! >= lo && b[i + k]! <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const lo = c === 0xe0 ? 0xa0 : 0x80;
+    const hi = c === 0xed ? 0x9f : 0xbf; // no surrogates
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const lo = c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 // Typed as number, not as literals, so that comparing #cur after a read is not narrowed away.
@@ -96,11 +156,9 @@ const TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>([
 type SummaryMetric = Metric & { summary: Summary };
 type HistogramMetric = Metric & { histogram: Histogram };
 
-/** FoldedHistogram is a histogram metric being assembled, with what `+Inf` must agree with. */
+/** FoldedHistogram is a histogram metric being assembled. */
 interface FoldedHistogram {
   metric: HistogramMetric;
-  countSeen: boolean;
-  infCount: number | undefined;
 }
 
 /** FamilyState is a family being assembled, with Go's `summaries`/`histograms` maps. */
@@ -135,9 +193,12 @@ class TextParser {
   #line = 0;
   #lineStart = 0;
   readonly #families = new Map<string, FamilyState>();
+  /** Whether the text was decoded from bytes, invalid bytes marked (see decodeUTF8Escaped). */
+  readonly #fromBytes: boolean;
 
-  constructor(text: string) {
+  constructor(text: string, fromBytes: boolean) {
     this.#text = text;
+    this.#fromBytes = fromBytes;
   }
 
   parse(): MetricFamily[] {
@@ -146,7 +207,9 @@ class TextParser {
     }
     const out: MetricFamily[] = [];
     for (const state of this.#families.values()) {
-      if (state.family.metric.length > 0) out.push(state.family);
+      if (state.family.metric.length === 0) continue;
+      for (const folded of state.histograms.values()) dropImplicitInfBucket(folded.metric.histogram);
+      out.push(state.family);
     }
     return out;
   }
@@ -188,7 +251,9 @@ class TextParser {
     if (state.family.help !== undefined) {
       this.#fail(`second HELP line for metric name ${goQuote(state.family.name)}`, nameColumn);
     }
-    state.family.help = this.#readHelpText();
+    const help = this.#readHelpText();
+    // Go keeps an invalid byte in a help text; a JavaScript string cannot, so it becomes U+FFFD.
+    state.family.help = this.#fromBytes ? help.replace(/[\udc80-\udcff]/g, "\ufffd") : help;
   }
 
   #type(state: FamilyState, nameColumn: number): void {
@@ -220,7 +285,7 @@ class TextParser {
     if (value === undefined) {
       this.#fail(`expected float as value, got ${goQuote(token)}`, valueColumn);
     }
-    const metric = this.#record(line, value, valueColumn);
+    const metric = this.#record(line, value);
     if (this.#cur !== NL) metric.timestampMs = this.#timestamp();
   }
 
@@ -258,13 +323,16 @@ class TextParser {
     }
     const valueColumn = this.#column();
     const value = this.#readLabelValue();
+    if (!value.isWellFormed()) this.#fail(`invalid label value ${goQuote(value)}`, valueColumn);
     const type = line.state.family.type;
     if ((type === "summary" && name === "quantile") || (type === "histogram" && name === "le")) {
       line.bound = parseFloatGo(value);
-      if (line.bound === undefined || Number.isNaN(line.bound)) {
+      if (line.bound === undefined) {
         const msg = `expected float as value for '${name}' label, got ${goQuote(value)}`;
         this.#fail(msg, valueColumn);
       }
+      // As in Go, a NaN bound leaves the sample without one: it is ignored.
+      if (Number.isNaN(line.bound)) line.bound = undefined;
     } else {
       line.labels.push({ name, value });
     }
@@ -272,7 +340,7 @@ class TextParser {
   }
 
   /** #record stores the value of a sample line in its metric and returns that metric. */
-  #record(line: SampleLine, value: number, column: number): Metric {
+  #record(line: SampleLine, value: number): Metric {
     const family = line.state.family;
     switch (family.type) {
       case "counter":
@@ -284,9 +352,11 @@ class TextParser {
       case "summary":
         return this.#summarySample(line, value);
       case "histogram":
-        return this.#histogramSample(line, value, column);
+        return this.#histogramSample(line, value);
       default:
-        return this.#fail(`unexpected type for metric name ${goQuote(family.name)}`, column);
+        // Go's parser sets "unexpected type for metric name" here, and its next read overwrites
+        // that error: the sample stays a metric without a value.
+        return this.#newMetric(line, {});
     }
   }
 
@@ -310,47 +380,31 @@ class TextParser {
       summary.sampleCount = Math.trunc(value);
     } else if (line.role === "sum") {
       summary.sampleSum = value;
-    } else if (line.bound === undefined) {
-      this.#fail(`missing 'quantile' label for summary ${goQuote(state.family.name)}`, line.column);
-    } else {
+    } else if (line.bound !== undefined) {
       summary.quantile.push({ quantile: line.bound, value });
-    }
+    } // else: no quantile label; as in Go, the metric exists and the sample is ignored.
     return metric;
   }
 
-  #histogramSample(line: SampleLine, value: number, column: number): Metric {
+  #histogramSample(line: SampleLine, value: number): Metric {
     const { state } = line;
     const key = labelsKey(line.labels);
     let folded = state.histograms.get(key);
     if (folded === undefined) {
       const histogram: Histogram = { sampleCount: 0, sampleSum: 0, bucket: [] };
-      folded = { metric: { label: line.labels, histogram }, countSeen: false, infCount: undefined };
+      folded = { metric: { label: line.labels, histogram } };
       state.histograms.set(key, folded);
       state.family.metric.push(folded.metric);
     }
     const histogram = folded.metric.histogram;
     if (line.role === "count") {
       histogram.sampleCount = Math.trunc(value);
-      folded.countSeen = true;
     } else if (line.role === "sum") {
       histogram.sampleSum = value;
-    } else if (line.bound === undefined) {
-      this.#fail(`missing 'le' label for histogram ${goQuote(state.family.name)}`, line.column);
-    } else if (line.bound === Infinity) {
-      folded.infCount = Math.trunc(value);
-    } else {
+    } else if (line.bound !== undefined) {
       histogram.bucket.push({ upperBound: line.bound, cumulativeCount: Math.trunc(value) });
-    }
-    this.#checkInfBucket(folded, state.family.name, column);
+    } // else: no le label; as in Go, the metric exists and the sample is ignored.
     return folded.metric;
-  }
-
-  #checkInfBucket(folded: FoldedHistogram, name: string, column: number): void {
-    const { infCount, countSeen } = folded;
-    const count = folded.metric.histogram.sampleCount;
-    if (!countSeen || infCount === undefined || infCount === count) return;
-    const counts = `${formatFloat(infCount)} and ${formatFloat(count)}`;
-    this.#fail(`+Inf bucket and _count differ (${counts}) for histogram ${goQuote(name)}`, column);
   }
 
   #timestamp(): number {
@@ -441,13 +495,14 @@ class TextParser {
     return this.#text.slice(start, this.#pos - 1);
   }
 
+  /** #readTokenUntilNewline reads the rest of the line, dropping backslashes as Go's does. */
   #readTokenUntilNewline(): string {
     const start = this.#pos - 1;
     while (this.#cur !== NL) {
       this.#failAtEnd();
       this.#read();
     }
-    return this.#text.slice(start, this.#pos - 1);
+    return this.#text.slice(start, this.#pos - 1).replaceAll("\\", "");
   }
 
   /** #readHelpText reads the rest of the line, unescaping `\\` and `\n`. */
@@ -489,7 +544,8 @@ class TextParser {
     if (c === BACKSLASH) return "\\";
     if (c === LOWER_N) return "\n";
     if (c === QUOTE && allowQuote) return '"';
-    return this.#fail(`invalid escape sequence '\\${String.fromCharCode(c)}'`, column);
+    // Go prints the byte after the backslash (%c): for a multi-byte character, its first byte.
+    return this.#fail(`invalid escape sequence '\\${String.fromCharCode(firstUTF8Byte(c))}'`, column);
   }
 }
 
@@ -545,17 +601,59 @@ function parseInt64(s: string): number | undefined {
   return v === 0 ? 0 : v;
 }
 
-/** goQuote quotes `s` as Go's `%q` does for printable text. */
+/**
+ * dropImplicitInfBucket removes a last `+Inf` bucket whose count equals the sample count: client_golang's
+ * histograms leave it implicit, and every encoder writes it back from the count. One that differs
+ * is kept, so that no count is lost.
+ */
+function dropImplicitInfBucket(histogram: Histogram): void {
+  const last = histogram.bucket[histogram.bucket.length - 1];
+  if (last?.upperBound === Infinity && last.cumulativeCount === histogram.sampleCount) histogram.bucket.pop();
+}
+
+/**
+ * isEscapedByte reports whether `c` is the mark of an invalid byte (see decodeUTF8Escaped). A lone
+ * surrogate U+DC80–U+DCFF in a string given to parseText is shown the same way, as the byte.
+ */
+function isEscapedByte(c: number): boolean {
+  return c >= ESCAPED_BYTE + 0x80 && c <= ESCAPED_BYTE + 0xff;
+}
+
+/** goQuote quotes `s` as Go's `%q` does for printable text; an invalid byte shows as `\xNN`. */
 function goQuote(s: string): string {
   let out = '"';
-  for (let i = 0; i < s.length; i++) out += escapeChar(s.charCodeAt(i), QUOTE);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const next = s.charCodeAt(i + 1);
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      out += s[i]! + s[i + 1]!; // a character above U+FFFF, printed as it is
+      i++;
+    } else {
+      out += escapeChar(c, QUOTE);
+    }
+  }
   return out + '"';
 }
 
-/** goQuoteChar quotes one character as Go's `%q` does for a byte: `'x'`, `'\n'`. */
+/**
+ * goQuoteChar quotes the character `c` as Go's `%q` does the byte it reads there: the first UTF-8
+ * byte of the character, taken as a rune (`'x'`, `'\n'`, `'Ã'` for `é`, `'½'` for byte 0xbd).
+ */
 function goQuoteChar(c: number): string {
-  return `'${escapeChar(c, 0x27)}'`;
+  return `'${escapeChar(firstUTF8Byte(c), 0x27)}'`;
 }
+
+/** firstUTF8Byte is the first byte of the UTF-8 form of the character that starts with `c`. */
+function firstUTF8Byte(c: number): number {
+  if (isEscapedByte(c)) return c - ESCAPED_BYTE;
+  if (c < 0x80) return c;
+  if (c < 0x800) return 0xc0 | (c >> 6);
+  if (c >= 0xd800 && c <= 0xdbff) return 0xf0 | ((((c - 0xd800) << 10) + 0x10000) >> 18);
+  return 0xe0 | (c >> 12);
+}
+
+/** notPrintable matches what Go's `strconv.IsPrint` rejects above ASCII: controls, separators. */
+const notPrintable = /^[\p{C}\p{Z}]$/u;
 
 const CONTROL_ESCAPES: ReadonlyMap<number, string> = new Map([
   [0x07, "\\a"],
@@ -569,9 +667,14 @@ const CONTROL_ESCAPES: ReadonlyMap<number, string> = new Map([
 ]);
 
 function escapeChar(c: number, quote: number): string {
+  if (c >= 0xd800 && c <= 0xdfff) {
+    if (isEscapedByte(c)) return "\\x" + (c - ESCAPED_BYTE).toString(16);
+    return "\\u" + c.toString(16);
+  }
   if (c === quote) return "\\" + String.fromCharCode(c);
   const escape = CONTROL_ESCAPES.get(c);
   if (escape !== undefined) return escape;
+  if (c >= 0x80 && notPrintable.test(String.fromCharCode(c))) return "\\u" + c.toString(16).padStart(4, "0");
   if (c < 0x20 || c === 0x7f) return "\\x" + c.toString(16).padStart(2, "0");
   return String.fromCharCode(c);
 }

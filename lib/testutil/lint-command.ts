@@ -113,13 +113,15 @@ function parseArgs(args: readonly string[]): ParsedArgs {
   return { kind: "run", file: positional[0] ?? "-" };
 }
 
-/** readInput reads the named file, or all of stdin for `-`, as UTF-8. */
-async function readInput(file: string, stdin: AsyncIterable<string | Uint8Array>): Promise<string> {
-  if (file !== "-") return readFile(file, "utf8");
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of stdin) text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
+/**
+ * readInput reads the named file, or all of stdin for `-`, as bytes: the parser checks them as
+ * UTF-8 where Go does, so an invalid byte is reported, not replaced.
+ */
+async function readInput(file: string, stdin: AsyncIterable<string | Uint8Array>): Promise<Uint8Array> {
+  if (file !== "-") return readFile(file);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+  return Buffer.concat(chunks);
 }
 
 /**
