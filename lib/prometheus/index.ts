@@ -90,6 +90,7 @@ export {
   Registry,
   unregister,
 } from "./registry.js";
+export { writeToTextfile } from "./textfile.js";
 export {
   DefAgeBuckets,
   DefBufCap,
