@@ -14,7 +14,7 @@
  *
  * Deliberate differences: a trailing `+Inf` bucket whose count equals `_count` is not kept as a
  * `Bucket`, matching client_golang's model, where it is implicit (one that differs is kept, so
- * nothing is lost); errors also carry a column, which Go's do not.
+ * nothing is lost). Errors also carry a column, which Go's do not, in a property of their own.
  *
  * @module
  */
@@ -30,11 +30,11 @@ import { parseFloatGo } from "./float.js";
 import { decodeUTF8Escaped, firstUTF8Byte, goQuote, goQuoteChar } from "./utf8.js";
 
 /**
- * TextParseError is thrown by `parseText` for text that is not in the text format. Its message
- * reads like expfmt's `ParseError` plus the column: `text format parsing error in line 3 column 1:
- * invalid metric name`. `line` and `column` are 1-based; the column counts UTF-16 code units and
- * points at the offending character or at the start of the offending token, and just past the end
- * of the text for `unexpected end of input stream`.
+ * TextParseError is thrown by `parseText` for text that is not in the text format. Its message is
+ * expfmt's `ParseError`: `text format parsing error in line 3: invalid metric name`. `line` and
+ * `column` are 1-based; the column (which Go does not report) counts UTF-16 code units and points
+ * at the offending character or at the start of the offending token, and just past the end of the
+ * text for `unexpected end of input stream`.
  */
 export class TextParseError extends Error {
   /** line is the 1-based line number. */
@@ -46,7 +46,7 @@ export class TextParseError extends Error {
 
   /** Creates the error for line `line`, column `column`. */
   constructor(line: number, column: number, msg: string) {
-    super(`text format parsing error in line ${line} column ${column}: ${msg}`);
+    super(`text format parsing error in line ${line}: ${msg}`);
     this.name = "TextParseError";
     this.line = line;
     this.column = column;

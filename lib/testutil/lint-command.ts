@@ -21,7 +21,6 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { TextParseError } from "../expfmt/index.js";
 import { formatProblem, lintText, type Problem } from "./promlint.js";
 
 /** LintIO is where the command reads and writes (the process's streams, or test doubles). */
@@ -125,11 +124,9 @@ async function readInput(file: string, stdin: AsyncIterable<string | Uint8Array>
 }
 
 /**
- * describeError renders a parse error without our column (promtool's parser reports lines only)
- * and a file error as Go's `os.Open` would (`open x.prom: no such file or directory`).
+ * describeError renders a parse error as its message (Go's, without our column) and a file error as Go's `os.Open` would (`open x.prom: no such file or directory`).
  */
 function describeError(err: unknown): string {
-  if (err instanceof TextParseError) return `text format parsing error in line ${err.line}: ${err.msg}`;
   const e = err as NodeJS.ErrnoException;
   if (typeof e?.syscall === "string" && typeof e.path === "string" && typeof e.message === "string") {
     const reason = /^[A-Z]+: ([^,]*)/.exec(e.message)?.[1] ?? e.message;

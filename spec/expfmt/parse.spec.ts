@@ -521,7 +521,7 @@ describe("parseText on malformed text", () => {
     expect(caught).toBeInstanceOf(TextParseError);
     const err = caught as TextParseError;
     expect({ line: err.line, column: err.column, msg: err.msg }).toEqual({ line, column, msg });
-    expect(err.message).toBe(`text format parsing error in line ${line} column ${column}: ${msg}`);
+    expect(err.message).toBe(`text format parsing error in line ${line}: ${msg}`);
     expect(err.name).toBe("TextParseError");
   });
 });

@@ -618,16 +618,16 @@ const handlerOptions: Case[] = [
 
 const text: Case[] = [
   throws("parseText", "an unterminated label set", TextParseError,
-    'text format parsing error in line 1 column 8: invalid label name for metric "metric"',
+    'text format parsing error in line 1: invalid label name for metric "metric"',
     () => parseText("metric{\n")),
   throws("parseText", "a value that is not a float", TextParseError,
-    'text format parsing error in line 1 column 3: expected float as value, got "NaNa"',
+    'text format parsing error in line 1: expected float as value, got "NaNa"',
     () => parseText("x NaNa\n")),
   throws("parseText", "an invalid escape", TextParseError,
-    "text format parsing error in line 1 column 6: invalid escape sequence '\\q'",
+    "text format parsing error in line 1: invalid escape sequence '\\q'",
     () => parseText('x{a="\\q"} 1\n')),
   throws("parseText", "a second TYPE line", TextParseError,
-    'text format parsing error in line 2 column 8: second TYPE line for metric name "x", or TYPE reported after samples',
+    'text format parsing error in line 2: second TYPE line for metric name "x", or TYPE reported after samples',
     () => parseText("# TYPE x gauge\n# TYPE x counter\nx 1\n")),
 ];
 
