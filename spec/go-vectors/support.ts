@@ -5,7 +5,7 @@
 
 /**
  * goBytes turns the text of a Go interpreted string literal (without its quotes) into its bytes:
- * `\xNN`, `\n`, `\t`, `\r`, `\"`, `\\` and octal `\NNN` escapes, other characters as UTF-8.
+ * `\xNN`, `\uNNNN`, `\n`, `\t`, `\r`, `\"`, `\\` and octal `\NNN` escapes, other characters as UTF-8.
  */
 export function goBytes(literal: string): Buffer {
   const out: number[] = [];
@@ -19,6 +19,9 @@ export function goBytes(literal: string): Buffer {
     if (e === "x") {
       out.push(parseInt(literal.slice(i + 1, i + 3), 16));
       i += 2;
+    } else if (e === "u") {
+      out.push(...Buffer.from(String.fromCodePoint(parseInt(literal.slice(i + 1, i + 5), 16))));
+      i += 4;
     } else if (e !== undefined && e >= "0" && e <= "7") {
       out.push(parseInt(literal.slice(i, i + 3), 8));
       i += 2;
