@@ -389,3 +389,36 @@ test{one="x",three="z",two="y"} 1
     expect(vec.withLabelValues("x", "y").get()).toBe(3);
   });
 });
+
+describe("MetricVec with nil labels and zero-valued options, as Go", () => {
+  it("takes null labels as an empty map in with, getMetricWith, curryWith and mustCurryWith", () => {
+    const none = newGaugeVec({ name: "none", help: "h" }, []);
+    none.with(null).set(1);
+    expect(none.getMetricWith(null)[1]).toBeUndefined();
+    const vec = newGaugeVec({ name: "test", help: "h" }, ["l1"]);
+    expect(vec.mustCurryWith(null).withLabelValues("x")).toBeDefined();
+    const [view, err] = vec.curryWith(null);
+    expect(err).toBeUndefined();
+    expect(view).toBeInstanceOf(Object);
+    const [, withErr] = vec.getMetricWith(null);
+    expect(withErr).toBeInstanceOf(InconsistentCardinalityError);
+    expect(withErr?.message).toBe("inconsistent label cardinality: expected 1 label values but got 0 in prometheus.Labels(nil)");
+  });
+
+  it("rejects labels that are not a map with a LabelMismatchError, not a TypeError", () => {
+    const vec = newGaugeVec({ name: "test", help: "h" }, ["l1"]);
+    for (const bad of ["l1", 3, ["x"]]) {
+      expect(() => vec.with(bad as never)).toThrow(LabelMismatchError);
+      expect(vec.curryWith(bad as never)[1]).toBeInstanceOf(LabelMismatchError);
+    }
+  });
+
+  it("builds a vec from options without name or help, failing at registration as Go's zero Opts do", () => {
+    const noName = newCounterVec({} as never, ["a"]);
+    expect(() => noName.withLabelValues("x").inc()).not.toThrow();
+    const err = newRegistry().register(noName);
+    expect(err?.message).toBe('descriptor Desc{fqName: "", help: "", constLabels: {}, variableLabels: [a]} is invalid: "" is not a valid metric name');
+    const noHelp = newCounterVec({ name: "x_total" } as never, ["a"]);
+    expect(newRegistry().register(noHelp)).toBeUndefined();
+  });
+});
