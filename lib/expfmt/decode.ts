@@ -252,12 +252,22 @@ class ByteReader {
 
   /** #fill reads chunks until `n` bytes are buffered or the source ends; reports whether they are. */
   async #fill(n: number): Promise<boolean> {
-    while (this.#buf.length < n && !this.#done) {
+    if (this.#buf.length >= n) return true;
+    // Chunks are joined once per call, so a message spread over many chunks is copied once.
+    const parts: Uint8Array[] = [this.#buf];
+    let length = this.#buf.length;
+    while (length < n && !this.#done) {
       const next = await this.#chunks.next();
-      if (next.done === true) this.#done = true;
-      else this.#buf = this.#buf.length === 0 ? toBytes(next.value) : Buffer.concat([this.#buf, toBytes(next.value)]);
+      if (next.done === true) {
+        this.#done = true;
+      } else {
+        const chunk = toBytes(next.value);
+        parts.push(chunk);
+        length += chunk.length;
+      }
     }
-    return this.#buf.length >= n;
+    if (parts.length > 1) this.#buf = parts.length === 2 && parts[0]!.length === 0 ? parts[1]! : Buffer.concat(parts);
+    return length >= n;
   }
 
   /**
