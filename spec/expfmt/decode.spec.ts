@@ -86,3 +86,58 @@ describe("TextFormatDecoder", () => {
     expect(await newDecoder(["# HELP x h\n"], "text/plain").decode()).toBeUndefined();
   });
 });
+
+describe("ProtoDecoder reads back what protobuf.ts writes", () => {
+  it("every field of the model: exemplars, created timestamps, native buckets, negative numbers", async () => {
+    const families: MetricFamily[] = [
+      {
+        name: "c_total",
+        help: "",
+        type: "counter",
+        metric: [
+          {
+            label: [{ name: "a", value: "ü\n\"" }],
+            counter: { value: -0.5, createdTimestampMs: 1_600_000_000_500, exemplar: { label: [{ name: "t", value: "1" }], value: 2, timestampMs: -1500 } },
+            timestampMs: -42,
+          },
+        ],
+      },
+      {
+        name: "s",
+        help: "summary",
+        type: "summary",
+        metric: [{ label: [], summary: { sampleCount: 2 ** 53, sampleSum: NaN, quantile: [{ quantile: 0.5, value: Infinity }], createdTimestampMs: 0 } }],
+      },
+      {
+        name: "h",
+        help: "native",
+        type: "histogram",
+        unit: "seconds",
+        metric: [
+          {
+            label: [],
+            histogram: {
+              sampleCount: 7,
+              sampleSum: 1.5,
+              bucket: [{ upperBound: 1, cumulativeCount: 3, exemplar: { label: [], value: 0.5 } }],
+              schema: -3,
+              zeroThreshold: 1e-128,
+              zeroCount: 1,
+              negativeSpan: [{ offset: -2, length: 1 }],
+              negativeDelta: [-1],
+              positiveSpan: [{ offset: 3, length: 2 }, { offset: -1, length: 1 }],
+              positiveDelta: [2, -1, 0],
+              createdTimestampMs: 12345,
+            },
+          },
+        ],
+      },
+      { name: "g", type: "gaugehistogram", metric: [{ label: [], histogram: { sampleCount: 1, sampleSum: 1, bucket: [] } }] },
+    ];
+    const decoded: MetricFamily[] = [];
+    for await (const f of newDecoder([encodeDelimited(families)], "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited")) {
+      decoded.push(f);
+    }
+    expect(decoded).toEqual(families);
+  });
+});
