@@ -8,6 +8,10 @@
  * empty); any other value with Go's `url.QueryEscape`, which older Pushgateways understand and
  * people can read.
  *
+ * One deliberate difference: a value with a space is written in base64 too. `url.QueryEscape`
+ * writes a space as `+`, and the Pushgateway decodes a path, where `+` is a plus: client_golang
+ * 1.14 pushes `a b` and Pushgateway 1.5 stores `a+b` (seen in spec/push/pushgateway.spec.ts).
+ *
  * @module
  */
 
@@ -38,11 +42,11 @@ function pathPair(name: string, value: string): string {
 
 /**
  * encodeComponent encodes a value for the path: `=` (base64) when empty, base64url without
- * padding when it contains `/`, Go's `url.QueryEscape` otherwise.
+ * padding when it contains `/` or a space, Go's `url.QueryEscape` otherwise.
  */
 export function encodeComponent(value: string): { encoded: string; base64: boolean } {
   if (value === "") return { encoded: "=", base64: true };
-  if (value.includes("/")) return { encoded: Buffer.from(value, "utf8").toString("base64url"), base64: true };
+  if (value.includes("/") || value.includes(" ")) return { encoded: Buffer.from(value, "utf8").toString("base64url"), base64: true };
   return { encoded: queryEscape(value), base64: false };
 }
 

@@ -17,6 +17,8 @@
  *   same (Go ranges over a map: the order changes from run to run).
  * - Credentials in the URL (`http://user:pass@host:9091`) become basic auth, as Go's http client
  *   does with them, and are never part of an error message or `url` field.
+ * - A grouping value (or job) with a space goes in base64 form, so that it arrives as it was sent
+ *   (see grouping.ts).
  * - A job name or grouping value that is not valid UTF-8 (a lone surrogate) is a
  *   {@link PushConfigError}; Go would send its bytes as they are.
  * - Errors are classes (errors.ts), with Go's messages.

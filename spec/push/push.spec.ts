@@ -268,6 +268,10 @@ describe("the grouping key in the path", () => {
     expect(encodeComponent("plain")).toEqual({ encoded: "plain", base64: false });
   });
 
+  it("writes base64 for a space, which the Pushgateway would read back as a plus", () => {
+    expect(encodeComponent("a b+c")).toEqual({ encoded: Buffer.from("a b+c").toString("base64url"), base64: true });
+  });
+
   it("keeps the first position of a label that is set again, with the new value", async () => {
     expect(groupingPath("j", new Map([["a", "1"], ["b", "2"]]))).toBe("job/j/a/1/b/2");
     await newPusher(okURL, "j").grouping("a", "1").grouping("b", "2").grouping("a", "3").delete();
