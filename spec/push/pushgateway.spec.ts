@@ -81,8 +81,12 @@ scrape_configs:
   it("pushes a value that Prometheus then scrapes, with the job and grouping labels", async () => {
     const completion = newGauge({ name: "batch_last_success_value", help: "What the batch job computed." });
     completion.set(42.5);
-    await newPusher(pgw.url, "nightly_batch").grouping("shard", "eu-1").collector(completion).push();
+    // A counter too: ours carry a created timestamp, a field client_golang 1.14 does not write.
+    const runs = newCounter({ name: "batch_runs_total", help: "Runs." });
+    runs.add(3);
+    await newPusher(pgw.url, "nightly_batch").grouping("shard", "eu-1").collector(completion).collector(runs).push();
     await sampled('batch_last_success_value{job="nightly_batch",shard="eu-1"}', ["42.5"]);
+    await sampled('batch_runs_total{job="nightly_batch",shard="eu-1"}', ["3"]);
     // The Pushgateway records each push's time, which is how alerts find a job that stopped.
     const pushTime = await poll("push_time_seconds", 30_000, async () => {
       const [sample] = await prometheus.query('push_time_seconds{job="nightly_batch",shard="eu-1"}');
