@@ -53,6 +53,9 @@ import { groupingPath } from "./grouping.js";
 /** DefaultPushTimeoutMs bounds each request of a Pusher unless `timeout` says otherwise. */
 export const DefaultPushTimeoutMs = 10_000;
 
+/** MaxTimerMs is the longest delay setTimeout keeps (about 24.8 days); longer ones fire at once. */
+const MaxTimerMs = 2 ** 31 - 1;
+
 /** PushFormat is a format the Pushgateway accepts: protobuf delimited (the default) or text. */
 export type PushFormat = typeof FmtProtoDelim | typeof FmtText;
 
@@ -125,7 +128,8 @@ export class Pusher {
 
   /** Use {@link newPusher}. */
   constructor(url: string, job: string) {
-    if (typeof job !== "string" || job === "") this.#fail(new PushConfigError("job name is empty"));
+    if (typeof job !== "string") this.#fail(new PushConfigError(`job name must be a string, got ${typeof job}`));
+    else if (job === "") this.#fail(new PushConfigError("job name is empty"));
     else if (!job.isWellFormed()) this.#fail(new PushConfigError(`job name ${JSON.stringify(job)} is not valid UTF-8`));
     const { base, auth } = splitURL(String(url));
     this.#url = base;
@@ -309,7 +313,8 @@ export class Pusher {
  */
 function withDeadline<T>(work: Promise<T>, timeoutMs: number, signal: AbortSignal, timeout: AbortController): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = Number.isFinite(timeoutMs) ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
+    // setTimeout fires at once for more than 2^31 - 1 ms; a timeout that long is no timeout.
+    const timer = timeoutMs <= MaxTimerMs ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
     const onAbort = (): void => reject(signal.reason);
     const done = (): void => {
       clearTimeout(timer);

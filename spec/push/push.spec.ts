@@ -256,6 +256,12 @@ describe("push_test.go's TestPush", () => {
 });
 
 describe("the grouping key in the path", () => {
+  it("runs groupingPath's @example", () => {
+    expect(groupingPath("test/job", new Map([["empty", ""], ["titan", "Προμηθεύς"]]))).toBe(
+      "job@base64/dGVzdC9qb2I/empty@base64/=/titan/%CE%A0%CF%81%CE%BF%CE%BC%CE%B7%CE%B8%CE%B5%CF%8D%CF%82",
+    );
+  });
+
   it("writes Go's url.QueryEscape, not encodeURIComponent", () => {
     expect(queryEscape("a b!*'()~-_.")).toBe("a+b%21%2A%27%28%29~-_.");
     expect(queryEscape("ü")).toBe("%C3%BC");
@@ -280,6 +286,14 @@ describe("the grouping key in the path", () => {
 });
 
 describe("Pusher checks", () => {
+  it("runs newPusher's @example (against the fake Pushgateway)", async () => {
+    const completion = newGauge({ name: "db_backup_last_completion_timestamp_seconds", help: "..." });
+    completion.setToCurrentTime();
+    await newPusher(okURL, "db_backup").collector(completion).grouping("db", "customers").push();
+    expect([seen().method, seen().path]).toEqual(["PUT", "/metrics/job/db_backup/db/customers"]);
+    expect(seen().body.includes(Buffer.from("db_backup_last_completion_timestamp_seconds"))).toBe(true);
+  });
+
   it("refuses metrics that carry a job label, with Go's message", async () => {
     const vec = newGaugeVec({ name: "with_job", help: "h" }, ["job"]);
     vec.withLabelValues("x").set(1);
@@ -327,6 +341,7 @@ describe("Pusher checks", () => {
 
   it("refuses values that are not valid UTF-8, formats it cannot push, and bad timeouts", () => {
     expect(newPusher(okURL, "j\ud800").error()).toBeInstanceOf(PushConfigError);
+    expect(newPusher(okURL, 42 as unknown as string).error()!.message).toBe("job name must be a string, got number");
     expect(newPusher(okURL, "j").grouping("a", "\udc00").error()!.message).toBe(
       'grouping label a has a value that is not valid UTF-8: "\\udc00"',
     );
@@ -408,6 +423,11 @@ describe("a Pushgateway that is down or slow", () => {
     // Generous: the machine is shared; what matters is that it did not wait for ever.
     expect(took).toBeGreaterThanOrEqual(290);
     expect(took).toBeLessThan(5_000);
+  });
+
+  it("takes a timeout beyond setTimeout's range as none, instead of firing at once", async () => {
+    await newPusher(okURL, "j").timeout(1e12).delete();
+    expect(seen().method).toBe("DELETE");
   });
 
   it("times out a custom client that ignores the abort signal", async () => {
