@@ -3,7 +3,8 @@
  * demo-exporter: the command that serves the demo exporter. Everything but the process's exit
  * lives in lib/demo/cli.ts, so that it can be read (and tested) as a library.
  *
- * Usage: `demo-exporter [<flags>]`, `demo-exporter --once`, `demo-exporter lint [<file>]`;
+ * Usage: `demo-exporter [<flags>]`, `demo-exporter --once`, `demo-exporter lint [<file>]`,
+ * `demo-exporter push --gateway.url=<url> --job=<name>`;
  * `demo-exporter --help` lists the flags.
  *
  * @module

@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 /**
- * Takes docs/img/demo_total.png: a real Prometheus graph of `demo_total`.
+ * Takes docs/img/demo_total.png: a real Prometheus graph of `demo_total`, made the way the
+ * tutorial's reader makes it (docs/tutorial.md, Steps 4 and 5).
  *
  *   npm run build && node scripts/screenshot.mjs
  *
- * It starts the compiled demo exporter and a real Prometheus (Debian's `prometheus` package) on
- * free loopback ports, Prometheus with a temporary TSDB and a scrape every second; waits until
- * Prometheus holds 30 scrapes of `demo_total`; opens the graph page of the Prometheus web UI in
- * headless Chromium (Debian's `chromium` package), which writes the PNG; then stops both servers
- * by PID and removes its temporary directories. It is not part of `npm test`: Chromium is heavy.
+ * It starts the compiled demo exporter on 127.0.0.1:9877, scrapes it twice by hand as the reader
+ * does with curl (so Prometheus' first scrape sees 3), then starts a real Prometheus (Debian's
+ * `prometheus` package) with the tutorial's configuration (target `localhost:9877`, a scrape every
+ * second) and a temporary TSDB on a free port. It waits until Prometheus holds a minute of
+ * scrapes, from its first one, then opens the graph page of the Prometheus web UI in headless
+ * Chromium (Debian's `chromium` package) with a range that begins just before the first scrape,
+ * so that the legend says `instance="localhost:9877"` and the line fills the picture from the
+ * first scrape to the last. It stops both servers by PID and removes its temporary directories. It is not part of
+ * `npm test`: Chromium is heavy.
  *
  * Environment: PROMETHEUS and CHROMIUM name the binaries (default: found on the PATH), OUT the
- * PNG to write (default: docs/img/demo_total.png), SCRAPES how many scrapes to wait for (30).
+ * PNG to write (default: docs/img/demo_total.png), SCRAPES how many scrapes to wait for (60, one
+ * minute), EXPORTER_PORT the exporter's port (9877, the tutorial's; it must be free).
  */
 import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -23,7 +29,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const exporterPath = join(root, "dist", "bin", "demo-exporter.js");
 const out = resolve(root, process.env.OUT ?? join("docs", "img", "demo_total.png"));
-const scrapes = Number(process.env.SCRAPES ?? 30);
+const scrapes = Number(process.env.SCRAPES ?? 60);
+const exporterPort = Number(process.env.EXPORTER_PORT ?? 9877);
 
 /** Everything started, stopped by PID at the end (or on Ctrl-C). */
 const children = [];
@@ -44,20 +51,23 @@ async function main() {
   const chromium = findTool("chromium", "CHROMIUM", "apt-get install -y chromium");
   process.once("SIGINT", () => void cleanUp().then(() => process.exit(130)));
 
-  const exporterPort = await freePort();
+  if (!(await isFree(exporterPort))) {
+    throw new Error(`port ${exporterPort} is in use (is npm start running?): stop it, or set EXPORTER_PORT`);
+  }
   start("demo-exporter", process.execPath, [exporterPath, `--web.listen-address=127.0.0.1:${exporterPort}`]);
   await waitFor("the demo exporter", `http://127.0.0.1:${exporterPort}/-/ready`, 15_000);
+  // The reader's two curls of Step 4: demo_total is 1, then 2, and Prometheus' first scrape sees 3.
+  for (let i = 0; i < 2; i++) await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
 
   const dir = tempDir("demo-screenshot-prometheus-");
   writeFileSync(
     join(dir, "prometheus.yml"),
     `global:
   scrape_interval: 1s
-  scrape_timeout: 1s
 scrape_configs:
   - job_name: demo
     static_configs:
-      - targets: ["127.0.0.1:${exporterPort}"]
+      - targets: ["localhost:${exporterPort}"]
 `,
   );
   const prometheusPort = await freePort();
@@ -69,13 +79,16 @@ scrape_configs:
   ], dir);
   await waitFor("Prometheus", `${prometheusUrl}/-/ready`, 30_000);
 
-  console.log(`waiting for ${scrapes} scrapes of demo_total (about ${scrapes} s)...`);
-  const samples = await waitForSamples(prometheusUrl, scrapes, (scrapes + 30) * 1000);
-  console.log(`Prometheus holds ${samples} samples of demo_total`);
+  console.log(`waiting for ${scrapes} scrapes of demo_total (about ${scrapes + 6} s)...`);
+  const { count, first, last } = await waitForSamples(prometheusUrl, scrapes, (scrapes + 60) * 1000);
+  console.log(`Prometheus holds ${count} samples of demo_total, from ${first.value} to ${last.value}`);
 
   mkdirSync(dirname(out), { recursive: true });
   rmSync(out, { force: true });
-  const page = `${prometheusUrl}/graph?g0.expr=demo_total&g0.tab=0&g0.range_input=1m`;
+  // The graph ends now (the UI's end time has no seconds, so it cannot be the last scrape); the
+  // range starts two seconds before the first scrape, so the line fills the picture.
+  const range = Math.ceil(Date.now() / 1000 - first.time) + 2;
+  const page = `${prometheusUrl}/graph?g0.expr=demo_total&g0.tab=0&g0.range_input=${range}s`;
   await run("chromium", chromium, [
     "--headless",
     "--no-sandbox",
@@ -156,19 +169,24 @@ async function waitFor(what, url, timeoutMs) {
   throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms:\n${children.map((c) => c.logs).join("\n")}`);
 }
 
-/** waitForSamples polls Prometheus until demo_total has `count` samples in the last minute. */
+/**
+ * waitForSamples polls Prometheus until demo_total has `count` samples, and returns how many it
+ * has, with the first and the last (time in seconds, value).
+ */
 async function waitForSamples(url, count, timeoutMs) {
-  const query = `count_over_time(demo_total[1m])`;
   const deadline = Date.now() + timeoutMs;
-  let seen = 0;
+  let samples = [];
   while (Date.now() < deadline) {
-    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
+    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent("demo_total[5m]")}`);
     const answer = await res.json();
-    seen = Number(answer?.data?.result?.[0]?.value?.[1] ?? 0);
-    if (seen >= count) return seen;
+    samples = answer?.data?.result?.[0]?.values ?? [];
+    if (samples.length >= count) {
+      const [first, last] = [samples[0], samples.at(-1)].map(([time, value]) => ({ time, value: Number(value) }));
+      return { count: samples.length, first, last };
+    }
     await sleep(1000);
   }
-  throw new Error(`only ${seen} samples of demo_total after ${timeoutMs} ms`);
+  throw new Error(`only ${samples.length} samples of demo_total after ${timeoutMs} ms`);
 }
 
 function kill(entry, signal) {
@@ -193,6 +211,15 @@ async function cleanUp() {
   );
   children.length = 0;
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** isFree tells whether a TCP port on 127.0.0.1 can be listened on. */
+function isFree(port) {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once("error", () => resolveFree(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolveFree(true)));
+  });
 }
 
 /** freePort asks the system for a free TCP port on 127.0.0.1. */

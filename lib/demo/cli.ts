@@ -40,6 +40,7 @@ import { runLint } from "../testutil/index.js";
 import { validate as validateWebConfig } from "../web/index.js";
 import { DefaultHost } from "./config.js";
 import { newExporter } from "./exporter.js";
+import { runPush } from "./push-command.js";
 import {
   type FlagSpec,
   type FlagValues,
@@ -127,6 +128,8 @@ const commandsHelp = `Commands:
   lint [<file>]
     Check a text exposition (a file, or standard input when the file is "-" or
     missing) for problems, like promtool check metrics.
+  push --gateway.url=<url> --job=<name> [<name>=<value>...]
+    Gather the demo collector once and push it to a Pushgateway (push --help).
 
 `;
 
@@ -154,6 +157,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   const info = buildInfo();
   if (values["version"] === true) return write(io.stdout, `${versionText(info)}\n`).then(() => 0);
   if (command === "lint") return runLint(args, io);
+  if (command === "push") return runPush(args, io, info);
 
   const logger = newLogger({
     level: parseLevel(String(values["log.level"])),
@@ -414,7 +418,7 @@ function splitCommand(argv: readonly string[]): { flags: string[]; command?: str
     if (arg === "--") break;
     if (arg.startsWith("--")) {
       if (!arg.includes("=") && valued.has(arg.slice(2))) i++;
-    } else if (arg === "lint") {
+    } else if (arg === "lint" || arg === "push") {
       return { flags: argv.slice(0, i), command: arg, args: argv.slice(i + 1) };
     }
   }

@@ -15,16 +15,30 @@
  *
  * Every other ```ts (or ```typescript) block is type-checked as a standalone module.
  *
- * A ```go block that is a whole program (`package main`) is compiled against client_golang 1.14
- * (go-blocks.spec.ts); marked `run`, it is also run, and must print what the nearest runnable
- * ```ts block above it prints (blank lines aside): the same program, in both languages. Go
- * fragments are not checked.
+ * Every ```go block is compiled against client_golang 1.14 (go-blocks.spec.ts). A whole program
+ * (`package main`) is compiled as it is; marked `run`, it is also run, and must print what the
+ * nearest runnable ```ts block above it prints (blank lines aside): the same program, in both
+ * languages. A fragment must say which program it belongs to:
+ *
+ * - `<!-- doctest: in above -->`: it is part of the nearest whole Go program above it on the page.
+ *   Its import block and each of its top-level declarations replace the program's of the same
+ *   name (`func main`, `type Exporter`, `func (e *Exporter) Collect`); new ones are added.
+ * - `<!-- doctest: in spec/docs/go/<frame>.go -->`: it is pasted into that frame, a Go program
+ *   of the repository, in place of its line `// doctest: fragment` (indented as that line is).
+ *
+ * A Go fragment without one of these (or a skip with its reason) fails the spec.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 /** Mode is what the doc tests do with a block. */
-export type Mode = { kind: "check" } | { kind: "run" } | { kind: "excerpt"; file: string } | { kind: "skip"; reason: string };
+export type Mode =
+  | { kind: "check" }
+  | { kind: "run" }
+  | { kind: "excerpt"; file: string }
+  | { kind: "skip"; reason: string }
+  /** A Go fragment, compiled inside `program`: `above`, or the path of a frame in the repository. */
+  | { kind: "in"; program: string };
 
 /** Block is one fenced TypeScript block of a page. */
 export interface Block {
@@ -32,7 +46,7 @@ export interface Block {
   page: string;
   /** The line of the opening fence (1-based); the code starts on the next line. */
   line: number;
-  /** The info string's language: `ts`, `go` (whole programs only), or any language for an excerpt. */
+  /** The info string's language: `ts`, `go` (programs and fragments), or any language for an excerpt. */
   language: string;
   code: string;
   mode: Mode;
@@ -68,8 +82,9 @@ export function blocksOf(root: string, page: string): { blocks: Block[]; errors:
     if (fence !== null) {
       const end = closingFence(lines, i, fence[1]!);
       const code = lines.slice(i + 1, end).join("\n") + "\n";
-      const goProgram = fence[2] === "go" && /^package main\b/.test(code);
-      if (tsLanguages.has(fence[2]!) || goProgram || pending?.mode.kind === "excerpt") {
+      if (pending?.mode.kind === "in" && fence[2] !== "go") {
+        errors.push({ page, line: pending.line, message: `only a \`\`\`go block can be compiled "in" a program` });
+      } else if (tsLanguages.has(fence[2]!) || fence[2] === "go" || pending?.mode.kind === "excerpt") {
         blocks.push({ page, line: i + 1, language: fence[2]!, code, mode: pending?.mode ?? { kind: "check" } });
       } else if (pending !== undefined) {
         errors.push({ page, line: pending.line, message: `only an excerpt marker may precede a \`\`\`${fence[2]} block` });
@@ -97,6 +112,8 @@ function parseMarker(text: string): Mode | string {
   const body = markerPattern.exec(text)?.[1];
   if (body === undefined) return `malformed doctest marker ${JSON.stringify(text)}`;
   if (body === "run") return { kind: "run" };
+  const within = /^in\s+(\S+)$/.exec(body);
+  if (within !== null) return { kind: "in", program: within[1]! };
   const excerpt = /^excerpt\s+(\S+)$/.exec(body);
   if (excerpt !== null) return { kind: "excerpt", file: excerpt[1]! };
   const skip = /^skip(?::\s*(.*))?$/.exec(body);
@@ -104,7 +121,7 @@ function parseMarker(text: string): Mode | string {
     const reason = skip[1]?.trim() ?? "";
     return reason === "" ? "a doctest skip needs a reason: <!-- doctest: skip: <why> -->" : { kind: "skip", reason };
   }
-  return `unknown doctest marker ${JSON.stringify(body)} (run, excerpt <file>, skip: <reason>)`;
+  return `unknown doctest marker ${JSON.stringify(body)} (run, excerpt <file>, in above, in <frame.go>, skip: <reason>)`;
 }
 
 /** closingFence returns the index of the line that closes the fence opened at `open`. */

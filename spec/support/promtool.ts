@@ -36,11 +36,11 @@ function isExecutable(path: string): boolean {
 /**
  * requireTool reports whether `name` is there for the specs that need it. Missing under CI, it
  * throws (failing the spec file with the install hint); missing elsewhere, it warns and returns
- * false so the caller can skip.
+ * false so the caller can skip. `hint` is the command that installs it.
  */
-export function requireTool(name: string, envVar: string): boolean {
+export function requireTool(name: string, envVar: string, hint: string = installHint): boolean {
   if (locateTool(name, envVar) !== undefined) return true;
-  const message = `${name} not found (set $${envVar} or run: ${installHint})`;
+  const message = `${name} not found (set $${envVar} or run: ${hint})`;
   if (process.env["CI"]) throw new Error(`${message}; CI must not skip these specs`);
   console.warn(`SKIPPING specs that need ${name}: ${message}`);
   return false;
