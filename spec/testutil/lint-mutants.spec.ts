@@ -3,7 +3,8 @@
  * to three random edits (inserted, deleted or replaced pieces: quotes, braces, backslashes,
  * newlines, `le`, `quantile`, `_count`, type names, non-ASCII characters and bytes that are not
  * UTF-8). Whatever promtool says, exit status and standard error, ours must say too. A fixed seed
- * runs every time, and a random one whose value is in the test's name.
+ * runs every time, and a random one whose value is in the test's name; to replay a failure, put
+ * its seed in the list.
  */
 import { expect, it } from "vitest";
 
