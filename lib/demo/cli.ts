@@ -29,6 +29,7 @@ import {
   Gatherers,
   type Gatherer,
   GatherError,
+  metricContextOf,
   newGaugeVec,
   newHistogram,
   newRegistry,
@@ -288,6 +289,12 @@ function loadSeries(n: number) {
   return vec;
 }
 
+/** metricFields are the log fields naming the metric an error is about, when it names one. */
+function metricFields(err: unknown): unknown[] {
+  const context = metricContextOf(err);
+  return context ? ["metric", context.fqName, "variable_labels", context.variableLabels.join(",")] : [];
+}
+
 /** once gathers a single time and writes the text exposition to stdout. */
 async function once(config: Config, info: BuildInfo, logger: Logger, io: CliIO): Promise<number> {
   const metrics = newMetrics(config, info, logger);
@@ -297,7 +304,7 @@ async function once(config: Config, info: BuildInfo, logger: Logger, io: CliIO):
     return 0;
   } catch (err) {
     const errors = err instanceof GatherError ? (err.errors as Error[]) : [err];
-    for (const e of errors) logger.error("Error gathering metrics", "err", e);
+    for (const e of errors) logger.error("Error gathering metrics", "err", e, ...metricFields(e));
     return 1;
   } finally {
     metrics.close();

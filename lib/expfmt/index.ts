@@ -1,5 +1,5 @@
 /**
- * The expfmt package: exposition formats (encoders, parser).
+ * The expfmt package: exposition formats (encoders, parser, decoders).
  * @module
  */
 export { formatFloat, parseFloatGo } from "./float.js";
@@ -42,3 +42,17 @@ export {
   type OpenMetricsOptions,
 } from "./openmetrics.js";
 export { encodeDelimited, protobufChunks, type ProtobufOptions } from "./protobuf.js";
+export {
+  type ByteSource,
+  type DecodeFormat,
+  DecodeError,
+  type Decoder,
+  FmtUnknown,
+  type HeaderSource,
+  newDecoder,
+  ProtoDecoder,
+  responseFormat,
+  TextFormatDecoder,
+} from "./decode.js";
+export { ProtoDecodeError } from "./decode-proto.js";
+export { type DecodeOptions, extractSamples, type Sample, SampleDecoder, UnknownTypeError } from "./decode-samples.js";

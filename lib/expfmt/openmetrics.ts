@@ -30,7 +30,7 @@
 import type * as dto from "../model/index.js";
 import { formatFloat } from "./float.js";
 import { OpenMetricsVersion_0_0_1, OpenMetricsVersion_1_0_0, type OpenMetricsVersion } from "./format.js";
-import { DefaultChunkSize, EncodeError, escapeLabelValue } from "./text.js";
+import { DefaultChunkSize, EncodeError, escapeLabelValue, withDefaultType } from "./text.js";
 
 /** ExemplarMaxRunes is the most runes an exemplar's label names and values may hold together. */
 export const ExemplarMaxRunes = 128;
@@ -76,7 +76,8 @@ export function* openMetricsChunks(
   const chunkSize = options.chunkSize ?? DefaultChunkSize;
   const createdLines = options.createdLines ?? false;
   let out = "";
-  for (const family of families) {
+  for (const given of families) {
+    const family = withDefaultType(given);
     const names = familyNames(family);
     out += familyHeader(family, names);
     for (const m of family.metric) {

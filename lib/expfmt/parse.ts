@@ -4,12 +4,17 @@
  * of `_bucket`/`_sum`/`_count` and quantile lines into one metric per label set, the same error
  * messages. Go's state machine (one `stateFn` per state) becomes one method per line kind here.
  *
- * Deliberate differences, each stricter than Go's parser and each with an error of its own:
- * a sample may not repeat a label name (as in later expfmt versions); a histogram or summary
- * sample other than `_sum`/`_count` needs an `le`/`quantile` label that is not `NaN` (Go ignores
- * such lines); the count of the `+Inf` bucket must equal `_count`; hexadecimal floats are
- * rejected (as in later expfmt versions). The `+Inf` bucket is not kept as a `Bucket`, matching
- * client_golang's model, where it is implicit. Errors also carry a column, which Go's do not.
+ * What Go's parser accepts, this one accepts, with the same result: a histogram or summary sample
+ * other than `_sum`/`_count` without an `le`/`quantile` label (or with `NaN` there) makes the
+ * metric exist and is otherwise ignored; a sample of a `gauge_histogram` family is a metric without
+ * a value (Go sets an error there that its next read overwrites). Input given as bytes is checked
+ * as UTF-8 where Go checks it: a label value that is not valid UTF-8 is an error
+ * (`invalid label value "\xbd"`); elsewhere an invalid byte shows as `\xNN` in error messages
+ * and becomes U+FFFD in a help text, since a JavaScript string cannot carry it.
+ *
+ * Deliberate differences: a trailing `+Inf` bucket whose count equals `_count` is not kept as a
+ * `Bucket`, matching client_golang's model, where it is implicit (one that differs is kept, so
+ * nothing is lost). Errors also carry a column, which Go's do not, in a property of their own.
  *
  * @module
  */
@@ -21,14 +26,15 @@ import type {
   MetricType,
   Summary,
 } from "../model/metric-family.js";
-import { formatFloat, parseFloatGo } from "./float.js";
+import { parseFloatGo } from "./float.js";
+import { decodeUTF8Escaped, firstUTF8Byte, goQuote, goQuoteChar } from "./utf8.js";
 
 /**
- * TextParseError is thrown by `parseText` for text that is not in the text format. Its message
- * reads like expfmt's `ParseError` plus the column: `text format parsing error in line 3 column 1:
- * invalid metric name`. `line` and `column` are 1-based; the column counts UTF-16 code units and
- * points at the offending character or at the start of the offending token, and just past the end
- * of the text for `unexpected end of input stream`.
+ * TextParseError is thrown by `parseText` for text that is not in the text format. Its message is
+ * expfmt's `ParseError`: `text format parsing error in line 3: invalid metric name`. `line` and
+ * `column` are 1-based; the column (which Go does not report) counts UTF-16 code units and points
+ * at the offending character or at the start of the offending token, and just past the end of the
+ * text for `unexpected end of input stream`.
  */
 export class TextParseError extends Error {
   /** line is the 1-based line number. */
@@ -40,7 +46,7 @@ export class TextParseError extends Error {
 
   /** Creates the error for line `line`, column `column`. */
   constructor(line: number, column: number, msg: string) {
-    super(`text format parsing error in line ${line} column ${column}: ${msg}`);
+    super(`text format parsing error in line ${line}: ${msg}`);
     this.name = "TextParseError";
     this.line = line;
     this.column = column;
@@ -59,6 +65,10 @@ export class TextParseError extends Error {
  * written in; histogram buckets keep the order of their lines; counts are truncated to integers;
  * comments other than `# HELP` and `# TYPE` are ignored.
  *
+ * Given bytes, it decodes them as UTF-8 and rejects a label value that is not valid UTF-8 as Go does
+ * (`invalid label value "\xbd"`); a string is taken as it is, and a lone surrogate in a label value
+ * is rejected the same way.
+ *
  * @throws {TextParseError} on the first line that is not in the format.
  * @example
  * ```ts
@@ -66,8 +76,9 @@ export class TextParseError extends Error {
  * family.metric[0].gauge?.value; // 1
  * ```
  */
-export function parseText(text: string): MetricFamily[] {
-  return new TextParser(text).parse();
+export function parseText(text: string | Uint8Array): MetricFamily[] {
+  if (typeof text === "string") return new TextParser(text, false).parse();
+  return new TextParser(decodeUTF8Escaped(text), true).parse();
 }
 
 // Typed as number, not as literals, so that comparing #cur after a read is not narrowed away.
@@ -96,11 +107,9 @@ const TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>([
 type SummaryMetric = Metric & { summary: Summary };
 type HistogramMetric = Metric & { histogram: Histogram };
 
-/** FoldedHistogram is a histogram metric being assembled, with what `+Inf` must agree with. */
+/** FoldedHistogram is a histogram metric being assembled. */
 interface FoldedHistogram {
   metric: HistogramMetric;
-  countSeen: boolean;
-  infCount: number | undefined;
 }
 
 /** FamilyState is a family being assembled, with Go's `summaries`/`histograms` maps. */
@@ -135,9 +144,12 @@ class TextParser {
   #line = 0;
   #lineStart = 0;
   readonly #families = new Map<string, FamilyState>();
+  /** Whether the text was decoded from bytes, invalid bytes marked (see decodeUTF8Escaped). */
+  readonly #fromBytes: boolean;
 
-  constructor(text: string) {
+  constructor(text: string, fromBytes: boolean) {
     this.#text = text;
+    this.#fromBytes = fromBytes;
   }
 
   parse(): MetricFamily[] {
@@ -146,7 +158,9 @@ class TextParser {
     }
     const out: MetricFamily[] = [];
     for (const state of this.#families.values()) {
-      if (state.family.metric.length > 0) out.push(state.family);
+      if (state.family.metric.length === 0) continue;
+      for (const folded of state.histograms.values()) dropImplicitInfBucket(folded.metric.histogram);
+      out.push(state.family);
     }
     return out;
   }
@@ -188,7 +202,9 @@ class TextParser {
     if (state.family.help !== undefined) {
       this.#fail(`second HELP line for metric name ${goQuote(state.family.name)}`, nameColumn);
     }
-    state.family.help = this.#readHelpText();
+    const help = this.#readHelpText();
+    // Go keeps an invalid byte in a help text; a JavaScript string cannot, so it becomes U+FFFD.
+    state.family.help = this.#fromBytes ? help.replace(/[\udc80-\udcff]/g, "\ufffd") : help;
   }
 
   #type(state: FamilyState, nameColumn: number): void {
@@ -220,7 +236,7 @@ class TextParser {
     if (value === undefined) {
       this.#fail(`expected float as value, got ${goQuote(token)}`, valueColumn);
     }
-    const metric = this.#record(line, value, valueColumn);
+    const metric = this.#record(line, value);
     if (this.#cur !== NL) metric.timestampMs = this.#timestamp();
   }
 
@@ -258,13 +274,16 @@ class TextParser {
     }
     const valueColumn = this.#column();
     const value = this.#readLabelValue();
+    if (!value.isWellFormed()) this.#fail(`invalid label value ${goQuote(value)}`, valueColumn);
     const type = line.state.family.type;
     if ((type === "summary" && name === "quantile") || (type === "histogram" && name === "le")) {
       line.bound = parseFloatGo(value);
-      if (line.bound === undefined || Number.isNaN(line.bound)) {
+      if (line.bound === undefined) {
         const msg = `expected float as value for '${name}' label, got ${goQuote(value)}`;
         this.#fail(msg, valueColumn);
       }
+      // As in Go, a NaN bound leaves the sample without one: it is ignored.
+      if (Number.isNaN(line.bound)) line.bound = undefined;
     } else {
       line.labels.push({ name, value });
     }
@@ -272,7 +291,7 @@ class TextParser {
   }
 
   /** #record stores the value of a sample line in its metric and returns that metric. */
-  #record(line: SampleLine, value: number, column: number): Metric {
+  #record(line: SampleLine, value: number): Metric {
     const family = line.state.family;
     switch (family.type) {
       case "counter":
@@ -284,9 +303,11 @@ class TextParser {
       case "summary":
         return this.#summarySample(line, value);
       case "histogram":
-        return this.#histogramSample(line, value, column);
+        return this.#histogramSample(line, value);
       default:
-        return this.#fail(`unexpected type for metric name ${goQuote(family.name)}`, column);
+        // Go's parser sets "unexpected type for metric name" here, and its next read overwrites
+        // that error: the sample stays a metric without a value.
+        return this.#newMetric(line, {});
     }
   }
 
@@ -310,47 +331,31 @@ class TextParser {
       summary.sampleCount = Math.trunc(value);
     } else if (line.role === "sum") {
       summary.sampleSum = value;
-    } else if (line.bound === undefined) {
-      this.#fail(`missing 'quantile' label for summary ${goQuote(state.family.name)}`, line.column);
-    } else {
+    } else if (line.bound !== undefined) {
       summary.quantile.push({ quantile: line.bound, value });
-    }
+    } // else: no quantile label; as in Go, the metric exists and the sample is ignored.
     return metric;
   }
 
-  #histogramSample(line: SampleLine, value: number, column: number): Metric {
+  #histogramSample(line: SampleLine, value: number): Metric {
     const { state } = line;
     const key = labelsKey(line.labels);
     let folded = state.histograms.get(key);
     if (folded === undefined) {
       const histogram: Histogram = { sampleCount: 0, sampleSum: 0, bucket: [] };
-      folded = { metric: { label: line.labels, histogram }, countSeen: false, infCount: undefined };
+      folded = { metric: { label: line.labels, histogram } };
       state.histograms.set(key, folded);
       state.family.metric.push(folded.metric);
     }
     const histogram = folded.metric.histogram;
     if (line.role === "count") {
       histogram.sampleCount = Math.trunc(value);
-      folded.countSeen = true;
     } else if (line.role === "sum") {
       histogram.sampleSum = value;
-    } else if (line.bound === undefined) {
-      this.#fail(`missing 'le' label for histogram ${goQuote(state.family.name)}`, line.column);
-    } else if (line.bound === Infinity) {
-      folded.infCount = Math.trunc(value);
-    } else {
+    } else if (line.bound !== undefined) {
       histogram.bucket.push({ upperBound: line.bound, cumulativeCount: Math.trunc(value) });
-    }
-    this.#checkInfBucket(folded, state.family.name, column);
+    } // else: no le label; as in Go, the metric exists and the sample is ignored.
     return folded.metric;
-  }
-
-  #checkInfBucket(folded: FoldedHistogram, name: string, column: number): void {
-    const { infCount, countSeen } = folded;
-    const count = folded.metric.histogram.sampleCount;
-    if (!countSeen || infCount === undefined || infCount === count) return;
-    const counts = `${formatFloat(infCount)} and ${formatFloat(count)}`;
-    this.#fail(`+Inf bucket and _count differ (${counts}) for histogram ${goQuote(name)}`, column);
   }
 
   #timestamp(): number {
@@ -441,13 +446,14 @@ class TextParser {
     return this.#text.slice(start, this.#pos - 1);
   }
 
+  /** #readTokenUntilNewline reads the rest of the line, dropping backslashes as Go's does. */
   #readTokenUntilNewline(): string {
     const start = this.#pos - 1;
     while (this.#cur !== NL) {
       this.#failAtEnd();
       this.#read();
     }
-    return this.#text.slice(start, this.#pos - 1);
+    return this.#text.slice(start, this.#pos - 1).replaceAll("\\", "");
   }
 
   /** #readHelpText reads the rest of the line, unescaping `\\` and `\n`. */
@@ -489,7 +495,8 @@ class TextParser {
     if (c === BACKSLASH) return "\\";
     if (c === LOWER_N) return "\n";
     if (c === QUOTE && allowQuote) return '"';
-    return this.#fail(`invalid escape sequence '\\${String.fromCharCode(c)}'`, column);
+    // Go prints the byte after the backslash (%c): for a multi-byte character, its first byte.
+    return this.#fail(`invalid escape sequence '\\${String.fromCharCode(firstUTF8Byte(c))}'`, column);
   }
 }
 
@@ -545,33 +552,12 @@ function parseInt64(s: string): number | undefined {
   return v === 0 ? 0 : v;
 }
 
-/** goQuote quotes `s` as Go's `%q` does for printable text. */
-function goQuote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) out += escapeChar(s.charCodeAt(i), QUOTE);
-  return out + '"';
-}
-
-/** goQuoteChar quotes one character as Go's `%q` does for a byte: `'x'`, `'\n'`. */
-function goQuoteChar(c: number): string {
-  return `'${escapeChar(c, 0x27)}'`;
-}
-
-const CONTROL_ESCAPES: ReadonlyMap<number, string> = new Map([
-  [0x07, "\\a"],
-  [0x08, "\\b"],
-  [0x0c, "\\f"],
-  [NL, "\\n"],
-  [0x0d, "\\r"],
-  [TAB, "\\t"],
-  [0x0b, "\\v"],
-  [BACKSLASH, "\\\\"],
-]);
-
-function escapeChar(c: number, quote: number): string {
-  if (c === quote) return "\\" + String.fromCharCode(c);
-  const escape = CONTROL_ESCAPES.get(c);
-  if (escape !== undefined) return escape;
-  if (c < 0x20 || c === 0x7f) return "\\x" + c.toString(16).padStart(2, "0");
-  return String.fromCharCode(c);
+/**
+ * dropImplicitInfBucket removes a last `+Inf` bucket whose count equals the sample count: client_golang's
+ * histograms leave it implicit, and every encoder writes it back from the count. One that differs
+ * is kept, so that no count is lost.
+ */
+function dropImplicitInfBucket(histogram: Histogram): void {
+  const last = histogram.bucket[histogram.bucket.length - 1];
+  if (last?.upperBound === Infinity && last.cumulativeCount === histogram.sampleCount) histogram.bucket.pop();
 }

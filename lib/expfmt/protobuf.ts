@@ -81,8 +81,11 @@ const metricTypeNumber: Record<dto.MetricType, number> = {
 };
 
 function writeFamily(w: ProtoWriter, family: dto.MetricFamily): void {
-  const type = metricTypeNumber[family.type];
-  if (type === undefined) throw new EncodeError(`unknown metric type ${String(family.type)}`);
+  // A family without a type leaves the field out, as Go does for a nil Type (read back: counter).
+  const type = family.type === undefined ? undefined : metricTypeNumber[family.type];
+  if (type === undefined && family.type !== undefined) {
+    throw new EncodeError(`unknown metric type ${String(family.type)}`);
+  }
   const name = family.name;
   w.tag(1, WireType.len);
   w.string(name);
@@ -90,8 +93,10 @@ function writeFamily(w: ProtoWriter, family: dto.MetricFamily): void {
     w.tag(2, WireType.len);
     w.string(family.help);
   }
-  w.tag(3, WireType.varint);
-  w.uint(type);
+  if (type !== undefined) {
+    w.tag(3, WireType.varint);
+    w.uint(type);
+  }
   for (const m of family.metric) message(w, 4, () => writeMetric(w, m, name));
   if (family.unit !== undefined && family.unit !== "") {
     w.tag(5, WireType.len);

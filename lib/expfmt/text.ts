@@ -43,7 +43,8 @@ export function* textChunks(
   chunkSize: number = DefaultChunkSize,
 ): Generator<string, void, undefined> {
   let out = "";
-  for (const family of families) {
+  for (const given of families) {
+    const family = withDefaultType(given);
     out += familyHeader(family);
     for (const m of family.metric) {
       out += writeMetric(family, m);
@@ -98,9 +99,19 @@ function writeMetric(family: dto.MetricFamily, m: dto.Metric): string {
       return sampleLine(name, m, expect(m.untyped, "untyped", name).value);
     case "summary":
       return summaryText(name, m, expect(m.summary, "summary", name), ts);
-    default:
+    case "histogram":
       return histogramText(name, m, expect(m.histogram, "histogram", name), ts);
+    default:
+      throw new EncodeError(`unexpected type in metric ${name}`);
   }
+}
+
+/**
+ * withDefaultType gives a family without a type the type `counter`, as Go's `GetType()` returns
+ * the enum's zero value, COUNTER, for a family whose type is not set.
+ */
+export function withDefaultType(family: dto.MetricFamily): dto.MetricFamily {
+  return family.type === undefined ? { ...family, type: "counter" } : family;
 }
 
 function expect<T>(value: T | undefined, type: string, name: string): T {

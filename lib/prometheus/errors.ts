@@ -39,25 +39,73 @@ export class InvalidNameError extends PrometheusError {
 export class DuplicateLabelNamesError extends PrometheusError {}
 
 /**
+ * MetricContext names the metric an error is about: its fully-qualified name and variable labels.
+ * client_golang's messages do not say which metric failed; ours keep Go's message exactly and carry
+ * the metric here instead, for a caller or a log line to show.
+ */
+export interface MetricContext {
+  readonly fqName: string;
+  readonly variableLabels: readonly string[];
+}
+
+/**
+ * LabelError is the base of the errors about label names and values given to a metric or a vector.
+ * When a Vec raises it, `fqName` and `variableLabels` name the metric; they are undefined when the
+ * error comes from elsewhere (a const metric, a wrapper).
+ */
+export class LabelError extends PrometheusError {
+  /** The fully-qualified name of the metric concerned, when known. */
+  readonly fqName: string | undefined;
+  /** The variable labels of the metric concerned, when known. */
+  readonly variableLabels: readonly string[] | undefined;
+
+  constructor(message: string, context?: MetricContext) {
+    super(message);
+    this.fqName = context?.fqName;
+    this.variableLabels = context?.variableLabels;
+  }
+}
+
+/**
+ * metricContextOf returns the metric an error is about: the `fqName` and `variableLabels` of the
+ * first {@link LabelError} in the error and its chain of causes (a collector's failure wraps the
+ * error it threw), or undefined when none names one. Log lines use it to say which metric failed.
+ */
+export function metricContextOf(err: unknown): MetricContext | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof LabelError && e.fqName !== undefined) {
+      return { fqName: e.fqName, variableLabels: e.variableLabels ?? [] };
+    }
+  }
+  return undefined;
+}
+
+/**
  * InconsistentCardinalityError reports a number of label values that does not match the number of
  * variable labels (client_golang's `errInconsistentCardinality`).
  */
-export class InconsistentCardinalityError extends PrometheusError {
+export class InconsistentCardinalityError extends LabelError {
   readonly expected: number;
   readonly got: number;
 
-  constructor(message: string, expected: number, got: number) {
-    super(message);
+  constructor(message: string, expected: number, got: number, context?: MetricContext) {
+    super(message, context);
     this.expected = expected;
     this.got = got;
   }
 }
 
-/** InvalidLabelValueError reports a label value that is not valid UTF-8 (a lone surrogate). */
-export class InvalidLabelValueError extends PrometheusError {}
+/**
+ * InvalidLabelValueError reports a label value that is not valid UTF-8 (a lone surrogate) or not a
+ * string at all.
+ */
+export class InvalidLabelValueError extends LabelError {}
 
-/** LabelMismatchError reports a label map that misses, repeats or curries the wrong label names. */
-export class LabelMismatchError extends PrometheusError {}
+/**
+ * LabelMismatchError reports a label map that misses, repeats or curries the wrong label names, or
+ * is not an object at all.
+ */
+export class LabelMismatchError extends LabelError {}
 
 /**
  * InvalidValueError reports a value a metric cannot take: a counter decrease, a NaN where the model

@@ -24,7 +24,10 @@ export {
   InvalidNameError,
   InvalidOptionsError,
   InvalidValueError,
+  LabelError,
   LabelMismatchError,
+  metricContextOf,
+  type MetricContext,
   PrometheusError,
 } from "./errors.js";
 export {
@@ -87,6 +90,7 @@ export {
   Registry,
   unregister,
 } from "./registry.js";
+export { writeToTextfile } from "./textfile.js";
 export {
   DefAgeBuckets,
   DefBufCap,

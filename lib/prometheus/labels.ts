@@ -10,7 +10,7 @@
  */
 
 import type { LabelPair } from "../model/index.js";
-import { InconsistentCardinalityError, InvalidLabelValueError } from "./errors.js";
+import { InconsistentCardinalityError, InvalidLabelValueError, type MetricContext } from "./errors.js";
 
 /** Labels maps label names to label values, as `prometheus.Labels` does. */
 export type Labels = Readonly<Record<string, string>>;
@@ -65,50 +65,62 @@ export function isValidUTF8(s: string): boolean {
 
 /**
  * validateLabelValues checks the number of label values and that each is valid UTF-8. `context`
- * is appended to messages (a Vec names its metric and labels there).
+ * (a Vec names its metric and labels there) goes into the error's properties; the message stays
+ * client_golang's.
  * @throws {InconsistentCardinalityError} when the count is not `expected`.
  * @throws {InvalidLabelValueError} when a value is not valid UTF-8.
  */
-export function validateLabelValues(values: readonly string[], expected: number, context = ""): void {
+export function validateLabelValues(values: readonly string[], expected: number, context?: MetricContext): void {
   if (values.length !== expected) {
     throw new InconsistentCardinalityError(
-      `inconsistent label cardinality: expected ${expected} label values but got ${values.length} in ${goStringSlice(values)}${context}`,
+      `inconsistent label cardinality: expected ${expected} label values but got ${values.length} in ${goStringSlice(values)}`,
       expected,
       values.length,
+      context,
     );
   }
   for (const value of values) {
     if (typeof value !== "string") {
-      throw new InvalidLabelValueError(`label value ${String(value)} is not a string${context}`);
+      throw new InvalidLabelValueError(`label value ${String(value)} is not a string`, context);
     }
     if (!isValidUTF8(value)) {
-      throw new InvalidLabelValueError(`label value ${goQuote(value)} is not valid UTF-8${context}`);
+      throw new InvalidLabelValueError(`label value ${goQuote(value)} is not valid UTF-8`, context);
     }
   }
 }
 
 /**
  * validateValuesInLabels checks the number of entries of a label map and that each value is valid
- * UTF-8.
+ * UTF-8. `null` is an empty map, as a nil `prometheus.Labels` is in Go.
  * @throws {InconsistentCardinalityError} when the count is not `expected`.
  * @throws {InvalidLabelValueError} when a value is not valid UTF-8.
  */
-export function validateValuesInLabels(labels: Labels, expected: number, context = ""): void {
+export function validateValuesInLabels(labels: Labels | null, expected: number, context?: MetricContext): void {
+  if (labels === null) {
+    if (expected === 0) return;
+    throw new InconsistentCardinalityError(
+      `inconsistent label cardinality: expected ${expected} label values but got 0 in ${goLabelsMap(null)}`,
+      expected,
+      0,
+      context,
+    );
+  }
   const names = Object.keys(labels);
   if (names.length !== expected) {
     throw new InconsistentCardinalityError(
-      `inconsistent label cardinality: expected ${expected} label values but got ${names.length} in ${goLabelsMap(labels)}${context}`,
+      `inconsistent label cardinality: expected ${expected} label values but got ${names.length} in ${goLabelsMap(labels)}`,
       expected,
       names.length,
+      context,
     );
   }
   for (const name of names) {
     const value = labels[name];
     if (typeof value !== "string") {
-      throw new InvalidLabelValueError(`label ${name}: value ${String(value)} is not a string${context}`);
+      throw new InvalidLabelValueError(`label ${name}: value ${String(value)} is not a string`, context);
     }
     if (!isValidUTF8(value)) {
-      throw new InvalidLabelValueError(`label ${name}: value ${goQuote(value)} is not valid UTF-8${context}`);
+      throw new InvalidLabelValueError(`label ${name}: value ${goQuote(value)} is not valid UTF-8`, context);
     }
   }
 }
@@ -186,8 +198,9 @@ export function goStringSlice(values: readonly string[]): string {
   return `[]string{${values.map((v) => goQuote(String(v))).join(", ")}}`;
 }
 
-/** goLabelsMap renders labels as Go's `%#v` of `prometheus.Labels`: keys sorted. */
-export function goLabelsMap(labels: Labels): string {
+/** goLabelsMap renders labels as Go's `%#v` of `prometheus.Labels`: keys sorted; `null` is nil. */
+export function goLabelsMap(labels: Labels | null): string {
+  if (labels === null) return "prometheus.Labels(nil)";
   const keys = Object.keys(labels).sort();
   return `prometheus.Labels{${keys.map((k) => `${goQuote(k)}:${goQuote(String(labels[k]))}`).join(", ")}}`;
 }

@@ -47,18 +47,21 @@ export type GaugeOpts = Opts;
 /** UntypedOpts is Opts for untyped metrics. */
 export type UntypedOpts = Opts;
 
-/** fqNameOf builds the fully-qualified name from options. */
+/** fqNameOf builds the fully-qualified name from options; a missing part is Go's zero value, "". */
 export function fqNameOf(opts: Opts): string {
-  return buildFQName(opts.namespace ?? "", opts.subsystem ?? "", opts.name);
+  return buildFQName(opts.namespace ?? "", opts.subsystem ?? "", opts.name ?? "");
 }
 
 /**
- * descFromOpts builds the descriptor for options and variable label names.
+ * descFromOpts builds the descriptor for options and variable label names. As with Go's zero-valued
+ * `Opts`, a missing name gives the descriptor error `"" is not a valid metric name` (reported at
+ * registration), and a missing help is an empty help.
  * @throws {InvalidOptionsError} when opts is not an object.
  */
 export function descFromOpts(opts: Opts, variableLabels: readonly string[] | null): Desc {
   if (typeof opts !== "object" || opts === null) {
     throw new InvalidOptionsError(`metric options must be an object, got ${String(opts)}`);
   }
-  return newDesc(fqNameOf(opts), opts.help, variableLabels, opts.constLabels ?? null);
+  // A missing help is Go's zero value: an empty help is allowed; a missing name fails as "" does.
+  return newDesc(fqNameOf(opts), opts.help ?? "", variableLabels, opts.constLabels ?? null);
 }

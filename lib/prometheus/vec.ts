@@ -24,10 +24,9 @@ import type * as dto from "../model/index.js";
 import type { SendOnlyChannel } from "./channel.js";
 import type { Collector } from "./collector.js";
 import type { Desc } from "./desc.js";
-import { LabelMismatchError } from "./errors.js";
+import { LabelMismatchError, type MetricContext } from "./errors.js";
 import {
   goQuote,
-  goSlice,
   type Labels,
   validateLabelValues,
   validateValuesInLabels,
@@ -245,7 +244,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
   }
 
   /** getMetricWith returns the child for the labels map, creating it on first access. */
-  getMetricWith(labels: Labels): Result<M> {
+  getMetricWith(labels: Labels | null): Result<M> {
     return resultOf(() => this.with(labels));
   }
 
@@ -275,7 +274,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
    * @throws {LabelMismatchError} for a missing or already curried label name.
    * @throws {InvalidLabelValueError} for a value that is not valid UTF-8.
    */
-  with(labels: Labels): M {
+  with(labels: Labels | null): M {
     const table = this.table;
     const values = this.valuesFromLabels(labels);
     let slot = table.find(values);
@@ -293,7 +292,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
   }
 
   /** delete removes the child with these labels and reports whether there was one. */
-  delete(labels: Labels): boolean {
+  delete(labels: Labels | null): boolean {
     let values: readonly string[];
     try {
       values = this.valuesFromLabels(labels);
@@ -308,10 +307,10 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
    * returns how many it removed. As in client_golang, a label curried in this view matches
    * nothing, and the view's curried values do not restrict what is deleted.
    */
-  deletePartialMatch(labels: Labels): number {
+  deletePartialMatch(labels: Labels | null): number {
     const table = this.table;
     const variable = table.desc.variableLabels;
-    const wanted = Object.entries(labels).map(([name, value]) => ({ index: variable.indexOf(name), value }));
+    const wanted = Object.entries(this.labelMap(labels)).map(([name, value]) => ({ index: variable.indexOf(name), value }));
     if (wanted.some((w) => w.index < 0 || this.curry.some((c) => c.index === w.index))) return 0;
     let deleted = 0;
     for (const slot of table.liveSlots()) {
@@ -333,7 +332,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
    * curryWith returns a view of this vec with the given labels fixed; the view shares the
    * children. Collecting or resetting the view acts on all children.
    */
-  curryWith(labels: Labels): Result<this> {
+  curryWith(labels: Labels | null): Result<this> {
     return resultOf(() => this.mustCurryWith(labels));
   }
 
@@ -341,7 +340,8 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
    * mustCurryWith works as curryWith but throws on error.
    * @throws {LabelMismatchError} for a label already curried or not a variable label.
    */
-  mustCurryWith(labels: Labels): this {
+  mustCurryWith(labels: Labels | null): this {
+    labels = this.labelMap(labels);
     const variable = this.table.desc.variableLabels;
     const next: CurriedLabelValue[] = [];
     let iCurry = 0;
@@ -349,7 +349,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
       const name = variable[i]!;
       const given = Object.hasOwn(labels, name);
       if (iCurry < this.curry.length && this.curry[iCurry]!.index === i) {
-        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.context()}`);
+        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried`, this.context());
         next.push(this.curry[iCurry]!);
         iCurry++;
       } else if (given) {
@@ -359,7 +359,7 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     }
     const unknown = this.curry.length + Object.keys(labels).length - next.length;
     if (unknown > 0) {
-      throw new LabelMismatchError(`${unknown} unknown label(s) found during currying${this.context()}`);
+      throw new LabelMismatchError(`${unknown} unknown label(s) found during currying`, this.context());
     }
     // Subclass constructors take options, not a table, so the view is made from the prototype.
     // Such an object has no #private brand: that is why this class's helpers are `private`.
@@ -391,28 +391,42 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     return values;
   }
 
-  private valuesFromLabels(labels: Labels): string[] {
+  private valuesFromLabels(given: Labels | null): string[] {
+    const labels = this.labelMap(given);
     const variable = this.table.desc.variableLabels;
-    validateValuesInLabels(labels, variable.length - this.curry.length, this.context());
+    validateValuesInLabels(given ?? null, variable.length - this.curry.length, this.context());
     const values: string[] = new Array<string>(variable.length);
     let iCurry = 0;
     for (let i = 0; i < variable.length; i++) {
       const name = variable[i]!;
       const given = Object.hasOwn(labels, name);
       if (iCurry < this.curry.length && this.curry[iCurry]!.index === i) {
-        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried${this.context()}`);
+        if (given) throw new LabelMismatchError(`label name ${goQuote(name)} is already curried`, this.context());
         values[i] = this.curry[iCurry++]!.value;
       } else {
-        if (!given) throw new LabelMismatchError(`label name ${goQuote(name)} missing in label map${this.context()}`);
+        if (!given) throw new LabelMismatchError(`label name ${goQuote(name)} missing in label map`, this.context());
         values[i] = labels[name]!;
       }
     }
     return values;
   }
 
-  /** The suffix that names the metric and its labels in error messages. */
-  private context(): string {
+  /**
+   * Checks that labels is a label map. `null` and `undefined` count as an empty map, as a nil
+   * `prometheus.Labels` does in Go.
+   * @throws {LabelMismatchError} for anything else that is not a plain object.
+   */
+  private labelMap(labels: Labels | null | undefined): Labels {
+    if (labels === null || labels === undefined) return {};
+    if (typeof labels !== "object" || Array.isArray(labels)) {
+      throw new LabelMismatchError(`labels ${String(labels)} are not a label map`, this.context());
+    }
+    return labels;
+  }
+
+  /** The metric and its labels, for the properties of the errors this vec raises. */
+  private context(): MetricContext {
     const desc = this.table.desc;
-    return ` (metric ${goQuote(desc.fqName)} with variable labels ${goSlice(desc.variableLabels)})`;
+    return { fqName: desc.fqName, variableLabels: desc.variableLabels };
   }
 }

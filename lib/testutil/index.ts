@@ -16,5 +16,6 @@ export {
   gatherAndCompare,
   gatherAndCount,
   normalizeMetricFamilies,
+  scrapeAndCompare,
   toFloat64,
 } from "./testutil.js";

@@ -21,7 +21,6 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { TextParseError } from "../expfmt/index.js";
 import { formatProblem, lintText, type Problem } from "./promlint.js";
 
 /** LintIO is where the command reads and writes (the process's streams, or test doubles). */
@@ -113,21 +112,21 @@ function parseArgs(args: readonly string[]): ParsedArgs {
   return { kind: "run", file: positional[0] ?? "-" };
 }
 
-/** readInput reads the named file, or all of stdin for `-`, as UTF-8. */
-async function readInput(file: string, stdin: AsyncIterable<string | Uint8Array>): Promise<string> {
-  if (file !== "-") return readFile(file, "utf8");
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of stdin) text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
+/**
+ * readInput reads the named file, or all of stdin for `-`, as bytes: the parser checks them as
+ * UTF-8 where Go does, so an invalid byte is reported, not replaced.
+ */
+async function readInput(file: string, stdin: AsyncIterable<string | Uint8Array>): Promise<Uint8Array> {
+  if (file !== "-") return readFile(file);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+  return Buffer.concat(chunks);
 }
 
 /**
- * describeError renders a parse error without our column (promtool's parser reports lines only)
- * and a file error as Go's `os.Open` would (`open x.prom: no such file or directory`).
+ * describeError renders a parse error as its message (Go's, without our column) and a file error as Go's `os.Open` would (`open x.prom: no such file or directory`).
  */
 function describeError(err: unknown): string {
-  if (err instanceof TextParseError) return `text format parsing error in line ${err.line}: ${err.msg}`;
   const e = err as NodeJS.ErrnoException;
   if (typeof e?.syscall === "string" && typeof e.path === "string" && typeof e.message === "string") {
     const reason = /^[A-Z]+: ([^,]*)/.exec(e.message)?.[1] ?? e.message;

@@ -49,10 +49,10 @@ export function lint(families: Iterable<dto.MetricFamily>): Problem[] {
 
 /**
  * lintText parses a text exposition and lints its families, as promtool does with its input
- * (Go's `New(reader).Lint()`).
+ * (Go's `New(reader).Lint()`). Given bytes, it checks them as UTF-8 where Go's parser does.
  * @throws {TextParseError} when the text is not in the text format.
  */
-export function lintText(text: string): Problem[] {
+export function lintText(text: string | Uint8Array): Problem[] {
   return lint(parseText(text));
 }
 

@@ -3,7 +3,8 @@
  * what is gathered with an expected exposition.
  *
  * Counterpart: client_golang's prometheus/testutil/testutil.go (`ToFloat64`, `CollectAndCount`,
- * `GatherAndCount`, `CollectAndCompare`, `GatherAndCompare`, `compare`, `filterMetrics`).
+ * `GatherAndCount`, `ScrapeAndCompare`, `CollectAndCompare`, `GatherAndCompare`, `compare`,
+ * `filterMetrics`).
  * Differences: every helper is async (collecting may be); where Go panics we throw (or reject)
  * with a typed error from errors.ts; the expected text is a string, not an `io.Reader`; and
  * `CompareError`'s diff is taken between the two texts themselves, where Go 1.14 diffs go-spew's
@@ -72,6 +73,49 @@ export async function gatherAndCount(g: Gatherer, ...metricNames: string[]): Pro
 }
 
 /**
+ * scrapeAndCompare scrapes `url` (an exporter's metrics endpoint, read as the text format) and
+ * compares what it serves with `expected`, as {@link gatherAndCompare} does: with names, only the
+ * scraped families of those names are compared. Both sides are normalized.
+ * @throws {TestutilError} `scraping metrics failed: ...` when the request fails, `the scraping
+ * target returned a status code other than 200: <code>` for another status, `converting reader to
+ * metric families failed: ...` when either text does not parse.
+ * @throws {CompareError} when the texts differ, with a unified diff.
+ * @example
+ * ```ts
+ * await scrapeAndCompare("http://127.0.0.1:9100/metrics", "# HELP up ...\n", "up");
+ * ```
+ */
+export async function scrapeAndCompare(url: string, expected: string, ...metricNames: string[]): Promise<void> {
+  let body: Uint8Array;
+  let status: number;
+  try {
+    const response = await fetch(url);
+    status = response.status;
+    body = new Uint8Array(await response.arrayBuffer());
+  } catch (err) {
+    throw wrap("scraping metrics failed", err);
+  }
+  if (status !== 200) {
+    throw new TestutilError(`the scraping target returned a status code other than 200: ${status}`);
+  }
+  const scraped = familiesFromText(body);
+  const wanted = familiesFromText(expected);
+  compare(filterMetrics(scraped, metricNames), wanted);
+}
+
+/**
+ * familiesFromText parses and normalizes a text exposition (Go's `convertReaderToMetricFamily`).
+ * @throws {TestutilError} `converting reader to metric families failed: ...`
+ */
+function familiesFromText(text: string | Uint8Array): dto.MetricFamily[] {
+  try {
+    return normalizeMetricFamilies(parseText(text));
+  } catch (err) {
+    throw wrap("converting reader to metric families failed", err);
+  }
+}
+
+/**
  * collectAndCompare registers `c` with a new pedantic registry and compares what it gathers
  * with `expected`, as {@link gatherAndCompare} does.
  * @throws {TestutilError} when registering fails; otherwise as gatherAndCompare.
@@ -98,13 +142,7 @@ export async function collectAndCompare(c: Collector, expected: string, ...metri
  */
 export async function gatherAndCompare(g: Gatherer, expected: string, ...metricNames: string[]): Promise<void> {
   const got = await gatherFrom(g);
-  let wanted: dto.MetricFamily[];
-  try {
-    wanted = normalizeMetricFamilies(parseText(expected));
-  } catch (err) {
-    throw wrap("converting reader to metric families failed", err);
-  }
-  compare(filterMetrics(got, metricNames), wanted);
+  compare(filterMetrics(got, metricNames), familiesFromText(expected));
 }
 
 /**

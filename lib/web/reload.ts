@@ -20,7 +20,7 @@
  */
 
 import { WebConfigError } from "./errors.js";
-import { readFile, readFileSync } from "./files.js";
+import { readTextFile, readTextFileSync } from "./files.js";
 import { configToTLSConfig, type ServerTLSConfig } from "./tls.js";
 import { type Config, parseConfig, validateUsers } from "./web-config.js";
 
@@ -46,7 +46,7 @@ export interface Loaded {
  */
 export function load(path: string): Loaded {
   try {
-    const text = readFileSync(path).toString("utf8");
+    const text = readTextFileSync(path);
     const config = parseConfig(text, path);
     validateUsers(config);
     return { text, config, tls: configToTLSConfig(config.tlsConfig) };
@@ -85,7 +85,7 @@ export class ConfigReloader {
   async requestConfig(): Promise<Config> {
     let text: string;
     try {
-      text = (await readFile(this.path)).toString("utf8");
+      text = await readTextFile(this.path);
     } catch (err) {
       return this.#keep("request", err, this.#request.config);
     }
@@ -112,7 +112,7 @@ export class ConfigReloader {
     const current = this.#tls;
     if (current === undefined) throw new Error("web: connectionTLS called on a server without TLS");
     try {
-      const text = readFileSync(this.path).toString("utf8");
+      const text = readTextFileSync(this.path);
       const config = text === current.text ? current.config : this.#parse(text);
       const tls = configToTLSConfig(config.tlsConfig, current.tls);
       if (tls === null) throw new WebConfigError("TLS config is not present");

@@ -35,7 +35,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { BcryptError, cost } from "./bcrypt.js";
 import { Decoder, goQuote } from "./decode.js";
 import { WebConfigError } from "./errors.js";
-import { readFile, readFileSync } from "./files.js";
+import { readTextFile, readTextFileSync } from "./files.js";
 import { type CipherSuiteName, cipherSuites, type CurveName, curves, type TLSVersionName, tlsVersions } from "./tls.js";
 import { parseDocument, YamlError, type YamlNode } from "./yaml.js";
 
@@ -110,7 +110,7 @@ export function defaultConfig(): Config {
  * @throws {WebConfigError} when the file cannot be read or parseConfig refuses it.
  */
 export async function getConfig(configPath: string): Promise<Config> {
-  return parseConfig((await readFile(configPath)).toString("utf8"), configPath);
+  return parseConfig(await readTextFile(configPath), configPath);
 }
 
 /**
@@ -119,7 +119,7 @@ export async function getConfig(configPath: string): Promise<Config> {
  * @throws {WebConfigError} as getConfig does.
  */
 export function getConfigSync(configPath: string): Config {
-  return parseConfig(readFileSync(configPath).toString("utf8"), configPath);
+  return parseConfig(readTextFileSync(configPath), configPath);
 }
 
 /** Where each user's hash was written, for the errors of validateUsers. */

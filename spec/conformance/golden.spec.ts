@@ -74,11 +74,13 @@ describe.runIf(hasGolden())("golden cases from client_golang", () => {
     expect(metricFamiliesToText(await reg.gather())).toBe(golden("err_duplicate_registration.partial.txt"));
   });
 
-  it("err_label_cardinality_withlabelvalues: the Go message, then the metric and its labels", () => {
+  it("err_label_cardinality_withlabelvalues: Go's message; the metric and its labels in properties", () => {
     const vec = prom.newGaugeVec({ name: "card", help: "h" }, ["a", "b"]);
     const goMessage = golden("err_label_cardinality_withlabelvalues.err").replace(/^PANIC: /, "");
-    expect(() => vec.withLabelValues("only_one")).toThrow(prom.InconsistentCardinalityError);
-    expect(() => vec.withLabelValues("only_one")).toThrow(`${goMessage} (metric "card" with variable labels [a b])`);
+    const [, err] = vec.getMetricWithLabelValues("only_one");
+    expect(err).toBeInstanceOf(prom.InconsistentCardinalityError);
+    expect(err?.message).toBe(goMessage);
+    expect(err).toMatchObject({ fqName: "card", variableLabels: ["a", "b"] });
   });
 
   it("err_invalid_metric_name_register: InvalidDescError at registration", () => {
@@ -113,8 +115,8 @@ describe.runIf(hasGolden())("golden cases from client_golang", () => {
     const vec = prom.newGaugeVec({ name: "utf8", help: "h" }, ["v"]);
     expect(golden("err_label_value_invalid_utf8.err")).toBe('PANIC: label value "\\xff" is not valid UTF-8');
     expect(() => vec.withLabelValues("\ud800")).toThrow(prom.InvalidLabelValueError);
-    expect(() => vec.withLabelValues("\ud800")).toThrow(
-      'label value "\\ud800" is not valid UTF-8 (metric "utf8" with variable labels [v])',
-    );
+    const [, err] = vec.getMetricWithLabelValues("\ud800");
+    expect(err?.message).toBe('label value "\\ud800" is not valid UTF-8');
+    expect(err).toMatchObject({ fqName: "utf8", variableLabels: ["v"] });
   });
 });

@@ -502,46 +502,11 @@ const malformed: Malformed[] = [
     msg: "expected float as value for 'quantile' label, got \"x\"",
   },
   {
-    name: "NaN quantile",
-    text: '# TYPE s summary\ns{quantile="NaN"} 1\n',
-    line: 2,
-    column: 12,
-    msg: "expected float as value for 'quantile' label, got \"NaN\"",
-  },
-  {
     name: "empty le",
     text: '# TYPE h histogram\nh_bucket{le=""} 1\n',
     line: 2,
     column: 13,
     msg: "expected float as value for 'le' label, got \"\"",
-  },
-  {
-    name: "bucket without le",
-    text: "# TYPE h histogram\nh_bucket 1\n",
-    line: 2,
-    column: 1,
-    msg: "missing 'le' label for histogram \"h\"",
-  },
-  {
-    name: "summary sample without quantile",
-    text: '# TYPE s summary\n  s{a="b"} 1\n',
-    line: 2,
-    column: 3,
-    msg: "missing 'quantile' label for summary \"s\"",
-  },
-  {
-    name: "+Inf bucket disagreeing with _count",
-    text: '# TYPE h histogram\nh_bucket{le="+Inf"} 3\nh_sum 1\nh_count 2\n',
-    line: 4,
-    column: 9,
-    msg: '+Inf bucket and _count differ (3 and 2) for histogram "h"',
-  },
-  {
-    name: "sample of a gauge histogram",
-    text: "# TYPE g gauge_histogram\ng 1\n",
-    line: 2,
-    column: 3,
-    msg: 'unexpected type for metric name "g"',
   },
 ];
 
@@ -556,7 +521,63 @@ describe("parseText on malformed text", () => {
     expect(caught).toBeInstanceOf(TextParseError);
     const err = caught as TextParseError;
     expect({ line: err.line, column: err.column, msg: err.msg }).toEqual({ line, column, msg });
-    expect(err.message).toBe(`text format parsing error in line ${line} column ${column}: ${msg}`);
+    expect(err.message).toBe(`text format parsing error in line ${line}: ${msg}`);
     expect(err.name).toBe("TextParseError");
+  });
+});
+
+describe("parseText where Go's parser is lenient", () => {
+  it("ignores a histogram or summary sample without le/quantile, or with NaN there, keeping the metric", () => {
+    const [h] = parseText('# TYPE h histogram\nh_bucket{a="1"} 1\nh_bucket{a="1",le="NaN"} 2\nh_count{a="1"} 3\n');
+    expect(h!.metric).toEqual([{ label: [{ name: "a", value: "1" }], histogram: { sampleCount: 3, sampleSum: 0, bucket: [] } }]);
+    const [s] = parseText('# TYPE s summary\n  s{a="b"} 1\ns{quantile="NaN"} 2\n');
+    expect(s!.metric).toEqual([{ label: [{ name: "a", value: "b" }], summary: { sampleCount: 0, sampleSum: 0, quantile: [] } }, { label: [], summary: { sampleCount: 0, sampleSum: 0, quantile: [] } }]);
+  });
+
+  it("keeps a +Inf bucket that disagrees with _count, and drops one that agrees", () => {
+    const [h] = parseText('# TYPE h histogram\nh_bucket{le="+Inf"} 3\nh_sum 1\nh_count 2\n');
+    expect(h!.metric[0]!.histogram).toEqual({ sampleCount: 2, sampleSum: 1, bucket: [{ upperBound: Infinity, cumulativeCount: 3 }] });
+    const [k] = parseText('# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_count 2\n');
+    expect(k!.metric[0]!.histogram!.bucket).toEqual([{ upperBound: 1, cumulativeCount: 1 }]);
+  });
+
+  it("keeps a sample of a gauge_histogram as a metric without a value", () => {
+    expect(parseText("# TYPE g gauge_histogram\ng 1\n")).toEqual([{ name: "g", type: "gaugehistogram", metric: [{ label: [] }] }]);
+  });
+});
+
+describe("parseText on bytes", () => {
+  const bytes = (...parts: (string | number)[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from([p]))));
+
+  it("reads valid UTF-8 as the string would be read", () => {
+    const text = '# HELP x_total ünïcode 🙂\n# TYPE x_total counter\nx_total{l="🙂é"} 1\n';
+    expect(parseText(Buffer.from(text))).toEqual(parseText(text));
+  });
+
+  it.each([
+    ["a label value (text_parse_test.go)", bytes('metric{l="', 0xbd, '"} 3.14\n'), 'invalid label value "\\xbd"'],
+    ["a label value, after valid text", bytes('m{l="é', 0xff, 'x"} 1\n'), 'invalid label value "é\\xffx"'],
+    ["a truncated sequence in a label value", bytes('m{l="', 0xe2, 0x82, '"} 1\n'), 'invalid label value "\\xe2\\x82"'],
+    ["an encoded surrogate", bytes('m{l="', 0xed, 0xa0, 0x80, '"} 1\n'), 'invalid label value "\\xed\\xa0\\x80"'],
+    ["an overlong encoding", bytes('m{l="', 0xc0, 0xaf, '"} 1\n'), 'invalid label value "\\xc0\\xaf"'],
+    ["a value", bytes("m 1", 0xbd, "\n"), 'expected float as value, got "1\\xbd"'],
+    ["a timestamp", bytes('m{l="a"} 1 ', 0xbd, "\n"), 'expected integer as timestamp, got "\\xbd"'],
+    ["the place of an equals sign", bytes("m{l", 0xbd, '="a"} 1\n'), "expected '=' after label name, found '½'"],
+  ])("rejects an invalid byte in %s as Go does", (_name, input, msg) => {
+    let caught: unknown;
+    try {
+      parseText(input);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(TextParseError);
+    expect((caught as TextParseError).msg).toBe(msg);
+    expect((caught as TextParseError).line).toBe(1);
+  });
+
+  it("accepts an invalid byte in a comment, and in a help text as U+FFFD", () => {
+    const [f] = parseText(bytes("# ", 0xff, "\n# HELP m a", 0xbd, "b\nm 1\n"));
+    expect(f!.help).toBe("a\ufffdb");
   });
 });

@@ -110,3 +110,20 @@ describe("multiErrorMessage", () => {
     expect(multiErrorMessage(messages.map((m) => new Error(m)))).toBe(text);
   });
 });
+
+describe("LabelError context", () => {
+  it("carries the vec's metric in fqName and variableLabels; metricContextOf finds it through causes", async () => {
+    const prom = await import("../../lib/prometheus/index.js");
+    const vec = prom.newCounterVec({ name: "card", help: "h" }, ["a", "b"]);
+    const [, err] = vec.getMetricWithLabelValues("x");
+    expect(err).toBeInstanceOf(prom.LabelError);
+    expect(err).toMatchObject({ fqName: "card", variableLabels: ["a", "b"] });
+    expect(err?.message).not.toContain('"card"');
+    const wrapped = new prom.CollectorError("collect failed", vec, err);
+    expect(prom.metricContextOf(wrapped)).toEqual({ fqName: "card", variableLabels: ["a", "b"] });
+    expect(prom.metricContextOf(new Error("other"))).toBeUndefined();
+    const [, constErr] = prom.newConstMetric(prom.newDesc("c", "h", ["a"], null), prom.GaugeValue, 1);
+    expect(constErr).toMatchObject({ fqName: undefined, variableLabels: undefined });
+    expect(prom.metricContextOf(constErr)).toBeUndefined();
+  });
+});

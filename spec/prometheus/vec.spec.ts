@@ -38,7 +38,6 @@ function expectThrow(fn: () => unknown, errorClass: new (...args: never[]) => Er
   expect(err.message).toBe(message);
 }
 
-const ctx = ' (metric "test" with variable labels [l1 l2])';
 
 function newVec() {
   return newGaugeVec({ name: "test", help: "helpless" }, ["l1", "l2"]);
@@ -111,43 +110,43 @@ describe("MetricVec children", () => {
       name: "withLabelValues with too few values",
       call: (v) => v.withLabelValues("x"),
       errorClass: InconsistentCardinalityError,
-      message: `inconsistent label cardinality: expected 2 label values but got 1 in []string{"x"}${ctx}`,
+      message: `inconsistent label cardinality: expected 2 label values but got 1 in []string{"x"}`,
     },
     {
       name: "withLabelValues with too many values",
       call: (v) => v.withLabelValues("x", "y", "z"),
       errorClass: InconsistentCardinalityError,
-      message: `inconsistent label cardinality: expected 2 label values but got 3 in []string{"x", "y", "z"}${ctx}`,
+      message: `inconsistent label cardinality: expected 2 label values but got 3 in []string{"x", "y", "z"}`,
     },
     {
       name: "withLabelValues with a lone surrogate",
       call: (v) => v.withLabelValues("x", "\udfff"),
       errorClass: InvalidLabelValueError,
-      message: `label value "\\udfff" is not valid UTF-8${ctx}`,
+      message: `label value "\\udfff" is not valid UTF-8`,
     },
     {
       name: "with a missing label (right count, wrong name)",
       call: (v) => v.with({ l1: "x", other: "y" }),
       errorClass: LabelMismatchError,
-      message: `label name "l2" missing in label map${ctx}`,
+      message: `label name "l2" missing in label map`,
     },
     {
       name: "with an extra label",
       call: (v) => v.with({ l1: "x", l2: "y", l3: "z" }),
       errorClass: InconsistentCardinalityError,
-      message: `inconsistent label cardinality: expected 2 label values but got 3 in prometheus.Labels{"l1":"x", "l2":"y", "l3":"z"}${ctx}`,
+      message: `inconsistent label cardinality: expected 2 label values but got 3 in prometheus.Labels{"l1":"x", "l2":"y", "l3":"z"}`,
     },
     {
       name: "with too few labels",
       call: (v) => v.with({ l1: "x" }),
       errorClass: InconsistentCardinalityError,
-      message: `inconsistent label cardinality: expected 2 label values but got 1 in prometheus.Labels{"l1":"x"}${ctx}`,
+      message: `inconsistent label cardinality: expected 2 label values but got 1 in prometheus.Labels{"l1":"x"}`,
     },
     {
       name: "with a value that is not UTF-8",
       call: (v) => v.with({ l1: "x", l2: "\ud800" }),
       errorClass: InvalidLabelValueError,
-      message: `label l2: value "\\ud800" is not valid UTF-8${ctx}`,
+      message: `label l2: value "\\ud800" is not valid UTF-8`,
     },
   ];
 
@@ -166,7 +165,7 @@ describe("MetricVec children", () => {
     const [m2, e2] = vec.getMetricWith({ l1: "x", other: "y" });
     expect(m2).toBeUndefined();
     expect(e2).toBeInstanceOf(LabelMismatchError);
-    expect(e2?.message).toBe(`label name "l2" missing in label map${ctx}`);
+    expect(e2?.message).toBe(`label name "l2" missing in label map`);
     const [m3, e3] = vec.getMetricWith({ l1: "x", l2: "y" });
     expect(e3).toBeUndefined();
     expect(sameSeries(m3!, vec.withLabelValues("x", "y"))).toBe(true);
@@ -342,7 +341,7 @@ test{one="x",three="z",two="y"} 1
     expectThrow(
       () => vec.mustCurryWith({ one: "1" }).with({ one: "1", two: "2" }),
       LabelMismatchError,
-      'label name "one" is already curried (metric "test" with variable labels [one two three])',
+      'label name "one" is already curried',
     );
     expect(children(vec)).toEqual([]);
     c1.withLabelValues("1", "2").inc();
@@ -355,7 +354,7 @@ test{one="x",three="z",two="y"} 1
     const [view, err] = newCurryVec().mustCurryWith({ three: "3" }).curryWith({ three: "33" });
     expect(view).toBeUndefined();
     expect(err).toBeInstanceOf(LabelMismatchError);
-    expect(err?.message).toBe('label name "three" is already curried (metric "test" with variable labels [one two three])');
+    expect(err?.message).toBe('label name "three" is already curried');
   });
 
   it("rejects currying unknown labels", () => {
@@ -363,11 +362,11 @@ test{one="x",three="z",two="y"} 1
     const [view, err] = vec.curryWith({ foo: "bar" });
     expect(view).toBeUndefined();
     expect(err).toBeInstanceOf(LabelMismatchError);
-    expect(err?.message).toBe('1 unknown label(s) found during currying (metric "test" with variable labels [one two three])');
+    expect(err?.message).toBe('1 unknown label(s) found during currying');
     expectThrow(
       () => vec.mustCurryWith({ one: "1", foo: "bar", baz: "" }),
       LabelMismatchError,
-      '2 unknown label(s) found during currying (metric "test" with variable labels [one two three])',
+      '2 unknown label(s) found during currying',
     );
   });
 
@@ -388,5 +387,38 @@ test{one="x",three="z",two="y"} 1
     const child: Gauge = vec.mustCurryWith({ a: "x" }).withLabelValues("y");
     child.set(3);
     expect(vec.withLabelValues("x", "y").get()).toBe(3);
+  });
+});
+
+describe("MetricVec with nil labels and zero-valued options, as Go", () => {
+  it("takes null labels as an empty map in with, getMetricWith, curryWith and mustCurryWith", () => {
+    const none = newGaugeVec({ name: "none", help: "h" }, []);
+    none.with(null).set(1);
+    expect(none.getMetricWith(null)[1]).toBeUndefined();
+    const vec = newGaugeVec({ name: "test", help: "h" }, ["l1"]);
+    expect(vec.mustCurryWith(null).withLabelValues("x")).toBeDefined();
+    const [view, err] = vec.curryWith(null);
+    expect(err).toBeUndefined();
+    expect(view).toBeInstanceOf(Object);
+    const [, withErr] = vec.getMetricWith(null);
+    expect(withErr).toBeInstanceOf(InconsistentCardinalityError);
+    expect(withErr?.message).toBe("inconsistent label cardinality: expected 1 label values but got 0 in prometheus.Labels(nil)");
+  });
+
+  it("rejects labels that are not a map with a LabelMismatchError, not a TypeError", () => {
+    const vec = newGaugeVec({ name: "test", help: "h" }, ["l1"]);
+    for (const bad of ["l1", 3, ["x"]]) {
+      expect(() => vec.with(bad as never)).toThrow(LabelMismatchError);
+      expect(vec.curryWith(bad as never)[1]).toBeInstanceOf(LabelMismatchError);
+    }
+  });
+
+  it("builds a vec from options without name or help, failing at registration as Go's zero Opts do", () => {
+    const noName = newCounterVec({} as never, ["a"]);
+    expect(() => noName.withLabelValues("x").inc()).not.toThrow();
+    const err = newRegistry().register(noName);
+    expect(err?.message).toBe('descriptor Desc{fqName: "", help: "", constLabels: {}, variableLabels: [a]} is invalid: "" is not a valid metric name');
+    const noHelp = newCounterVec({ name: "x_total" } as never, ["a"]);
+    expect(newRegistry().register(noHelp)).toBeUndefined();
   });
 });

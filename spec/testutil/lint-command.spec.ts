@@ -90,3 +90,25 @@ describe("runLint: input and arguments", () => {
     expect(LintStatus).toEqual({ success: 0, failure: 1, usage: 2, lintProblems: 3 });
   });
 });
+
+describe("runLint on bytes that are not UTF-8", () => {
+  // promtool 2.42 on the same bytes (spec/conformance/promtool.spec.ts pins its verdict).
+  const input = Buffer.concat([Buffer.from('metric{l="'), Buffer.from([0xbd]), Buffer.from('"} 3.14\n')]);
+  const expected = {
+    status: LintStatus.failure,
+    stdout: "",
+    stderr: 'error while linting: text format parsing error in line 1: invalid label value "\\xbd"\n',
+  };
+
+  it("reports an invalid label value from standard input, even split inside a character", async () => {
+    expect(await run([], [input])).toEqual(expected);
+    const split = Buffer.concat([Buffer.from('m{l="é'), Buffer.from('"} 1\n')]);
+    expect(await run([], [split.subarray(0, 6), split.subarray(6)])).toEqual({ status: 3, stdout: "", stderr: "m no help text\n" });
+  });
+
+  it("reports it from a file too", async () => {
+    const file = join(dir, "bad-utf8.prom");
+    writeFileSync(file, input);
+    expect(await run([file])).toEqual(expected);
+  });
+});

@@ -31,7 +31,7 @@ export interface Verdict {
 export let promtoolCalls = 0;
 
 /** promtoolCheckMetrics pipes `text` into `promtool check metrics`. */
-export function promtoolCheckMetrics(text: string): Promise<Verdict> {
+export function promtoolCheckMetrics(text: string | Uint8Array): Promise<Verdict> {
   promtoolCalls++;
   return new Promise((resolve, reject) => {
     const child = spawn(promtoolBinary, ["check", "metrics"], { stdio: ["pipe", "pipe", "pipe"] });
@@ -47,7 +47,7 @@ export function promtoolCheckMetrics(text: string): Promise<Verdict> {
 }
 
 /** ourLint runs our `lint` command on `text` from standard input. */
-export async function ourLint(text: string): Promise<Verdict> {
+export async function ourLint(text: string | Uint8Array): Promise<Verdict> {
   let stdout = "";
   let stderr = "";
   const sink = (append: (s: string) => void) => ({
@@ -58,7 +58,7 @@ export async function ourLint(text: string): Promise<Verdict> {
     },
   });
   const status = await runLint([], {
-    stdin: Readable.from([Buffer.from(text)]),
+    stdin: Readable.from([typeof text === "string" ? Buffer.from(text) : text]),
     stdout: sink((s) => (stdout += s)),
     stderr: sink((s) => (stderr += s)),
   });

@@ -332,3 +332,26 @@ describe.skipIf(!hasOpenssl())("validate (exporter-toolkit's testdata and more)"
     expect(() => validate(undefined)).not.toThrow();
   });
 });
+
+describe("getConfig on bytes that are not UTF-8", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "web-config-utf8-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // The messages are yaml.v2's, seen from yaml.UnmarshalStrict on each input (Go 1.19).
+  it.each([
+    ["a stray byte", [0x61, 0x3a, 0x20, 0x78, 0xbd, 0x0a], "yaml: invalid leading UTF-8 octet"],
+    ["a truncated sequence", [0x61, 0x3a, 0x20, 0xe2, 0x82, 0x0a], "yaml: invalid trailing UTF-8 octet"],
+    ["an encoded surrogate", [0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a], "yaml: invalid Unicode character"],
+    ["an overlong encoding", [0x61, 0x3a, 0x20, 0xc0, 0xaf, 0x0a], "yaml: invalid length of a UTF-8 sequence"],
+    ["a sequence cut by the end of the file", [0x61, 0x3a, 0x20, 0x78, 0xe2, 0x82], "yaml: incomplete UTF-8 octet sequence"],
+  ])("rejects %s as yaml.v2 does, where decoding would have made U+FFFD", async (_name, bytes, message) => {
+    const file = join(dir, "web.yml");
+    writeFileSync(file, Buffer.from(bytes));
+    const err = await getConfig(file).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WebConfigError);
+    expect((err as Error).message).toBe(message);
+  });
+});
