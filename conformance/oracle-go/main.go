@@ -1,0 +1,539 @@
+// Command oracle-go is the conformance oracle: client_golang 1.14 itself. It reads case
+// descriptions (a JSON array, or one JSON object per line) on stdin or from the file named by
+// its argument, builds each case's registry with client_golang, gathers it, encodes what it
+// gathered as text 0.0.4, OpenMetrics and delimited protobuf, and prints one JSON result per
+// line on stdout: the bytes (base64) or the exact error texts.
+//
+// The case format is described in spec/conformance/oracle-case.ts, which builds the same case
+// with the TypeScript library. Build it offline against Debian's packages:
+//
+//	GO111MODULE=off GOPATH=/usr/share/gocode GOPROXY=off go build -o oracle ./conformance/oracle-go
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+)
+
+// Str is a string that may carry bytes that are not UTF-8: a JSON string, or {"hex": "..."}.
+type Str string
+
+func (s *Str) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '{' {
+		var o struct {
+			Hex string `json:"hex"`
+		}
+		if err := json.Unmarshal(b, &o); err != nil {
+			return err
+		}
+		raw, err := hex.DecodeString(o.Hex)
+		*s = Str(raw)
+		return err
+	}
+	var x string
+	err := json.Unmarshal(b, &x)
+	*s = Str(x)
+	return err
+}
+
+// F is a float64 that may be written "NaN", "+Inf", "-Inf" or "-0".
+type F float64
+
+func (f *F) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		switch s {
+		case "NaN":
+			*f = F(math.NaN())
+		case "+Inf":
+			*f = F(math.Inf(1))
+		case "-Inf":
+			*f = F(math.Inf(-1))
+		case "-0":
+			*f = F(math.Copysign(0, -1))
+		default:
+			return fmt.Errorf("bad float %q", s)
+		}
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	*f = F(v)
+	return err
+}
+
+type labels map[string]Str
+
+func (l labels) go_() prometheus.Labels {
+	if l == nil {
+		return nil
+	}
+	out := prometheus.Labels{}
+	for k, v := range l {
+		out[k] = string(v)
+	}
+	return out
+}
+
+func strs(in []Str) []string {
+	if in == nil {
+		return nil
+	}
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = string(s)
+	}
+	return out
+}
+
+type opts struct {
+	Namespace   Str    `json:"namespace"`
+	Subsystem   Str    `json:"subsystem"`
+	Name        Str    `json:"name"`
+	Help        Str    `json:"help"`
+	ConstLabels labels `json:"constLabels"`
+	Buckets     []F    `json:"buckets"`
+	Objectives  [][2]F `json:"objectives"`
+}
+
+type op struct {
+	Op string `json:"op"`
+	V  F      `json:"v"`
+	LV []Str  `json:"lv"`
+}
+
+type desc struct {
+	FQName         Str    `json:"fqName"`
+	Help           Str    `json:"help"`
+	VariableLabels []Str  `json:"variableLabels"`
+	ConstLabels    labels `json:"constLabels"`
+}
+
+type exemplar struct {
+	Value       F      `json:"value"`
+	Labels      labels `json:"labels"`
+	TimestampMs int64  `json:"timestampMs"`
+}
+
+type constMetric struct {
+	Type        string     `json:"type"`
+	Desc        int        `json:"desc"`
+	Value       F          `json:"value"`
+	Count       uint64     `json:"count"`
+	Sum         F          `json:"sum"`
+	Buckets     [][2]F     `json:"buckets"`
+	Quantiles   [][2]F     `json:"quantiles"`
+	LV          []Str      `json:"lv"`
+	TimestampMs *int64     `json:"timestampMs"`
+	Exemplars   []exemplar `json:"exemplars"`
+}
+
+type collectorCase struct {
+	Kind       string        `json:"kind"`
+	Opts       opts          `json:"opts"`
+	LabelNames []Str         `json:"labelNames"`
+	Ops        []op          `json:"ops"`
+	Descs      []desc        `json:"descs"`
+	Describe   []int         `json:"describe"`
+	Metrics    []constMetric `json:"metrics"`
+	Ref        int           `json:"ref"`
+	Value      F             `json:"value"`
+}
+
+type testCase struct {
+	ID         string          `json:"id"`
+	Pedantic   bool            `json:"pedantic"`
+	Collectors []collectorCase `json:"collectors"`
+}
+
+// failure is an error returned or a panic's value, and where it happened.
+type failure struct {
+	Op    int    `json:"op"`
+	Error string `json:"error"`
+	Panic bool   `json:"panic"`
+}
+
+type result struct {
+	ID          string     `json:"id"`
+	Construct   []*failure `json:"construct"`
+	Register    []*string  `json:"register"`
+	GatherError *string    `json:"gatherError"`
+	GatherPanic *string    `json:"gatherPanic,omitempty"`
+	Text        *string    `json:"text"`
+	TextError   *string    `json:"textError"`
+	OM          *string    `json:"om"`
+	OMError     *string    `json:"omError"`
+	Proto       *string    `json:"proto"`
+	ProtoError  *string    `json:"protoError"`
+	CaseError   string     `json:"caseError,omitempty"`
+}
+
+// constCollector describes the descs it lists and sends the metrics it was built with.
+type constCollector struct {
+	describe []*prometheus.Desc
+	metrics  []prometheus.Metric
+}
+
+func (c *constCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range c.describe {
+		ch <- d
+	}
+}
+
+func (c *constCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range c.metrics {
+		ch <- m
+	}
+}
+
+func panicText(v interface{}) string {
+	if err, ok := v.(error); ok {
+		return err.Error()
+	}
+	return fmt.Sprint(v)
+}
+
+// guard runs f and turns a panic into a failure.
+func guard(op int, f func() error) (fail *failure) {
+	defer func() {
+		if v := recover(); v != nil {
+			fail = &failure{Op: op, Error: panicText(v), Panic: true}
+		}
+	}()
+	if err := f(); err != nil {
+		return &failure{Op: op, Error: err.Error()}
+	}
+	return nil
+}
+
+func floatMap(pairs [][2]F) map[float64]float64 {
+	if pairs == nil {
+		return nil
+	}
+	m := map[float64]float64{}
+	for _, p := range pairs {
+		m[float64(p[0])] = float64(p[1])
+	}
+	return m
+}
+
+func bucketMap(pairs [][2]F) map[float64]uint64 {
+	m := map[float64]uint64{}
+	for _, p := range pairs {
+		m[float64(p[0])] = uint64(p[1])
+	}
+	return m
+}
+
+func floats(in []F) []float64 {
+	if in == nil {
+		return nil
+	}
+	out := make([]float64, len(in))
+	for i, f := range in {
+		out[i] = float64(f)
+	}
+	return out
+}
+
+// build makes one collector and applies its operations; the failure says where it stopped.
+func build(c collectorCase, built []prometheus.Collector) (prometheus.Collector, *failure) {
+	var col prometheus.Collector
+	o := c.Opts
+	if fail := guard(-1, func() error {
+		switch c.Kind {
+		case "counter":
+			col = prometheus.NewCounter(prometheus.CounterOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_()})
+		case "gauge":
+			col = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_()})
+		case "counterFunc":
+			v := float64(c.Value)
+			col = prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_()}, func() float64 { return v })
+		case "gaugeFunc":
+			v := float64(c.Value)
+			col = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_()}, func() float64 { return v })
+		case "untypedFunc":
+			v := float64(c.Value)
+			col = prometheus.NewUntypedFunc(prometheus.UntypedOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_()}, func() float64 { return v })
+		case "histogram":
+			col = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_(), Buckets: floats(o.Buckets)})
+		case "summary":
+			col = prometheus.NewSummary(prometheus.SummaryOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_(), Objectives: floatMap(o.Objectives)})
+		case "counterVec":
+			col = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_()}, strs(c.LabelNames))
+		case "gaugeVec":
+			col = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_()}, strs(c.LabelNames))
+		case "histogramVec":
+			col = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_(), Buckets: floats(o.Buckets)}, strs(c.LabelNames))
+		case "summaryVec":
+			col = prometheus.NewSummaryVec(prometheus.SummaryOpts{Namespace: string(o.Namespace), Subsystem: string(o.Subsystem), Name: string(o.Name), Help: string(o.Help), ConstLabels: o.ConstLabels.go_(), Objectives: floatMap(o.Objectives)}, strs(c.LabelNames))
+		case "const":
+			return nil
+		case "again":
+			if c.Ref < 0 || c.Ref >= len(built) || built[c.Ref] == nil {
+				return fmt.Errorf("oracle: bad ref %d", c.Ref)
+			}
+			col = built[c.Ref]
+		default:
+			return fmt.Errorf("oracle: unknown kind %q", c.Kind)
+		}
+		return nil
+	}); fail != nil {
+		return nil, fail
+	}
+	if c.Kind == "const" {
+		return buildConst(c)
+	}
+	for i, step := range c.Ops {
+		if fail := guard(i, func() error { return apply(c.Kind, col, step) }); fail != nil {
+			return col, fail
+		}
+	}
+	return col, nil
+}
+
+func apply(kind string, col prometheus.Collector, step op) error {
+	v := float64(step.V)
+	lv := strs(step.LV)
+	if step.Op == "reset" {
+		if vec, ok := col.(interface{ Reset() }); ok && kind != "counter" && kind != "gauge" {
+			vec.Reset()
+			return nil
+		}
+	}
+	switch kind {
+	case "counter":
+		return counterOp(col.(prometheus.Counter), step.Op, v)
+	case "gauge":
+		return gaugeOp(col.(prometheus.Gauge), step.Op, v)
+	case "histogram":
+		col.(prometheus.Histogram).Observe(v)
+	case "summary":
+		col.(prometheus.Summary).Observe(v)
+	case "counterVec":
+		return counterOp(col.(*prometheus.CounterVec).WithLabelValues(lv...), step.Op, v)
+	case "gaugeVec":
+		return gaugeOp(col.(*prometheus.GaugeVec).WithLabelValues(lv...), step.Op, v)
+	case "histogramVec":
+		col.(*prometheus.HistogramVec).WithLabelValues(lv...).Observe(v)
+	case "summaryVec":
+		col.(*prometheus.SummaryVec).WithLabelValues(lv...).Observe(v)
+	default:
+		return fmt.Errorf("oracle: no operations on a %s", kind)
+	}
+	return nil
+}
+
+func counterOp(c prometheus.Counter, name string, v float64) error {
+	switch name {
+	case "inc":
+		c.Inc()
+	case "add":
+		c.Add(v)
+	default:
+		return fmt.Errorf("oracle: no op %q on a counter", name)
+	}
+	return nil
+}
+
+// gaugeOp applies an operation to a gauge or an untyped metric (which have the same methods).
+func gaugeOp(g interface {
+	Set(float64)
+	Inc()
+	Dec()
+	Add(float64)
+	Sub(float64)
+}, name string, v float64) error {
+	switch name {
+	case "set":
+		g.Set(v)
+	case "inc":
+		g.Inc()
+	case "dec":
+		g.Dec()
+	case "add":
+		g.Add(v)
+	case "sub":
+		g.Sub(v)
+	default:
+		return fmt.Errorf("oracle: no op %q on a gauge", name)
+	}
+	return nil
+}
+
+// buildConst makes the descs and the const metrics of a "const" collector; a metric that
+// cannot be made stops it (op is the metric's index).
+func buildConst(c collectorCase) (prometheus.Collector, *failure) {
+	descs := make([]*prometheus.Desc, len(c.Descs))
+	for i, d := range c.Descs {
+		descs[i] = prometheus.NewDesc(string(d.FQName), string(d.Help), strs(d.VariableLabels), d.ConstLabels.go_())
+	}
+	col := &constCollector{}
+	for _, i := range c.Describe {
+		col.describe = append(col.describe, descs[i])
+	}
+	for i, cm := range c.Metrics {
+		var m prometheus.Metric
+		fail := guard(i, func() error {
+			var err error
+			d := descs[cm.Desc]
+			lv := strs(cm.LV)
+			switch cm.Type {
+			case "counter":
+				m, err = prometheus.NewConstMetric(d, prometheus.CounterValue, float64(cm.Value), lv...)
+			case "gauge":
+				m, err = prometheus.NewConstMetric(d, prometheus.GaugeValue, float64(cm.Value), lv...)
+			case "untyped":
+				m, err = prometheus.NewConstMetric(d, prometheus.UntypedValue, float64(cm.Value), lv...)
+			case "histogram":
+				m, err = prometheus.NewConstHistogram(d, cm.Count, float64(cm.Sum), bucketMap(cm.Buckets), lv...)
+			case "summary":
+				m, err = prometheus.NewConstSummary(d, cm.Count, float64(cm.Sum), floatMap(cm.Quantiles), lv...)
+			default:
+				return fmt.Errorf("oracle: unknown const type %q", cm.Type)
+			}
+			if err != nil {
+				return err
+			}
+			if cm.TimestampMs != nil {
+				m = prometheus.NewMetricWithTimestamp(time.UnixMilli(*cm.TimestampMs), m)
+			}
+			if cm.Exemplars != nil {
+				exs := make([]prometheus.Exemplar, len(cm.Exemplars))
+				for j, e := range cm.Exemplars {
+					exs[j] = prometheus.Exemplar{Value: float64(e.Value), Labels: e.Labels.go_(), Timestamp: time.UnixMilli(e.TimestampMs)}
+				}
+				m, err = prometheus.NewMetricWithExemplars(m, exs...)
+			}
+			return err
+		})
+		if fail != nil {
+			return col, fail
+		}
+		col.metrics = append(col.metrics, m)
+	}
+	return col, nil
+}
+
+func str(s string) *string { return &s }
+
+func encode(mfs []*dto.MetricFamily, format expfmt.Format) (out *string, fail *string) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, fail = nil, str("PANIC: "+panicText(v))
+		}
+	}()
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, format)
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			return nil, str(err.Error())
+		}
+	}
+	if closer, ok := enc.(expfmt.Closer); ok {
+		if err := closer.Close(); err != nil {
+			return nil, str(err.Error())
+		}
+	}
+	return str(base64.StdEncoding.EncodeToString(buf.Bytes())), nil
+}
+
+func run(tc testCase) (res result) {
+	res.ID = tc.ID
+	reg := prometheus.NewRegistry()
+	if tc.Pedantic {
+		reg = prometheus.NewPedanticRegistry()
+	}
+	built := make([]prometheus.Collector, len(tc.Collectors))
+	res.Construct = make([]*failure, len(tc.Collectors))
+	res.Register = make([]*string, len(tc.Collectors))
+	for i, c := range tc.Collectors {
+		col, fail := build(c, built)
+		res.Construct[i] = fail
+		built[i] = col
+		if col == nil {
+			continue
+		}
+		if err := reg.Register(col); err != nil {
+			res.Register[i] = str(err.Error())
+		}
+	}
+	var mfs []*dto.MetricFamily
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				res.GatherPanic = str(panicText(v))
+			}
+		}()
+		var err error
+		mfs, err = reg.Gather()
+		if err != nil {
+			res.GatherError = str(err.Error())
+		}
+	}()
+	res.Text, res.TextError = encode(mfs, expfmt.FmtText)
+	res.OM, res.OMError = encode(mfs, expfmt.FmtOpenMetrics)
+	res.Proto, res.ProtoError = encode(mfs, expfmt.FmtProtoDelim)
+	return res
+}
+
+func main() {
+	var in io.Reader = os.Stdin
+	if len(os.Args) > 1 {
+		f, err := os.Open(os.Args[1])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		in = f
+	}
+	r := bufio.NewReaderSize(in, 1<<20)
+	w := bufio.NewWriterSize(os.Stdout, 1<<20)
+	defer w.Flush()
+	out := json.NewEncoder(w)
+	out.SetEscapeHTML(false)
+	dec := json.NewDecoder(r)
+	// A JSON array of cases, or a stream of case objects (JSON lines).
+	first, err := dec.Token()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "oracle: no input:", err)
+		os.Exit(2)
+	}
+	if delim, ok := first.(json.Delim); !ok || (delim != '[' && delim != '{') {
+		fmt.Fprintln(os.Stderr, "oracle: input must be a JSON array or JSON objects")
+		os.Exit(2)
+	} else if delim == '{' {
+		// Put the object back: re-read everything as a stream of objects.
+		rest := io.MultiReader(bytes.NewReader([]byte("{")), dec.Buffered(), r)
+		dec = json.NewDecoder(rest)
+	}
+	for dec.More() {
+		var tc testCase
+		if err := dec.Decode(&tc); err != nil {
+			_ = out.Encode(result{CaseError: err.Error()})
+			w.Flush()
+			os.Exit(2)
+		}
+		_ = out.Encode(run(tc))
+		if dec.More() {
+			continue
+		}
+	}
+	_ = w.Flush()
+}
