@@ -22,6 +22,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -47,6 +49,17 @@ func (s *Str) UnmarshalJSON(b []byte) error {
 	err := json.Unmarshal(b, &x)
 	*s = Str(x)
 	return err
+}
+
+// Out is a string written as a JSON string when it is valid UTF-8, else as {"hex": "..."}, so
+// that no byte of an error text is lost (encoding/json would write U+FFFD for it).
+type Out string
+
+func (o Out) MarshalJSON() ([]byte, error) {
+	if utf8.ValidString(string(o)) {
+		return json.Marshal(string(o))
+	}
+	return json.Marshal(map[string]string{"hex": hex.EncodeToString([]byte(o))})
 }
 
 // F is a float64 that may be written "NaN", "+Inf", "-Inf" or "-0".
@@ -163,24 +176,33 @@ type testCase struct {
 
 // failure is an error returned or a panic's value, and where it happened.
 type failure struct {
-	Op    int    `json:"op"`
-	Error string `json:"error"`
-	Panic bool   `json:"panic"`
+	Op    int  `json:"op"`
+	Error Out  `json:"error"`
+	Panic bool `json:"panic"`
+}
+
+// gathered is what one Gather gave and how it encodes.
+type gathered struct {
+	GatherError *Out `json:"gatherError"`
+	GatherPanic *Out `json:"gatherPanic,omitempty"`
+	Text        *Out `json:"text"`
+	TextError   *Out `json:"textError"`
+	OM          *Out `json:"om"`
+	OMError     *Out `json:"omError"`
+	Proto       *Out `json:"proto"`
+	ProtoError  *Out `json:"protoError"`
 }
 
 type result struct {
-	ID          string     `json:"id"`
-	Construct   []*failure `json:"construct"`
-	Register    []*string  `json:"register"`
-	GatherError *string    `json:"gatherError"`
-	GatherPanic *string    `json:"gatherPanic,omitempty"`
-	Text        *string    `json:"text"`
-	TextError   *string    `json:"textError"`
-	OM          *string    `json:"om"`
-	OMError     *string    `json:"omError"`
-	Proto       *string    `json:"proto"`
-	ProtoError  *string    `json:"protoError"`
-	CaseError   string     `json:"caseError,omitempty"`
+	ID        string     `json:"id"`
+	Construct []*failure `json:"construct"`
+	Register  []*Out     `json:"register"`
+	gathered
+	// Variants holds every distinct outcome of repeated gathers, when there is more than one:
+	// Registry.Gather visits collectors in map order, which is random, so where the metrics of
+	// two collectors clash, which one is kept and reported depends on that order.
+	Variants  []gathered `json:"variants,omitempty"`
+	CaseError string     `json:"caseError,omitempty"`
 }
 
 // constCollector describes the descs it lists and sends the metrics it was built with.
@@ -212,11 +234,11 @@ func panicText(v interface{}) string {
 func guard(op int, f func() error) (fail *failure) {
 	defer func() {
 		if v := recover(); v != nil {
-			fail = &failure{Op: op, Error: panicText(v), Panic: true}
+			fail = &failure{Op: op, Error: Out(panicText(v)), Panic: true}
 		}
 	}()
 	if err := f(); err != nil {
-		return &failure{Op: op, Error: err.Error()}
+		return &failure{Op: op, Error: Out(err.Error())}
 	}
 	return nil
 }
@@ -430,9 +452,9 @@ func buildConst(c collectorCase) (prometheus.Collector, *failure) {
 	return col, nil
 }
 
-func str(s string) *string { return &s }
+func str(s string) *Out { o := Out(s); return &o }
 
-func encode(mfs []*dto.MetricFamily, format expfmt.Format) (out *string, fail *string) {
+func encode(mfs []*dto.MetricFamily, format expfmt.Format) (out *Out, fail *Out) {
 	defer func() {
 		if v := recover(); v != nil {
 			out, fail = nil, str("PANIC: "+panicText(v))
@@ -461,7 +483,7 @@ func run(tc testCase) (res result) {
 	}
 	built := make([]prometheus.Collector, len(tc.Collectors))
 	res.Construct = make([]*failure, len(tc.Collectors))
-	res.Register = make([]*string, len(tc.Collectors))
+	res.Register = make([]*Out, len(tc.Collectors))
 	for i, c := range tc.Collectors {
 		col, fail := build(c, built)
 		res.Construct[i] = fail
@@ -473,26 +495,72 @@ func run(tc testCase) (res result) {
 			res.Register[i] = str(err.Error())
 		}
 	}
+	res.gathered = gather(reg)
+	if res.GatherError == nil && res.GatherPanic == nil {
+		return res
+	}
+	// A failed gather may depend on the order of the collectors: gather again, keep each outcome once.
+	seen := map[string]bool{}
+	for i := 0; i < 64; i++ {
+		g := res.gathered
+		if i > 0 {
+			g = gather(reg)
+		}
+		key, _ := json.Marshal(g)
+		if !seen[string(key)] {
+			seen[string(key)] = true
+			res.Variants = append(res.Variants, g)
+		}
+	}
+	if len(res.Variants) == 1 {
+		res.Variants = nil
+	}
+	return res
+}
+
+// gather gathers reg and encodes what it returned, in the three formats.
+func gather(reg *prometheus.Registry) (g gathered) {
 	var mfs []*dto.MetricFamily
 	func() {
 		defer func() {
 			if v := recover(); v != nil {
-				res.GatherPanic = str(panicText(v))
+				g.GatherPanic = str(panicText(v))
 			}
 		}()
 		var err error
 		mfs, err = reg.Gather()
 		if err != nil {
-			res.GatherError = str(err.Error())
+			g.GatherError = str(err.Error())
 		}
 	}()
-	res.Text, res.TextError = encode(mfs, expfmt.FmtText)
-	res.OM, res.OMError = encode(mfs, expfmt.FmtOpenMetrics)
-	res.Proto, res.ProtoError = encode(mfs, expfmt.FmtProtoDelim)
-	return res
+	g.Text, g.TextError = encode(mfs, expfmt.FmtText)
+	g.OM, g.OMError = encode(mfs, expfmt.FmtOpenMetrics)
+	g.Proto, g.ProtoError = encode(mfs, expfmt.FmtProtoDelim)
+	return g
+}
+
+// printTable prints, as a JSON array of [first, last] pairs, the code points that
+// strconv.IsPrint keeps unescaped in %q: the fuzzer needs Go's Unicode version's table.
+func printTable() {
+	var ranges [][2]rune
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !strconv.IsPrint(r) {
+			continue
+		}
+		if n := len(ranges); n > 0 && ranges[n-1][1] == r-1 {
+			ranges[n-1][1] = r
+		} else {
+			ranges = append(ranges, [2]rune{r, r})
+		}
+	}
+	_ = json.NewEncoder(os.Stdout).Encode(ranges)
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-isprint" {
+		printTable()
+		return
+	}
 	var in io.Reader = os.Stdin
 	if len(os.Args) > 1 {
 		f, err := os.Open(os.Args[1])
