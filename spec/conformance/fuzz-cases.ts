@@ -38,12 +38,18 @@ const hazard = 0.04;
 /** timestamps are the edge timestamps (ms): the epoch, before it, year 1 and year 9999, beyond them. */
 const timestamps = [0, -1, 1, 1_600_000_000_123, -62_135_596_800_000, 253_402_300_799_999, 253_402_300_800_000, -62_135_596_800_001, 8.64e15];
 
+/** exemplarTimestamps are the edge timestamps an exemplar may have: valid ones, and beyond 0001-01-01 and 9999-12-31. */
+const exemplarTimestamps = [0, -1, 1, 1_600_000_000_123, -62_135_596_800_001, 253_402_300_800_000, -9_223_372_036_854, 9_223_372_036_854];
+
 const constTypes = ["counter", "gauge", "untyped", "histogram", "summary"] as const;
 
 /** CaseGenerator draws one random case. */
 export class CaseGenerator {
   readonly #r: Prng;
   readonly #names: string[] = [];
+  /** The indexes of the collectors Go checks lazily (see #vec): never registered again. */
+  readonly #lazy = new Set<number>();
+  #collectors = 0;
 
   constructor(r: Prng) {
     this.#r = r;
@@ -52,9 +58,10 @@ export class CaseGenerator {
   generate(id: string): OracleCase {
     const r = this.#r;
     const collectors: CollectorCase[] = [];
-    for (let i = r.range(1, 5); i > 0; i--) {
+    for (let i = r.range(1, 5); i > 0; i--, this.#collectors = collectors.length) {
       if (collectors.length > 0 && r.chance(hazard)) {
-        collectors.push({ kind: "again", ref: r.int(collectors.length) });
+        const ref = r.int(collectors.length);
+        if (!this.#lazy.has(ref)) collectors.push({ kind: "again", ref });
         continue;
       }
       const kind = r.int(10);
@@ -159,6 +166,17 @@ export class CaseGenerator {
     return Array.from({ length: r.int(4) }, () => [r.pick(qs), r.pick([0.05, 0.01, 0.001, 0.1, 0])] as [number, number]);
   }
 
+  /**
+   * #increment draws a counter increment. Not NaN, which we refuse and Go adds; not an integer
+   * from 2^53 to 2^64, which Go adds exactly to a uint64 and we to a float (docs/conformance.md,
+   * "Known differences").
+   */
+  #increment(): number {
+    const v = Math.abs(this.#observation());
+    if (Number.isNaN(v) || (Number.isInteger(v) && v > Number.MAX_SAFE_INTEGER && v < 2 ** 64)) return 0.5;
+    return v;
+  }
+
   #ops(kind: LiveKind, labelNames?: string[]): CaseOp[] {
     const r = this.#r;
     const base = kind.replace(/Vec$/, "");
@@ -167,13 +185,16 @@ export class CaseGenerator {
     for (let i = r.int(8); i > 0; i--) {
       let op: CaseOp;
       if (base === "counter") {
-        op = r.chance(0.3) ? { op: "inc" } : { op: "add", v: r.chance(hazard) ? -r.range(1, 3) : Math.abs(this.#observation()) };
+        op = r.chance(0.3) ? { op: "inc" } : { op: "add", v: r.chance(hazard) ? -r.range(1, 3) : this.#increment() };
       } else if (base === "gauge") {
         op = { op: r.pick(["set", "set", "inc", "dec", "add", "sub"] as const), v: r.chance(0.5) ? float(r) : this.#observation() };
         if (op.op === "inc" || op.op === "dec") delete op.v;
       } else {
-        // Summaries observe few values, all within one age bucket and one buffer flush.
-        op = { op: "observe", v: this.#observation() };
+        // Summaries observe few values, all within one age bucket and one buffer flush, and no
+        // NaN (docs/conformance.md, "Known differences").
+        let v = this.#observation();
+        if (base === "summary" && Number.isNaN(v)) v = 0.5;
+        op = { op: "observe", v };
       }
       if (labelNames !== undefined) {
         if (r.chance(0.05)) {
@@ -222,6 +243,7 @@ export class CaseGenerator {
     const b = opts.buckets ?? [];
     if (kind === "histogramVec" && (labelNames.includes("le") || b.some((v, i) => i > 0 && !(v > b[i - 1]!)))) {
       this.#names.splice(this.#names.lastIndexOf(opts.name), 1);
+      this.#lazy.add(this.#collectors);
     }
     return { kind, opts, labelNames, ops: this.#ops(kind, labelNames) };
   }
@@ -245,7 +267,10 @@ export class CaseGenerator {
       const labels: Record<string, string> = {};
       // At most one label: Go orders an exemplar's labels by map iteration, at random.
       if (r.chance(0.7)) labels[r.chance(hazard) ? r.pick(["1bad", "__reserved", "a-b"]) : labelName(r)] = r.chance(hazard) ? "x".repeat(r.range(100, 130)) : this.#labelValue();
-      return { value: this.#observation(), labels, timestampMs: r.chance(0.8) ? r.pick([1_600_000_000_000, 1_700_000_000_123, 0]) : r.pick(timestamps) };
+      // Not from year 1 to 1677 or from 2263 to 9999: Go's OpenMetrics encoder writes those wrong
+      // (docs/conformance.md, "Known differences"); before year 1 and after 9999 are errors.
+      const ts = r.chance(0.8) ? r.pick([1_600_000_000_000, 1_700_000_000_123, 0]) : r.pick(exemplarTimestamps);
+      return { value: this.#observation(), labels, timestampMs: ts };
     });
   }
 
