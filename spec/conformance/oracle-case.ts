@@ -330,6 +330,8 @@ export async function runOurs(c: OracleCase): Promise<OurResult> {
     let fail: Failure | null = null;
     if (cc.kind === "again") {
       col = built[cc.ref];
+      // The oracle's own error for a second registration of a collector never made.
+      if (col === undefined) fail = { op: -1, error: `oracle: bad ref ${cc.ref}`, panic: false };
     } else if (cc.kind === "const") {
       [col, fail] = buildConst(cc);
     } else {

@@ -68,6 +68,26 @@ export function goOpenMetrics(text: string): string {
 }
 
 /**
+ * canonicalNaNs rewrites every NaN double of a protobuf message as Go's `math.NaN()` bits, which
+ * is how we write every NaN: a JavaScript NaN has no dependable sign or payload, while Go writes
+ * whatever NaN its arithmetic made (`-x` of a NaN sets the sign bit). A NaN is 8 bytes after a
+ * fixed64 tag (wire type 1); no UTF-8 string holds its last two bytes ([f0-ff] then 7f or ff).
+ * The scan does not parse the message, so it is applied to both sides alike.
+ */
+export function canonicalNaNs(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  for (let i = 1; i + 8 <= out.length; i++) {
+    if ((out[i - 1]! & 7) !== 1) continue;
+    const v = out.readDoubleLE(i);
+    if (Number.isNaN(v) && (out[i + 7]! & 0x7f) === 0x7f && out[i + 6]! >= 0xf0) {
+      out.writeBigUInt64LE(0x7ff8000000000001n, i);
+      i += 7;
+    }
+  }
+  return out;
+}
+
+/**
  * ourText turns our error text into Go's form: our vec errors add the metric and its labels,
  * ` (metric "x" with variable labels [a b])`, after Go's message (issue 15 moves them out of the
  * message; until then they are cut here).
@@ -79,14 +99,14 @@ export function ourText(s: string): string {
 /**
  * eagerVecCheck says whether a construction failed as it does for a HistogramVec whose buckets
  * or label names are bad: we throw when the vec is made (op -1); Go panics with the same message
- * when its first child is made (op 0; or earlier, for a bad label value count), or never if
+ * when its first child is made (or fails for a bad label value count before that), or never if
  * there is none, and has registered the vec, which gathers nothing. Its registration is then not
  * compared; the generator never reuses such a vec's name or registers it again.
  */
 function eagerVecCheck(ours: Failure | null, go: Failure | null): boolean {
   if (ours === null || ours.op !== -1 || !ours.panic || !lazyInGo.test(ours.error)) return false;
   // Go made the vec; its first child, if any, failed (on these checks or an earlier one).
-  return go === null || (go.op === 0 && go.panic);
+  return go === null || (go.op >= 0 && go.panic);
 }
 
 /** lazyInGo matches what Go's HistogramVec checks only when a child is made. */
@@ -136,8 +156,11 @@ function compareGathered(ours: Gathered, go: Gathered): string[] {
   };
   same("gather error", ourText(ours.gatherError ?? "none"), goText(go.gatherError ?? "none"));
   same("gather panic", ours.gatherPanic ?? "none", go.gatherPanic ?? "none");
+  const goProto = go.proto === null ? null : canonicalNaNs(Buffer.from(go.proto, "base64")).toString("base64");
   const goOM = go.om === null ? null : Buffer.from(goOpenMetrics(Buffer.from(go.om, "base64").toString("utf8")), "utf8").toString("base64");
-  const theirs = { ...go, om: goOM };
+  const theirs = { ...go, om: goOM, proto: goProto };
+  // Both sides, so that a window misread as a NaN is rewritten alike.
+  ours = { ...ours, proto: ours.proto === null ? null : canonicalNaNs(Buffer.from(ours.proto, "base64")).toString("base64") };
   for (const format of ["text", "om", "proto"] as const) {
     same(`${format} error`, ours[`${format}Error`] ?? "none", goText(theirs[`${format}Error`] ?? "none"));
     if (ours[format] !== theirs[format]) {
