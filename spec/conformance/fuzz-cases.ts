@@ -238,10 +238,16 @@ export class CaseGenerator {
       const objectives = this.#objectives();
       if (objectives !== undefined) opts.objectives = objectives;
     }
-    // Go checks a HistogramVec's buckets and labels at its first child, we at construction
-    // (oracle-compare.ts, eagerVecCheck): such a vec's name is not used again.
+    // Go checks a HistogramVec's buckets and labels, and a SummaryVec's const labels, at its
+    // first child, we at construction (oracle-compare.ts, eagerVecCheck): such a vec's name is
+    // not used again, nor is it registered again.
     const b = opts.buckets ?? [];
-    if (kind === "histogramVec" && (labelNames.includes("le") || b.some((v, i) => i > 0 && !(v > b[i - 1]!)))) {
+    const constNames = Object.keys(opts.constLabels ?? {});
+    const lazy =
+      kind === "histogramVec"
+        ? labelNames.includes("le") || constNames.includes("le") || b.some((v, i) => i > 0 && !(v > b[i - 1]!))
+        : kind === "summaryVec" && constNames.includes("quantile");
+    if (lazy) {
       this.#names.splice(this.#names.lastIndexOf(opts.name), 1);
       this.#lazy.add(this.#collectors);
     }

@@ -50,6 +50,17 @@ function unicodeVersion(s: string): string {
 }
 
 /**
+ * sortErrors sorts the items of a gather error that lists several (`N error(s) occurred:` then
+ * `* ...` lines). Go collects a vec's children from a map, in random order, and so lists their
+ * errors in random order; the items themselves are compared exactly.
+ */
+export function sortErrors(message: string): string {
+  const [head, ...items] = message.split("\n* ");
+  if (!/^\d+ error\(s\) occurred:$/.test(head!)) return message;
+  return [head, ...items.sort()].join("\n* ");
+}
+
+/**
  * protoSpaces undoes a deliberate instability of Go's protobuf library: its text form of a
  * message (in `proto: timestamp (seconds:... nanos:...)` errors) puts one or two spaces between
  * fields, chosen per binary, so that nobody relies on it.
@@ -98,7 +109,8 @@ export function ourText(s: string): string {
 
 /**
  * eagerVecCheck says whether a construction failed as it does for a HistogramVec whose buckets
- * or label names are bad: we throw when the vec is made (op -1); Go panics with the same message
+ * or labels are bad, or a SummaryVec with a `quantile` const label: we throw when the vec is
+ * made (op -1); Go panics with the same message
  * when its first child is made (or fails for a bad label value count before that), or never if
  * there is none, and has registered the vec, which gathers nothing. Its registration is then not
  * compared; the generator never reuses such a vec's name or registers it again.
@@ -110,7 +122,7 @@ function eagerVecCheck(ours: Failure | null, go: Failure | null): boolean {
 }
 
 /** lazyInGo matches what Go's HistogramVec checks only when a child is made. */
-const lazyInGo = /^(histogram buckets must be in increasing order: |"le" is not allowed as label name in histograms$)/;
+const lazyInGo = /^(histogram buckets must be in increasing order: |"le" is not allowed as label name in histograms$|"quantile" is not allowed as label name in summaries$)/;
 
 function failureText(f: Failure | null, side: "ours" | "go"): string {
   if (f === null) return "ok";
@@ -154,7 +166,7 @@ function compareGathered(ours: Gathered, go: Gathered): string[] {
   const same = (what: string, a: string, b: string): void => {
     if (a !== b) diffs.push(`${what}:\n    ours: ${a}\n    go:   ${b}`);
   };
-  same("gather error", ourText(ours.gatherError ?? "none"), goText(go.gatherError ?? "none"));
+  same("gather error", sortErrors(ourText(ours.gatherError ?? "none")), sortErrors(goText(go.gatherError ?? "none")));
   same("gather panic", ours.gatherPanic ?? "none", go.gatherPanic ?? "none");
   const goProto = go.proto === null ? null : canonicalNaNs(Buffer.from(go.proto, "base64")).toString("base64");
   const goOM = go.om === null ? null : Buffer.from(goOpenMetrics(Buffer.from(go.om, "base64").toString("utf8")), "utf8").toString("base64");
