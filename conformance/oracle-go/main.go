@@ -128,6 +128,8 @@ type op struct {
 	Op string `json:"op"`
 	V  F      `json:"v"`
 	LV []Str  `json:"lv"`
+	// Labels, when set, picks a vec's child with With(Labels) instead of WithLabelValues.
+	Labels labels `json:"labels"`
 }
 
 type desc struct {
@@ -348,13 +350,31 @@ func apply(kind string, col prometheus.Collector, step op) error {
 	case "summary":
 		col.(prometheus.Summary).Observe(v)
 	case "counterVec":
-		return counterOp(col.(*prometheus.CounterVec).WithLabelValues(lv...), step.Op, v)
+		vec := col.(*prometheus.CounterVec)
+		if step.Labels != nil {
+			return counterOp(vec.With(step.Labels.go_()), step.Op, v)
+		}
+		return counterOp(vec.WithLabelValues(lv...), step.Op, v)
 	case "gaugeVec":
-		return gaugeOp(col.(*prometheus.GaugeVec).WithLabelValues(lv...), step.Op, v)
+		vec := col.(*prometheus.GaugeVec)
+		if step.Labels != nil {
+			return gaugeOp(vec.With(step.Labels.go_()), step.Op, v)
+		}
+		return gaugeOp(vec.WithLabelValues(lv...), step.Op, v)
 	case "histogramVec":
-		col.(*prometheus.HistogramVec).WithLabelValues(lv...).Observe(v)
+		vec := col.(*prometheus.HistogramVec)
+		if step.Labels != nil {
+			vec.With(step.Labels.go_()).Observe(v)
+		} else {
+			vec.WithLabelValues(lv...).Observe(v)
+		}
 	case "summaryVec":
-		col.(*prometheus.SummaryVec).WithLabelValues(lv...).Observe(v)
+		vec := col.(*prometheus.SummaryVec)
+		if step.Labels != nil {
+			vec.With(step.Labels.go_()).Observe(v)
+		} else {
+			vec.WithLabelValues(lv...).Observe(v)
+		}
 	default:
 		return fmt.Errorf("oracle: no operations on a %s", kind)
 	}

@@ -112,6 +112,34 @@ export class CaseGenerator {
     return values;
   }
 
+  /**
+   * #labelMap makes the label map of `with` from names and values; now and then a name is left
+   * out, added, or wrong. At most one value is not valid UTF-8: Go checks the values in map
+   * order, which is random.
+   */
+  #labelMap(names: readonly string[], values: readonly string[]): Record<string, string> {
+    const r = this.#r;
+    const map: Record<string, string> = {};
+    let bad = false;
+    names.forEach((n, i) => {
+      let v = values[i] ?? "";
+      if (!v.isWellFormed()) {
+        if (bad) v = "x";
+        bad = true;
+      }
+      map[n] = v;
+    });
+    if (r.chance(hazard) && names.length > 0) delete map[r.pick(names)];
+    if (r.chance(hazard)) map[labelName(r)] = "extra";
+    if (r.chance(hazard) && names.length > 0) {
+      const gone = r.pick(names);
+      const v = map[gone];
+      delete map[gone];
+      map[gone + "_x"] = v ?? "";
+    }
+    return map;
+  }
+
   /** #constLabels draws const labels: valid names (Go checks them in map order), at most one bad one. */
   #constLabels(): Record<string, string> | undefined {
     const r = this.#r;
@@ -203,6 +231,11 @@ export class CaseGenerator {
         }
         if (children.length > 0 && r.chance(0.4)) op.lv = r.pick(children);
         else children.push((op.lv = this.#labelValues(labelNames)));
+        // A label map's keys travel to Go as JSON keys, which cannot hold a lone surrogate.
+        if (r.chance(0.25) && labelNames.every((n) => n.isWellFormed())) {
+          op.labels = this.#labelMap(labelNames, op.lv);
+          delete op.lv;
+        }
       }
       ops.push(op);
     }

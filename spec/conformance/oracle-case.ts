@@ -44,11 +44,15 @@ export interface CaseOpts {
   objectives?: [number, number][];
 }
 
-/** CaseOp is one operation: on a vec, on the child `withLabelValues(...lv)` returns, or `reset`. */
+/**
+ * CaseOp is one operation: on a vec, on the child `with(labels)` returns when `labels` is set,
+ * else the one `withLabelValues(...lv)` returns; or `reset`.
+ */
 export interface CaseOp {
   op: "inc" | "dec" | "add" | "sub" | "set" | "observe" | "reset";
   v?: number;
   lv?: string[];
+  labels?: Record<string, string>;
 }
 
 /** CaseDesc are the arguments of `newDesc`. */
@@ -250,7 +254,8 @@ function apply(kind: LiveKind, col: Live, step: CaseOp): void {
     (col as prom.CounterVec).reset();
     return;
   }
-  const target: unknown = kind.endsWith("Vec") ? (col as prom.GaugeVec).withLabelValues(...lv) : col;
+  const vec = col as prom.GaugeVec;
+  const target: unknown = !kind.endsWith("Vec") ? col : step.labels !== undefined ? vec.with(step.labels) : vec.withLabelValues(...lv);
   const base = kind.replace(/Vec$/, "");
   if (base === "counter") {
     const counter = target as prom.Counter;

@@ -61,12 +61,13 @@ export function sortErrors(message: string): string {
 }
 
 /**
- * protoSpaces undoes a deliberate instability of Go's protobuf library: its text form of a
- * message (in `proto: timestamp (seconds:... nanos:...)` errors) puts one or two spaces between
- * fields, chosen per binary, so that nobody relies on it.
+ * protoSpaces undoes a deliberate instability of Go's protobuf library: in its errors
+ * (`proto: timestamp (seconds:... nanos:...) before 0001-01-01`) the prefix ends in a space or a
+ * no-break space, and the text form of a message puts one or two spaces between fields, chosen
+ * per binary, so that nobody relies on them.
  */
 function protoSpaces(s: string): string {
-  return s.replace(/proto: timestamp \([^)]*\)/g, (m) => m.replace(/ {2,}/g, " "));
+  return s.replace(/proto:[ \u00a0]timestamp \([^)]*\)/g, (m) => `proto: ${m.slice(7).replace(/ {2,}/g, " ")}`);
 }
 
 /**
