@@ -619,9 +619,6 @@ func main() {
 			os.Exit(2)
 		}
 		_ = out.Encode(run(tc))
-		if dec.More() {
-			continue
-		}
 	}
 	_ = w.Flush()
 }

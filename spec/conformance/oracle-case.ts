@@ -117,9 +117,6 @@ export interface OracleResult extends Gathered {
   variants?: Gathered[];
 }
 
-/** OracleOutput is an OracleResult as the oracle writes it: a text that is not UTF-8 is {"hex": ...}. */
-export type OracleOutput = unknown;
-
 /**
  * fromOracle reads the oracle's JSON result: each {"hex": ...} text becomes a string, bytes
  * decoded as WTF-8, so that Go's bytes of a lone surrogate become that surrogate again.
