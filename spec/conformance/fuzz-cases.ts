@@ -300,7 +300,7 @@ export class CaseGenerator {
     return desc;
   }
 
-  #exemplars(): CaseExemplar[] {
+  #exemplars(histogram: boolean): CaseExemplar[] {
     const r = this.#r;
     return Array.from({ length: r.int(3) }, () => {
       const labels: Record<string, string> = {};
@@ -309,7 +309,10 @@ export class CaseGenerator {
       // Not from year 1 to 1677 or from 2263 to 9999: Go's OpenMetrics encoder writes those wrong
       // (docs/conformance.md, "Known differences"); before year 1 and after 9999 are errors.
       const ts = r.chance(0.8) ? r.pick([1_600_000_000_000, 1_700_000_000_123, 0]) : r.pick(exemplarTimestamps);
-      return { value: this.#observation(), labels, timestampMs: ts };
+      // Not NaN on a histogram: see docs/conformance.md, "Known differences".
+      let value = this.#observation();
+      if (Number.isNaN(value) && histogram) value = 0.25;
+      return { value, labels, timestampMs: ts };
     });
   }
 
@@ -333,8 +336,8 @@ export class CaseGenerator {
       m.value = float(r);
     }
     if (r.chance(0.2)) m.timestampMs = r.chance(0.5) ? r.pick(timestamps) : r.range(-1e6, 2e12);
-    if ((type === "counter" || type === "histogram") && r.chance(0.2)) m.exemplars = this.#exemplars();
-    else if (r.chance(hazard)) m.exemplars = this.#exemplars();
+    if ((type === "counter" || type === "histogram") && r.chance(0.2)) m.exemplars = this.#exemplars(type === "histogram");
+    else if (r.chance(hazard)) m.exemplars = this.#exemplars(type === "histogram");
     return m;
   }
 
