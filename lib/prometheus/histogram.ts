@@ -416,12 +416,15 @@ export function validateBuckets(buckets: readonly number[] | undefined, native =
   return Float64Array.from(list.slice(0, end));
 }
 
-/** goFloatF formats as Go's `%f`: six decimals, `+Inf`, `-Inf`, `NaN`. */
+/**
+ * goFloatF formats as Go's `%f`: six decimals, `+Inf`, `-Inf`, `NaN`, `-0.000000` for -0, and
+ * every digit of a number from 1e21 up (where `toFixed` switches to exponent form).
+ */
 function goFloatF(v: number): string {
   if (Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "+Inf";
-  if (v === -Infinity) return "-Inf";
-  return v.toFixed(6);
+  if (!Number.isFinite(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (Object.is(v, -0)) return "-0.000000";
+  return Math.abs(v) < 1e21 ? v.toFixed(6) : `${BigInt(v).toString()}.000000`;
 }
 
 /** isPositiveCount reports whether a bucket count is a positive integer, as Go's `int` count must be. */

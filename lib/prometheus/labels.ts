@@ -181,16 +181,19 @@ function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
+/** printable holds what Go's `strconv.IsPrint` keeps as it is: letters, marks, numbers, punctuation, symbols. */
+const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
 function quoteSpecial(s: string, i: number, c: number): string {
   const escape = goEscapes[c];
   if (escape !== undefined) return escape;
   if (c < 0x20 || c === 0x7f) return "\\x" + c.toString(16).padStart(2, "0");
-  if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) return s.slice(i, i + 2);
-  if (c >= 0xd800 && c <= 0xdfff) return "\\u" + c.toString(16); // lone surrogate: no UTF-8 form
-  if ((c >= 0x80 && c < 0xa0) || c === 0xad || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
-    return "\\u" + c.toString(16).padStart(4, "0");
+  if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) {
+    const pair = s.slice(i, i + 2);
+    return printable.test(pair) ? pair : "\\U" + pair.codePointAt(0)!.toString(16).padStart(8, "0");
   }
-  return s[i]!;
+  if (c >= 0xd800 && c <= 0xdfff) return "\\u" + c.toString(16); // lone surrogate: no UTF-8 form
+  return printable.test(s[i]!) ? s[i]! : "\\u" + c.toString(16).padStart(4, "0");
 }
 
 /** goStringSlice renders values as Go's `%#v` of a `[]string`: `[]string{"a", "b"}`. */

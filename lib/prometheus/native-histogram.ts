@@ -180,11 +180,15 @@ export function pickSchema(bucketFactor: number): number {
   return 0 - floor; // not -floor, which is -0 for schema 0
 }
 
-/** goFloatF formats as Go's `%f`. */
+/**
+ * goFloatF formats as Go's `%f`: six decimals, `+Inf`, `-Inf`, `NaN`, `-0.000000` for -0, and
+ * every digit of a number from 1e21 up (where `toFixed` switches to exponent form).
+ */
 function goFloatF(v: number): string {
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "+Inf" : "-Inf";
-  return v.toFixed(6);
+  if (Object.is(v, -0)) return "-0.000000";
+  return Math.abs(v) < 1e21 ? v.toFixed(6) : `${BigInt(v).toString()}.000000`;
 }
 
 /**

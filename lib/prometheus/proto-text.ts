@@ -11,17 +11,46 @@
 import { formatFloat } from "../expfmt/float.js";
 import type * as dto from "../model/index.js";
 
-/** metricToProtoText renders m as Go's `(*dto.Metric).String()` does (with its trailing space). */
+/**
+ * metricToProtoText renders m as Go's `(*dto.Metric).String()` does (with its trailing space).
+ * Fields come in the order metrics.proto declares them, which is not field-number order:
+ * `histogram` (7) is declared before `timestamp_ms` (6).
+ */
 export function metricToProtoText(m: dto.Metric): string {
-  let s = "";
-  for (const lp of m.label) s += `label:<name:${protoQuote(lp.name)} value:${protoQuote(lp.value)} > `;
+  let s = labelsText(m.label);
   if (m.gauge !== undefined) s += `gauge:<value:${protoFloat(m.gauge.value)} > `;
-  if (m.counter !== undefined) s += `counter:<value:${protoFloat(m.counter.value)} > `;
+  if (m.counter !== undefined) {
+    s += `counter:<value:${protoFloat(m.counter.value)} ${exemplarText(m.counter.exemplar)}> `;
+  }
   if (m.summary !== undefined) s += summaryText(m.summary);
   if (m.untyped !== undefined) s += `untyped:<value:${protoFloat(m.untyped.value)} > `;
-  if (m.timestampMs !== undefined) s += `timestamp_ms:${m.timestampMs} `;
   if (m.histogram !== undefined) s += histogramText(m.histogram);
+  if (m.timestampMs !== undefined) s += `timestamp_ms:${m.timestampMs} `;
   return s;
+}
+
+function labelsText(labels: readonly dto.LabelPair[]): string {
+  let s = "";
+  for (const lp of labels) s += `label:<name:${protoQuote(lp.name)} value:${protoQuote(lp.value)} > `;
+  return s;
+}
+
+/**
+ * exemplarText renders an exemplar field (or nothing): its timestamp is a
+ * `google.protobuf.Timestamp`, whose zero `seconds` and `nanos` are left out.
+ */
+function exemplarText(e: dto.Exemplar | undefined): string {
+  if (e === undefined) return "";
+  let s = `exemplar:<${labelsText(e.label)}value:${protoFloat(e.value)} `;
+  if (e.timestampMs !== undefined) {
+    const seconds = Math.floor(e.timestampMs / 1000);
+    const nanos = (e.timestampMs - seconds * 1000) * 1e6;
+    s += "timestamp:<";
+    if (seconds !== 0) s += `seconds:${seconds} `;
+    if (nanos !== 0) s += `nanos:${nanos} `;
+    s += "> ";
+  }
+  return s + "> ";
 }
 
 function summaryText(summary: dto.Summary): string {
@@ -33,7 +62,7 @@ function summaryText(summary: dto.Summary): string {
 function histogramText(histogram: dto.Histogram): string {
   let s = `histogram:<sample_count:${histogram.sampleCount} sample_sum:${protoFloat(histogram.sampleSum)} `;
   for (const b of histogram.bucket) {
-    s += `bucket:<cumulative_count:${b.cumulativeCount} upper_bound:${protoFloat(b.upperBound)} > `;
+    s += `bucket:<cumulative_count:${b.cumulativeCount} upper_bound:${protoFloat(b.upperBound)} ${exemplarText(b.exemplar)}> `;
   }
   return s + "> ";
 }

@@ -125,6 +125,9 @@ latency_seconds_count 3
     ["+Inf not last", [1, Infinity, 2], "histogram buckets must be in increasing order: +Inf >= 2.000000"],
     ["-Inf after a bound", [-1, -Infinity], "histogram buckets must be in increasing order: -1.000000 >= -Inf"],
     ["NaN after a bound", [1, NaN], "histogram buckets must be in increasing order: 1.000000 >= NaN"],
+    // Go's %f writes every digit, and the sign of -0 (found by the differential fuzzer).
+    ["a bound from 1e21 up", [1e21, -1.25], "histogram buckets must be in increasing order: 1000000000000000000000.000000 >= -1.250000"],
+    ["-0 then 0", [-0, 0], "histogram buckets must be in increasing order: -0.000000 >= 0.000000"],
     ["NaN first", [NaN, 1], "histogram bucket 0 is NaN, not a number"],
   ];
   it.each(badBuckets)("rejects %s with InvalidOptionsError and Go's message", (_what, buckets, message) => {

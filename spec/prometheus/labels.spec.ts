@@ -185,6 +185,11 @@ describe("Go formatting helpers", () => {
     ["é🙂", '"é🙂"'],
     ["\u0085\u00ad\u2028\ufeff", '"\\u0085\\u00ad\\u2028\\ufeff"'],
     ["\ud800x", '"\\ud800x"'],
+    // What Go's strconv.IsPrint does not print, as client_golang 1.14 quoted it (found by the
+    // differential fuzzer): no-break space, private use, unassigned, noncharacters.
+    ["\u00a0\ue218\uffff", '"\\u00a0\\ue218\\uffff"'],
+    ["\u{f7142}\u{93d37}", '"\\U000f7142\\U00093d37"'],
+    ["\u{1F600}\u{2A6D6}", '"\u{1F600}\u{2A6D6}"'],
   ])("goQuote(%j) is %s", (s, quoted) => {
     expect(goQuote(s)).toBe(quoted);
   });

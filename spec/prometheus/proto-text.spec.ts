@@ -44,6 +44,36 @@ describe("metricToProtoText", () => {
       'label:<name:"v" value:"q\\"\\\\\\n\\t\\r\\303\\251" > gauge:<value:1 > ',
     ],
     ["nothing at all", { label: [] }, ""],
+    // The next ones are what client_golang 1.14 wrote in gather errors for the same metrics
+    // (found by the differential fuzzer, spec/conformance/fuzz.spec.ts).
+    [
+      "a histogram with a timestamp: histogram first, as metrics.proto declares it",
+      { label: [], histogram: { sampleCount: 2, sampleSum: 1, bucket: [{ cumulativeCount: 1, upperBound: 1 }] }, timestampMs: 7 },
+      "histogram:<sample_count:2 sample_sum:1 bucket:<cumulative_count:1 upper_bound:1 > > timestamp_ms:7 ",
+    ],
+    [
+      "a counter's exemplar, before the epoch",
+      { label: [], counter: { value: 2, exemplar: { label: [], value: 1, timestampMs: -1 } }, timestampMs: 5 },
+      "counter:<value:2 exemplar:<value:1 timestamp:<seconds:-1 nanos:999000000 > > > timestamp_ms:5 ",
+    ],
+    [
+      "an exemplar at the epoch: an empty timestamp",
+      { label: [], counter: { value: 1, exemplar: { label: [{ name: "t", value: "a" }], value: 1, timestampMs: 0 } } },
+      'counter:<value:1 exemplar:<label:<name:"t" value:"a" > value:1 timestamp:<> > > ',
+    ],
+    [
+      "a bucket's exemplar",
+      {
+        label: [],
+        histogram: {
+          sampleCount: 2,
+          sampleSum: 1,
+          bucket: [{ cumulativeCount: 1, upperBound: 1, exemplar: { label: [{ name: "x", value: "y" }], value: 0.5, timestampMs: 1500 } }],
+        },
+        timestampMs: 7,
+      },
+      'histogram:<sample_count:2 sample_sum:1 bucket:<cumulative_count:1 upper_bound:1 exemplar:<label:<name:"x" value:"y" > value:0.5 timestamp:<seconds:1 nanos:500000000 > > > > timestamp_ms:7 ',
+    ],
   ];
 
   it.each(cases)("%s", (_name, m, text) => {
