@@ -100,15 +100,6 @@ export function canonicalNaNs(bytes: Buffer): Buffer {
 }
 
 /**
- * ourText turns our error text into Go's form: our vec errors add the metric and its labels,
- * ` (metric "x" with variable labels [a b])`, after Go's message (issue 15 moves them out of the
- * message; until then they are cut here).
- */
-export function ourText(s: string): string {
-  return s.replace(/ \(metric "(?:[^"\\]|\\.)*" with variable labels \[[^\]]*\]\)$/, "");
-}
-
-/**
  * eagerVecCheck says whether a construction failed as it does for a HistogramVec whose buckets
  * or labels are bad, or a SummaryVec with a `quantile` const label: we throw when the vec is
  * made (op -1); Go panics with the same message
@@ -127,7 +118,7 @@ const lazyInGo = /^(histogram buckets must be in increasing order: |"le" is not 
 
 function failureText(f: Failure | null, side: "ours" | "go"): string {
   if (f === null) return "ok";
-  return `op ${f.op} ${f.panic ? "panicked" : "returned"}: ${side === "go" ? goText(f.error) : ourText(f.error)}`;
+  return `op ${f.op} ${f.panic ? "panicked" : "returned"}: ${side === "go" ? goText(f.error) : f.error}`;
 }
 
 function decoded(b64: string | null, binary: boolean): string {
@@ -150,7 +141,7 @@ export function compareResults(ours: OurResult, go: OracleResult): string | unde
     const [o, g] = [ours.construct[i] ?? null, go.construct[i] ?? null];
     if (eagerVecCheck(o, g)) continue;
     same(`collector ${i} construction`, failureText(o, "ours"), failureText(g, "go"));
-    same(`collector ${i} registration`, ourText(ours.register[i] ?? "ok"), goText(go.register[i] ?? "ok"));
+    same(`collector ${i} registration`, ours.register[i] ?? "ok", goText(go.register[i] ?? "ok"));
   }
   let gatherDiffs: string[] = [];
   for (const variant of go.variants ?? [go]) {
@@ -167,7 +158,7 @@ function compareGathered(ours: Gathered, go: Gathered): string[] {
   const same = (what: string, a: string, b: string): void => {
     if (a !== b) diffs.push(`${what}:\n    ours: ${a}\n    go:   ${b}`);
   };
-  same("gather error", sortErrors(ourText(ours.gatherError ?? "none")), sortErrors(goText(go.gatherError ?? "none")));
+  same("gather error", sortErrors(ours.gatherError ?? "none"), sortErrors(goText(go.gatherError ?? "none")));
   same("gather panic", ours.gatherPanic ?? "none", go.gatherPanic ?? "none");
   const goProto = go.proto === null ? null : canonicalNaNs(Buffer.from(go.proto, "base64")).toString("base64");
   const goOM = go.om === null ? null : Buffer.from(goOpenMetrics(Buffer.from(go.om, "base64").toString("utf8")), "utf8").toString("base64");
