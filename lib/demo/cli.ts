@@ -23,7 +23,7 @@
 
 import { newBuildInfoCollector, newNodeJSCollector, newProcessCollector } from "../collectors/index.js";
 import { metricFamiliesToText } from "../expfmt/index.js";
-import { type Logger, newLogger, parseFormat, parseLevel } from "../log/index.js";
+import { ignoreWriteErrors, type Logger, newLogger, parseFormat, parseLevel } from "../log/index.js";
 import {
   DefBuckets,
   Gatherers,
@@ -140,6 +140,10 @@ export function helpText(): string {
  * `lint`'s own status for `lint`. Serving resolves only after SIGINT or SIGTERM.
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  // A full disk or a closed pipe fails writes with an `error` event, which would end the process
+  // uncaught: log lines are then lost (as Go's are), and output failures are told by the writes.
+  ignoreWriteErrors(io.stdout);
+  ignoreWriteErrors(io.stderr);
   const { flags, command, args } = splitCommand(argv);
   let values: FlagValues;
   try {
@@ -149,9 +153,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stderr.write(`${program}: error: ${err.message}, try --help\n`);
     return 2;
   }
-  if (values["help"] === true) return write(io.stdout, helpText()).then(() => 0);
+  if (values["help"] === true) return writeOutput(io, helpText());
   const info = buildInfo();
-  if (values["version"] === true) return write(io.stdout, `${versionText(info)}\n`).then(() => 0);
+  if (values["version"] === true) return writeOutput(io, `${versionText(info)}\n`);
   if (command === "lint") return runLint(args, io);
 
   const logger = newLogger({
@@ -284,19 +288,28 @@ function loadSeries(n: number) {
   return vec;
 }
 
-/** once gathers a single time and writes the text exposition to stdout. */
+/**
+ * once gathers a single time and writes the text exposition to stdout. A stdout that cannot take
+ * it (a full disk, a closed pipe) gives exit status 1 and one error line on stderr.
+ */
 async function once(config: Config, info: BuildInfo, logger: Logger, io: CliIO): Promise<number> {
   const metrics = newMetrics(config, info, logger);
+  let text: string;
   try {
-    const text = metricFamiliesToText(await metrics.gatherer.gather());
-    await write(io.stdout, text);
-    return 0;
+    text = metricFamiliesToText(await metrics.gatherer.gather());
   } catch (err) {
     const errors = err instanceof GatherError ? (err.errors as Error[]) : [err];
     for (const e of errors) logger.error("Error gathering metrics", "err", e);
     return 1;
   } finally {
     metrics.close();
+  }
+  try {
+    await write(io.stdout, text);
+    return 0;
+  } catch (err) {
+    logger.error("Error writing metrics to standard output", "err", err);
+    return 1;
   }
 }
 
@@ -414,10 +427,29 @@ function splitCommand(argv: readonly string[]): { flags: string[]; command?: str
   return { flags: [...argv], args: [] };
 }
 
-/** write writes `text` and resolves once the stream has taken it. */
+/**
+ * writeOutput writes `text` to stdout and resolves to exit status 0, or, when stdout cannot take
+ * it, writes one error line to stderr (if that can) and resolves to 1.
+ */
+function writeOutput(io: CliIO, text: string): Promise<number> {
+  return write(io.stdout, text).then(
+    () => 0,
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      io.stderr.write(`${program}: error: cannot write to standard output: ${message}\n`);
+      return 1;
+    },
+  );
+}
+
+/** write writes `text` and resolves once the stream has taken it (rejects if it cannot). */
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(text, (err) => (err ? reject(err) : resolve()));
+    try {
+      stream.write(text, (err) => (err ? reject(err) : resolve()));
+    } catch (err) {
+      reject(err);
+    }
   });
 }
 

@@ -28,6 +28,7 @@ import type { TLSSocket } from "node:tls";
 
 import { type RequestHandler, httpError, newWebHandler } from "./handler.js";
 import { ConfigReloader, load, type WebLogger } from "./reload.js";
+import { badRequestText, refuseBadRequest } from "./request.js";
 import { checkClientCertificate, type ClientAuthType, type ServerTLSConfig } from "./tls.js";
 
 /** ServerOptions configures newServer. */
@@ -240,11 +241,17 @@ function socketId(socket: Socket): string {
 }
 
 /**
- * guard runs a possibly async handler so that neither a throw nor a rejection escapes: the
- * error is logged and answered with 500, or the connection dropped if the answer had begun.
+ * guard refuses the requests Go's server refuses (request.ts), and runs a possibly async handler
+ * so that neither a throw nor a rejection escapes: the error is logged and answered with 500, or
+ * the connection dropped if the answer had begun.
  */
 function guard(handler: RequestHandler, logger: WebLogger): RequestHandler {
   return (req, res) => {
+    const bad = badRequestText(req);
+    if (bad !== undefined) {
+      refuseBadRequest(res, bad);
+      return;
+    }
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((err: unknown) => {
