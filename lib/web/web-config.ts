@@ -157,15 +157,26 @@ export function parseConfig(text: string, configPath: string): Config {
 
 /**
  * validateHeaderConfig checks that only allowed headers are set, and those with a fixed set
- * of values to one of them (Go's `validateHeaderConfig`).
+ * of values to one of them (Go's `validateHeaderConfig`), and that every value can be sent.
  *
- * @throws {WebConfigError} `HTTP header "Content-Type" can not be configured`, or `invalid value
- *   for X-Frame-Options. Expected one of: ["deny" "sameorigin"], but got: "foo"`.
+ * One check is ours: a value with a character HTTP/1.1 cannot carry (CR, LF and the other
+ * control characters but tab, or anything above U+00FF) is refused here, where Go accepts it and
+ * replaces CR and LF by spaces when it writes the header; Node would refuse the header on every
+ * response instead, turning each one into a 500.
+ *
+ * @throws {WebConfigError} `HTTP header "Content-Type" can not be configured`, `invalid value
+ *   for X-Frame-Options. Expected one of: ["deny" "sameorigin"], but got: "foo"`, or `invalid
+ *   value for X-XSS-Protection: character U+000A at offset 1 cannot be sent in an HTTP header`.
  */
 export function validateHeaderConfig(headers: ReadonlyMap<string, string>): void {
   for (const [name, value] of headers) {
     const allowed = Object.hasOwn(extraHTTPHeaders, name) ? extraHTTPHeaders[name] : undefined;
     if (allowed === undefined) throw new WebConfigError(`HTTP header ${goQuote(name)} can not be configured`);
+    const bad = /[^\t\x20-\x7e\x80-\xff]/u.exec(value);
+    if (bad !== null) {
+      const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+      throw new WebConfigError(`invalid value for ${name}: character U+${code} at offset ${bad.index} cannot be sent in an HTTP header`);
+    }
     if (allowed.length > 0 && !allowed.includes(value)) {
       const expected = `[${allowed.map(goQuote).join(" ")}]`;
       throw new WebConfigError(`invalid value for ${name}. Expected one of: ${expected}, but got: ${goQuote(value)}`);
