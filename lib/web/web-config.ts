@@ -172,14 +172,14 @@ export function validateHeaderConfig(headers: ReadonlyMap<string, string>): void
   for (const [name, value] of headers) {
     const allowed = Object.hasOwn(extraHTTPHeaders, name) ? extraHTTPHeaders[name] : undefined;
     if (allowed === undefined) throw new WebConfigError(`HTTP header ${goQuote(name)} can not be configured`);
+    if (allowed.length > 0 && !allowed.includes(value)) {
+      const expected = `[${allowed.map(goQuote).join(" ")}]`;
+      throw new WebConfigError(`invalid value for ${name}. Expected one of: ${expected}, but got: ${goQuote(value)}`);
+    }
     const bad = /[^\t\x20-\x7e\x80-\xff]/u.exec(value);
     if (bad !== null) {
       const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
       throw new WebConfigError(`invalid value for ${name}: character U+${code} at offset ${bad.index} cannot be sent in an HTTP header`);
-    }
-    if (allowed.length > 0 && !allowed.includes(value)) {
-      const expected = `[${allowed.map(goQuote).join(" ")}]`;
-      throw new WebConfigError(`invalid value for ${name}. Expected one of: ${expected}, but got: ${goQuote(value)}`);
     }
   }
 }
