@@ -65,7 +65,10 @@ export const DefaultListenAddress = ":9877";
 /** ShutdownTimeoutMs bounds how long a SIGINT or SIGTERM waits for in-flight scrapes. */
 export const ShutdownTimeoutMs = 10_000;
 
-/** MaxRequestsInFlight caps concurrent scrapes (node_exporter's `--web.max-requests` default). */
+/**
+ * MaxRequestsInFlight is the default of `--web.max-requests`, the cap on concurrent scrapes
+ * (node_exporter's default); 0 or less means no cap, as there.
+ */
 export const MaxRequestsInFlight = 40;
 
 /** description is the text under the usage line of `--help`. */
@@ -84,6 +87,12 @@ export const flagSpecs: readonly FlagSpec[] = [
       "interface; port 0 for any free port).",
   },
   { name: "web.telemetry-path", kind: "string", default: "/metrics", help: "Path under which to expose metrics." },
+  {
+    name: "web.max-requests",
+    kind: "int",
+    default: String(MaxRequestsInFlight),
+    help: "Maximum number of parallel scrape requests. Use 0 to disable.",
+  },
   {
     name: "web.config.file",
     kind: "string",
@@ -169,6 +178,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return 2;
   }
   const config = { ...configFrom(values), ...dev };
+  if (!config.telemetryPath.startsWith("/")) {
+    io.stderr.write(`${program}: error: --web.telemetry-path must be a path starting with "/", got ${JSON.stringify(config.telemetryPath)}, try --help\n`);
+    return 2;
+  }
   if (!config.once && config.webConfigFile !== "") {
     try {
       validateWebConfig(config.webConfigFile);
@@ -185,6 +198,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
 interface Config extends DevSettings {
   listenAddress: string;
   telemetryPath: string;
+  maxRequests: number;
   webConfigFile: string;
   disableExporterMetrics: boolean;
   host: string;
@@ -231,6 +245,7 @@ function configFrom(values: FlagValues): Omit<Config, keyof DevSettings> {
   return {
     listenAddress: String(values["web.listen-address"]),
     telemetryPath: String(values["web.telemetry-path"]),
+    maxRequests: Math.max(0, Number(values["web.max-requests"])),
     webConfigFile: String(values["web.config.file"]),
     disableExporterMetrics: values["web.disable-exporter-metrics"] === true,
     host: String(values["demo.host"]),
@@ -325,7 +340,7 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
   const metrics = newMetrics(config, info, logger);
   const server = new WebServer({
     telemetryPath: config.telemetryPath,
-    metricsHandler: metricsHandler(metrics, logger),
+    metricsHandler: metricsHandler(metrics, logger, config.maxRequests),
     landing: { name: "Demo Exporter", description, version: versionInfo(info) },
     logger,
     timeouts: config.timeouts,
@@ -352,17 +367,18 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
 
 /**
  * metricsHandler is node_exporter's `innerHandler`: promhttp over the merged gatherer with
- * ContinueOnError, and, unless exporter metrics are disabled, the promhttp instrumentation.
+ * ContinueOnError, at most `maxRequests` scrapes at once (0: no cap), and, unless exporter
+ * metrics are disabled, the promhttp instrumentation.
  * OpenMetrics is offered, so that a Prometheus server that asks for it gets exemplars and
  * created timestamps; plain clients (curl, promtool) still get the text format.
  */
-function metricsHandler(metrics: Metrics, logger: Logger): RequestHandler {
+function metricsHandler(metrics: Metrics, logger: Logger, maxRequests: number): RequestHandler {
   const { exporterMetrics } = metrics;
   const handler = handlerFor(metrics.gatherer, {
     errorHandling: ContinueOnError,
     enableOpenMetrics: true,
     errorLog: logger,
-    maxRequestsInFlight: MaxRequestsInFlight,
+    maxRequestsInFlight: maxRequests,
     ...(exporterMetrics === undefined ? {} : { registry: exporterMetrics }),
   });
   if (exporterMetrics === undefined) return handler;
