@@ -30,6 +30,7 @@ import { stat } from "node:fs/promises";
 import { WebConfigError } from "./errors.js";
 import { readFile, readFileSync } from "./files.js";
 import { configToTLSConfig, type ServerTLSConfig, tlsFiles } from "./tls.js";
+import { decodeConfigText } from "./utf8.js";
 import { type Config, parseConfig, validateUsers } from "./web-config.js";
 
 /** WebLogger is where the web server reports; lib/log's Logger fits. */
@@ -54,7 +55,7 @@ export interface Loaded {
  */
 export function load(path: string): Loaded {
   try {
-    const text = readFileSync(path).toString("utf8");
+    const text = decodeConfigText(readFileSync(path));
     const config = parseConfig(text, path);
     validateUsers(config);
     return { text, config, tls: configToTLSConfig(config.tlsConfig) };
@@ -102,7 +103,7 @@ export class ConfigReloader {
     if (seen === this.#seen.get("request")) return this.#request.config;
     let text: string;
     try {
-      text = (await readFile(this.path)).toString("utf8");
+      text = decodeConfigText(await readFile(this.path));
     } catch (err) {
       return this.#keep("request", err, this.#request.config);
     }
@@ -135,7 +136,7 @@ export class ConfigReloader {
     const seen = await fingerprint([this.path, ...tlsFiles(current.config.tlsConfig)]);
     if (seen === this.#seen.get("connection")) return this.#tls!.tls;
     try {
-      const text = (await readFile(this.path)).toString("utf8");
+      const text = decodeConfigText(await readFile(this.path));
       const config = text === current.text ? current.config : this.#parse(text);
       const files = await readAll(tlsFiles(config.tlsConfig));
       const tls = configToTLSConfig(config.tlsConfig, current.tls, files);

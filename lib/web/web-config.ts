@@ -36,6 +36,7 @@ import { BcryptError, cost } from "./bcrypt.js";
 import { Decoder, goQuote } from "./decode.js";
 import { WebConfigError } from "./errors.js";
 import { readFile, readFileSync } from "./files.js";
+import { decodeConfigText } from "./utf8.js";
 import { type CipherSuiteName, cipherSuites, type CurveName, curves, type TLSVersionName, tlsVersions } from "./tls.js";
 import { parseDocument, YamlError, type YamlNode } from "./yaml.js";
 
@@ -110,7 +111,7 @@ export function defaultConfig(): Config {
  * @throws {WebConfigError} when the file cannot be read or parseConfig refuses it.
  */
 export async function getConfig(configPath: string): Promise<Config> {
-  return parseConfig((await readFile(configPath)).toString("utf8"), configPath);
+  return parseConfig(inFile(configPath, decodeConfigText, await readFile(configPath)), configPath);
 }
 
 /**
@@ -119,7 +120,16 @@ export async function getConfig(configPath: string): Promise<Config> {
  * @throws {WebConfigError} as getConfig does.
  */
 export function getConfigSync(configPath: string): Config {
-  return parseConfig(readFileSync(configPath).toString("utf8"), configPath);
+  return parseConfig(inFile(configPath, decodeConfigText, readFileSync(configPath)), configPath);
+}
+
+/** inFile decodes `data`, naming `configPath` in the error if it cannot. */
+function inFile(configPath: string, decode: (data: Uint8Array) => string, data: Uint8Array): string {
+  try {
+    return decode(data);
+  } catch (err) {
+    throw err instanceof WebConfigError ? err.inFile(configPath) : err;
+  }
 }
 
 /** Where each user's hash was written, for the errors of validateUsers. */
