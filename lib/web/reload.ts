@@ -112,6 +112,11 @@ export class ConfigReloader {
     try {
       const config = this.#parse(text);
       validateUsers(config);
+      if (this.#request.config.users.size > 0 && config.users.size === 0) {
+        // As in Go, a file without users (emptied, or cut short before them) turns auth off; said
+        // at level error, since a half-written file can do it.
+        this.#logger.error("Basic authentication is off: the configuration file has no basic_auth_users any more", "file", this.path);
+      }
       this.#request = { text, config };
       this.#reported.delete("request");
       return config;

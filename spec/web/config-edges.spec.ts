@@ -96,3 +96,29 @@ describe("merge keys, anchors and aliases", () => {
     expect(refusal(text).message).toBe(message);
   });
 });
+
+describe("a file cut short on reload", () => {
+  it("that lost its users turns authentication off, as Go does, and says so at level error", async () => {
+    const { newServer } = await import("../../lib/web/index.js");
+    const { generateFromPassword } = await import("../../lib/web/bcrypt.js");
+    const full = `http_server_config:\n  headers:\n    X-Frame-Options: deny\nbasic_auth_users:\n  alice: ${generateFromPassword("pw", 4)}\n`;
+    writeFileSync(file, full);
+    const errors: unknown[][] = [];
+    const { server } = newServer({
+      handler: (_req, res) => void res.end("ok\n"),
+      webConfigFile: file,
+      logger: { info: () => {}, error: (...args) => void errors.push(args) },
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      expect((await fetch(url)).status).toBe(401);
+      writeFileSync(file, full.slice(0, full.indexOf("basic_auth_users"))); // a write cut short
+      expect((await fetch(url)).status).toBe(200);
+      expect(errors).toEqual([["Basic authentication is off: the configuration file has no basic_auth_users any more", "file", file]]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
