@@ -37,6 +37,7 @@ import {
 import { ContinueOnError, handlerFor, instrumentMetricHandler } from "../promhttp/index.js";
 import { runLint } from "../testutil/index.js";
 import { validate as validateWebConfig } from "../web/index.js";
+import { ChaosCollector } from "./chaos.js";
 import { DefaultHost } from "./config.js";
 import { newExporter } from "./exporter.js";
 import {
@@ -210,12 +211,15 @@ interface Config extends DevSettings {
  * stay node_exporter's. See docs/reliability.md.
  * - `DEMO_EXPORTER_EXTRA_SERIES=n` adds a gauge vector `demo_load_series{shard,series}` of `n`
  *   series (default 0), to scrape an exposition of a realistic size.
+ * - `DEMO_EXPORTER_CHAOS=1` registers a {@link ChaosCollector}, which throws, hangs and sends
+ *   late in a fixed cycle, for the chaos soak.
  * - `DEMO_EXPORTER_READ_HEADER_TIMEOUT_MS`, `DEMO_EXPORTER_READ_TIMEOUT_MS` and
  *   `DEMO_EXPORTER_IDLE_TIMEOUT_MS` replace the web server's {@link ServerTimeouts}, so that a spec
  *   can watch them act within a second.
  */
 interface DevSettings {
   extraSeries: number;
+  chaos: boolean;
   timeouts: Partial<ServerTimeouts>;
 }
 
@@ -230,15 +234,16 @@ function devSettings(env: NodeJS.ProcessEnv): DevSettings | string {
       : `${name} must be an integer of at least ${min}, got ${JSON.stringify(text)}`;
   };
   const extraSeries = read("DEMO_EXPORTER_EXTRA_SERIES", 0);
+  const chaos = read("DEMO_EXPORTER_CHAOS", 0);
   const readHeaderMs = read("DEMO_EXPORTER_READ_HEADER_TIMEOUT_MS", 1);
   const readMs = read("DEMO_EXPORTER_READ_TIMEOUT_MS", 1);
   const idleMs = read("DEMO_EXPORTER_IDLE_TIMEOUT_MS", 1);
-  for (const v of [extraSeries, readHeaderMs, readMs, idleMs]) if (typeof v === "string") return v;
+  for (const v of [extraSeries, chaos, readHeaderMs, readMs, idleMs]) if (typeof v === "string") return v;
   const timeouts: Partial<ServerTimeouts> = {};
   if (typeof readHeaderMs === "number") timeouts.readHeaderMs = readHeaderMs;
   if (typeof readMs === "number") timeouts.readMs = readMs;
   if (typeof idleMs === "number") timeouts.idleMs = idleMs;
-  return { extraSeries: typeof extraSeries === "number" ? extraSeries : 0, timeouts };
+  return { extraSeries: typeof extraSeries === "number" ? extraSeries : 0, chaos: chaos === 1, timeouts };
 }
 
 function configFrom(values: FlagValues): Omit<Config, keyof DevSettings> {
@@ -277,6 +282,7 @@ function newMetrics(config: Config, info: BuildInfo, logger: Logger): Metrics {
     newExporter(logger.with("collector", "demo"), { host: config.host }),
   );
   if (config.extraSeries > 0) registry.mustRegister(loadSeries(config.extraSeries));
+  if (config.chaos) registry.mustRegister(new ChaosCollector());
   if (config.disableExporterMetrics) {
     return { gatherer: registry, exporterMetrics: undefined, close() {} };
   }

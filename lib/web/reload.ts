@@ -14,7 +14,10 @@
  * in place.
  *
  * "Good" means what the server would accept at startup, for the part in use: for requests,
- * YAML, keys, headers and bcrypt hashes; for connections, YAML, keys and the TLS files.
+ * YAML, keys, headers and bcrypt hashes; for connections, YAML, keys and the TLS files. One more
+ * rule: a file without users is refused while users are in force, because an emptied file or
+ * one cut short by a write in progress would otherwise turn authentication off (exporter-toolkit
+ * applies it). Removing every user takes a restart.
  *
  * Files are read asynchronously and only when they changed: each request and connection first
  * looks at the files' metadata (size, modification and change times, inode; one `stat` each,
@@ -113,9 +116,10 @@ export class ConfigReloader {
       const config = this.#parse(text);
       validateUsers(config);
       if (this.#request.config.users.size > 0 && config.users.size === 0) {
-        // As in Go, a file without users (emptied, or cut short before them) turns auth off; said
-        // at level error, since a half-written file can do it.
-        this.#logger.error("Basic authentication is off: the configuration file has no basic_auth_users any more", "file", this.path);
+        // An emptied file, or one cut short before its users (a write in progress), would turn
+        // authentication off. Go applies it; here it is refused: removing every user takes a
+        // restart, as turning TLS off does.
+        throw new WebConfigError("basic_auth_users is missing or empty while users are in force; removing every user takes a restart");
       }
       this.#request = { text, config };
       this.#reported.delete("request");

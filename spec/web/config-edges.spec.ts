@@ -98,7 +98,10 @@ describe("merge keys, anchors and aliases", () => {
 });
 
 describe("a file cut short on reload", () => {
-  it("that lost its users turns authentication off, as Go does, and says so at level error", async () => {
+  it.each([
+    ["cut short before its users", (full: string) => full.slice(0, full.indexOf("basic_auth_users"))],
+    ["emptied (a write in progress)", () => ""],
+  ])("%s keeps the users in force (Go would turn authentication off), logged once", async (_name, cut) => {
     const { newServer } = await import("../../lib/web/index.js");
     const { generateFromPassword } = await import("../../lib/web/bcrypt.js");
     const full = `http_server_config:\n  headers:\n    X-Frame-Options: deny\nbasic_auth_users:\n  alice: ${generateFromPassword("pw", 4)}\n`;
@@ -112,10 +115,18 @@ describe("a file cut short on reload", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      const alice = { authorization: `Basic ${Buffer.from("alice:pw").toString("base64")}` };
       expect((await fetch(url)).status).toBe(401);
-      writeFileSync(file, full.slice(0, full.indexOf("basic_auth_users"))); // a write cut short
-      expect((await fetch(url)).status).toBe(200);
-      expect(errors).toEqual([["Basic authentication is off: the configuration file has no basic_auth_users any more", "file", file]]);
+      writeFileSync(file, cut(full));
+      for (let i = 0; i < 3; i++) expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: alice })).status).toBe(200);
+      expect(errors).toEqual([[
+        "Unable to parse configuration", "file", file,
+        "err", "basic_auth_users is missing or empty while users are in force; removing every user takes a restart",
+        "using", "last good configuration",
+      ]]);
+      writeFileSync(file, full.replace("deny", "sameorigin"));
+      expect((await fetch(url, { headers: alice })).headers.get("x-frame-options")).toBe("sameorigin");
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
