@@ -331,10 +331,18 @@ function formatAddress(info: AddressInfo): string {
   return info.address.includes(":") ? `[${info.address}]:${info.port}` : `${info.address}:${info.port}`;
 }
 
-/** stderrLogger is the default: errors to stderr as one line each, the rest dropped. */
+/**
+ * stderrLogger is the default: errors to stderr as one line each, the rest dropped. A line that
+ * cannot be written (stderr on a full disk, a closed pipe) is lost, as Go's logger loses it.
+ */
 const stderrLogger: WebLogger = {
   info: () => {},
   error: (msg, ...keyvals) => {
-    process.stderr.write(`level=error msg=${JSON.stringify(msg)} ${keyvals.map(String).join(" ")}\n`);
+    if (process.stderr.listenerCount("error") === 0) process.stderr.on("error", () => undefined);
+    try {
+      process.stderr.write(`level=error msg=${JSON.stringify(msg)} ${keyvals.map(String).join(" ")}\n`);
+    } catch {
+      // lost
+    }
   },
 };
