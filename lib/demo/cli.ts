@@ -23,7 +23,7 @@
 
 import { newBuildInfoCollector, newNodeJSCollector, newProcessCollector } from "../collectors/index.js";
 import { metricFamiliesToText } from "../expfmt/index.js";
-import { type Logger, newLogger, parseFormat, parseLevel } from "../log/index.js";
+import { ignoreWriteErrors, type Logger, newLogger, parseFormat, parseLevel } from "../log/index.js";
 import {
   DefBuckets,
   Gatherers,
@@ -38,6 +38,7 @@ import {
 import { ContinueOnError, handlerFor, instrumentMetricHandler } from "../promhttp/index.js";
 import { runLint } from "../testutil/index.js";
 import { validate as validateWebConfig } from "../web/index.js";
+import { ChaosCollector } from "./chaos.js";
 import { DefaultHost } from "./config.js";
 import { newExporter } from "./exporter.js";
 import { runPush } from "./push-command.js";
@@ -67,7 +68,10 @@ export const DefaultListenAddress = ":9877";
 /** ShutdownTimeoutMs bounds how long a SIGINT or SIGTERM waits for in-flight scrapes. */
 export const ShutdownTimeoutMs = 10_000;
 
-/** MaxRequestsInFlight caps concurrent scrapes (node_exporter's `--web.max-requests` default). */
+/**
+ * MaxRequestsInFlight is the default of `--web.max-requests`, the cap on concurrent scrapes
+ * (node_exporter's default); 0 or less means no cap, as there.
+ */
 export const MaxRequestsInFlight = 40;
 
 /** description is the text under the usage line of `--help`. */
@@ -86,6 +90,12 @@ export const flagSpecs: readonly FlagSpec[] = [
       "interface; port 0 for any free port).",
   },
   { name: "web.telemetry-path", kind: "string", default: "/metrics", help: "Path under which to expose metrics." },
+  {
+    name: "web.max-requests",
+    kind: "int",
+    default: String(MaxRequestsInFlight),
+    help: "Maximum number of parallel scrape requests. Use 0 to disable.",
+  },
   {
     name: "web.config.file",
     kind: "string",
@@ -144,6 +154,10 @@ export function helpText(): string {
  * `lint`'s own status for `lint`. Serving resolves only after SIGINT or SIGTERM.
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  // A full disk or a closed pipe fails writes with an `error` event, which would end the process
+  // uncaught: log lines are then lost (as Go's are), and output failures are told by the writes.
+  ignoreWriteErrors(io.stdout);
+  ignoreWriteErrors(io.stderr);
   const { flags, command, args } = splitCommand(argv);
   let values: FlagValues;
   try {
@@ -153,9 +167,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stderr.write(`${program}: error: ${err.message}, try --help\n`);
     return 2;
   }
-  if (values["help"] === true) return write(io.stdout, helpText()).then(() => 0);
+  if (values["help"] === true) return writeOutput(io, helpText());
   const info = buildInfo();
-  if (values["version"] === true) return write(io.stdout, `${versionText(info)}\n`).then(() => 0);
+  if (values["version"] === true) return writeOutput(io, `${versionText(info)}\n`);
   if (command === "lint") return runLint(args, io);
   if (command === "push") return runPush(args, io, info);
 
@@ -170,6 +184,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return 2;
   }
   const config = { ...configFrom(values), ...dev };
+  if (!config.telemetryPath.startsWith("/")) {
+    io.stderr.write(`${program}: error: --web.telemetry-path must be a path starting with "/", got ${JSON.stringify(config.telemetryPath)}, try --help\n`);
+    return 2;
+  }
   if (!config.once && config.webConfigFile !== "") {
     try {
       validateWebConfig(config.webConfigFile);
@@ -186,6 +204,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
 interface Config extends DevSettings {
   listenAddress: string;
   telemetryPath: string;
+  maxRequests: number;
   webConfigFile: string;
   disableExporterMetrics: boolean;
   host: string;
@@ -197,12 +216,15 @@ interface Config extends DevSettings {
  * stay node_exporter's. See docs/reliability.md.
  * - `DEMO_EXPORTER_EXTRA_SERIES=n` adds a gauge vector `demo_load_series{shard,series}` of `n`
  *   series (default 0), to scrape an exposition of a realistic size.
+ * - `DEMO_EXPORTER_CHAOS=1` registers a {@link ChaosCollector}, which throws, hangs and sends
+ *   late in a fixed cycle, for the chaos soak.
  * - `DEMO_EXPORTER_READ_HEADER_TIMEOUT_MS`, `DEMO_EXPORTER_READ_TIMEOUT_MS` and
  *   `DEMO_EXPORTER_IDLE_TIMEOUT_MS` replace the web server's {@link ServerTimeouts}, so that a spec
  *   can watch them act within a second.
  */
 interface DevSettings {
   extraSeries: number;
+  chaos: boolean;
   timeouts: Partial<ServerTimeouts>;
 }
 
@@ -217,21 +239,23 @@ function devSettings(env: NodeJS.ProcessEnv): DevSettings | string {
       : `${name} must be an integer of at least ${min}, got ${JSON.stringify(text)}`;
   };
   const extraSeries = read("DEMO_EXPORTER_EXTRA_SERIES", 0);
+  const chaos = read("DEMO_EXPORTER_CHAOS", 0);
   const readHeaderMs = read("DEMO_EXPORTER_READ_HEADER_TIMEOUT_MS", 1);
   const readMs = read("DEMO_EXPORTER_READ_TIMEOUT_MS", 1);
   const idleMs = read("DEMO_EXPORTER_IDLE_TIMEOUT_MS", 1);
-  for (const v of [extraSeries, readHeaderMs, readMs, idleMs]) if (typeof v === "string") return v;
+  for (const v of [extraSeries, chaos, readHeaderMs, readMs, idleMs]) if (typeof v === "string") return v;
   const timeouts: Partial<ServerTimeouts> = {};
   if (typeof readHeaderMs === "number") timeouts.readHeaderMs = readHeaderMs;
   if (typeof readMs === "number") timeouts.readMs = readMs;
   if (typeof idleMs === "number") timeouts.idleMs = idleMs;
-  return { extraSeries: typeof extraSeries === "number" ? extraSeries : 0, timeouts };
+  return { extraSeries: typeof extraSeries === "number" ? extraSeries : 0, chaos: chaos === 1, timeouts };
 }
 
 function configFrom(values: FlagValues): Omit<Config, keyof DevSettings> {
   return {
     listenAddress: String(values["web.listen-address"]),
     telemetryPath: String(values["web.telemetry-path"]),
+    maxRequests: Math.max(0, Number(values["web.max-requests"])),
     webConfigFile: String(values["web.config.file"]),
     disableExporterMetrics: values["web.disable-exporter-metrics"] === true,
     host: String(values["demo.host"]),
@@ -263,6 +287,7 @@ function newMetrics(config: Config, info: BuildInfo, logger: Logger): Metrics {
     newExporter(logger.with("collector", "demo"), { host: config.host }),
   );
   if (config.extraSeries > 0) registry.mustRegister(loadSeries(config.extraSeries));
+  if (config.chaos) registry.mustRegister(new ChaosCollector());
   if (config.disableExporterMetrics) {
     return { gatherer: registry, exporterMetrics: undefined, close() {} };
   }
@@ -295,19 +320,28 @@ function metricFields(err: unknown): unknown[] {
   return context ? ["metric", context.fqName, "variable_labels", context.variableLabels.join(",")] : [];
 }
 
-/** once gathers a single time and writes the text exposition to stdout. */
+/**
+ * once gathers a single time and writes the text exposition to stdout. A stdout that cannot take
+ * it (a full disk, a closed pipe) gives exit status 1 and one error line on stderr.
+ */
 async function once(config: Config, info: BuildInfo, logger: Logger, io: CliIO): Promise<number> {
   const metrics = newMetrics(config, info, logger);
+  let text: string;
   try {
-    const text = metricFamiliesToText(await metrics.gatherer.gather());
-    await write(io.stdout, text);
-    return 0;
+    text = metricFamiliesToText(await metrics.gatherer.gather());
   } catch (err) {
     const errors = err instanceof GatherError ? (err.errors as Error[]) : [err];
     for (const e of errors) logger.error("Error gathering metrics", "err", e, ...metricFields(e));
     return 1;
   } finally {
     metrics.close();
+  }
+  try {
+    await write(io.stdout, text);
+    return 0;
+  } catch (err) {
+    logger.error("Error writing metrics to standard output", "err", err);
+    return 1;
   }
 }
 
@@ -323,7 +357,7 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
   const metrics = newMetrics(config, info, logger);
   const server = new WebServer({
     telemetryPath: config.telemetryPath,
-    metricsHandler: metricsHandler(metrics, logger),
+    metricsHandler: metricsHandler(metrics, logger, config.maxRequests),
     landing: { name: "Demo Exporter", description, version: versionInfo(info) },
     logger,
     timeouts: config.timeouts,
@@ -350,17 +384,18 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
 
 /**
  * metricsHandler is node_exporter's `innerHandler`: promhttp over the merged gatherer with
- * ContinueOnError, and, unless exporter metrics are disabled, the promhttp instrumentation.
+ * ContinueOnError, at most `maxRequests` scrapes at once (0: no cap), and, unless exporter
+ * metrics are disabled, the promhttp instrumentation.
  * OpenMetrics is offered, so that a Prometheus server that asks for it gets exemplars and
  * created timestamps; plain clients (curl, promtool) still get the text format.
  */
-function metricsHandler(metrics: Metrics, logger: Logger): RequestHandler {
+function metricsHandler(metrics: Metrics, logger: Logger, maxRequests: number): RequestHandler {
   const { exporterMetrics } = metrics;
   const handler = handlerFor(metrics.gatherer, {
     errorHandling: ContinueOnError,
     enableOpenMetrics: true,
     errorLog: logger,
-    maxRequestsInFlight: MaxRequestsInFlight,
+    maxRequestsInFlight: maxRequests,
     ...(exporterMetrics === undefined ? {} : { registry: exporterMetrics }),
   });
   if (exporterMetrics === undefined) return handler;
@@ -425,10 +460,29 @@ function splitCommand(argv: readonly string[]): { flags: string[]; command?: str
   return { flags: [...argv], args: [] };
 }
 
-/** write writes `text` and resolves once the stream has taken it. */
+/**
+ * writeOutput writes `text` to stdout and resolves to exit status 0, or, when stdout cannot take
+ * it, writes one error line to stderr (if that can) and resolves to 1.
+ */
+function writeOutput(io: CliIO, text: string): Promise<number> {
+  return write(io.stdout, text).then(
+    () => 0,
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      io.stderr.write(`${program}: error: cannot write to standard output: ${message}\n`);
+      return 1;
+    },
+  );
+}
+
+/** write writes `text` and resolves once the stream has taken it (rejects if it cannot). */
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(text, (err) => (err ? reject(err) : resolve()));
+    try {
+      stream.write(text, (err) => (err ? reject(err) : resolve()));
+    } catch (err) {
+      reject(err);
+    }
   });
 }
 

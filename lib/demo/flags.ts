@@ -25,8 +25,11 @@ export interface FlagSpec {
   name: string;
   /** One line of help; usage wraps it. */
   help: string;
-  /** `string` takes any value, `enum` one of `values`, `bool` none (`--name` / `--no-name`). */
-  kind: "string" | "bool" | "enum";
+  /**
+   * `string` takes any value, `int` a whole number (kept as its text), `enum` one of `values`,
+   * `bool` none (`--name` / `--no-name`).
+   */
+  kind: "string" | "int" | "bool" | "enum";
   /** The value when the flag is absent: a boolean for bool flags, a string otherwise. */
   default?: string | boolean;
   /** The allowed values of an enum flag, in the order the error message lists them. */
@@ -206,6 +209,7 @@ function checkSpec(spec: FlagSpec): void {
   if (spec.kind === "enum" && !spec.values?.includes(spec.default as string)) {
     fail(`has an invalid default: ${enumMessage(spec, String(spec.default))}`);
   }
+  if (spec.kind === "int" && !isInt(String(spec.default))) fail(`has an invalid default: ${intMessage(String(spec.default))}`);
 }
 
 /**
@@ -305,9 +309,20 @@ function assignValues(specs: readonly FlagSpec[], matches: readonly Match[]): Fl
     if (spec.kind === "enum" && !spec.values?.includes(raw)) {
       throw new UsageError(enumMessage(spec, raw));
     }
+    if (spec.kind === "int" && !isInt(raw)) throw new UsageError(intMessage(raw));
     values[spec.name] = spec.kind === "bool" ? raw === "true" : raw;
   }
   return values;
+}
+
+/** isInt reports whether `s` is a decimal integer within int64 that is also a safe JS number. */
+function isInt(s: string): boolean {
+  return /^[+-]?\d+$/.test(s) && Number.isSafeInteger(Number(s));
+}
+
+/** intMessage is kingpin's `intValue.Set` error: the one of Go's `strconv.ParseInt`. */
+function intMessage(got: string): string {
+  return `strconv.ParseInt: parsing ${goQuote(got)}: ${/^[+-]?\d+$/.test(got) ? "value out of range" : "invalid syntax"}`;
 }
 
 /** enumMessage is kingpin's `enumValue.Set` error. */

@@ -256,6 +256,9 @@ export class WebServer {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
+    // The web layer may take a while (the configuration looked at, a password checked): a client
+    // gone meanwhile has a response that is closed already and will not emit `close` again.
+    if (res.closed) return;
     this.#inFlight++;
     res.once("close", () => {
       this.#inFlight--;

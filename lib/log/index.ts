@@ -3,5 +3,5 @@
  * leveled logfmt or JSON lines with `ts`, `caller` and `level`.
  * @module
  */
-export { LogConfigError, newLogger, parseFormat, parseLevel } from "./logger.js";
+export { ignoreWriteErrors, LogConfigError, newLogger, parseFormat, parseLevel } from "./logger.js";
 export type { Format, Level, Logger, LoggerOptions } from "./logger.js";

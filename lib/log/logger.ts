@@ -20,6 +20,11 @@
  * - A key that is empty once go-logfmt's invalid runes are dropped skips its pair; go-logfmt
  *   fails the whole record, and a logger that drops lines is worse than one that drops a pair.
  *
+ * As in Go, where `log.Logger.Log`'s error is ignored by every caller, a line that cannot be written
+ * (stderr on a full disk, a closed pipe) is lost and nothing else happens: the logger listens for
+ * its stream's `error` event and catches a synchronous throw, so a failed write never ends the
+ * process.
+ *
  * @module
  */
 
@@ -78,7 +83,10 @@ export interface LoggerOptions {
   level?: Level;
   /** The line encoding. Default `logfmt`. */
   format?: Format;
-  /** Where lines go, one `write` call per line. Default `process.stderr`. */
+  /**
+   * Where lines go, one `write` call per line. Default `process.stderr`. newLogger adds an `error`
+   * listener to it that ignores write errors (see the module comment).
+   */
   stream?: NodeJS.WritableStream;
   /** The clock for `ts`; tests pass a fixed one. Default `() => new Date()`. */
   now?: () => Date;
@@ -120,7 +128,31 @@ export function newLogger(opts: LoggerOptions = {}): Logger {
     stream: opts.stream ?? process.stderr,
     now: opts.now ?? (() => new Date()),
   };
+  ignoreWriteErrors(sink.stream);
   return new ContextLogger(sink, []);
+}
+
+/** streamsIgnoringErrors are the streams ignoreWriteErrors already listens to. */
+const streamsIgnoringErrors = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * ignoreWriteErrors adds one `error` listener to `stream` that drops the error: without a
+ * listener, a failed write (ENOSPC, EPIPE) is an uncaught exception that ends the process.
+ */
+export function ignoreWriteErrors(stream: NodeJS.WritableStream): void {
+  if (streamsIgnoringErrors.has(stream) || typeof stream.on !== "function") return;
+  streamsIgnoringErrors.add(stream);
+  stream.on("error", () => undefined);
+}
+
+/** writeLine writes `line`, losing it when the stream is gone or throws, as Go's loggers do. */
+function writeLine(stream: NodeJS.WritableStream, line: string): void {
+  if ((stream as { destroyed?: boolean }).destroyed === true) return;
+  try {
+    stream.write(line);
+  } catch {
+    // Lost, like a Go log line whose Write failed.
+  }
 }
 
 /** Sink is what every logger derived from one newLogger call shares. */
@@ -173,7 +205,7 @@ class ContextLogger implements Logger {
       "msg", msg,
       ...evenKeyvals(keyvals),
     ]);
-    this.#sink.stream.write(line);
+    writeLine(this.#sink.stream, line);
   }
 }
 

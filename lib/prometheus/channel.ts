@@ -7,6 +7,10 @@
  *
  * - `send` appends to a buffer and returns `undefined` while the buffer holds fewer than `capacity`
  *   values: no promise is allocated, and a synchronous collector never has to `await`.
+ * - A send after `close` throws {@link ChannelClosedError}, as Go panics, unless the channel was made
+ *   with an `onSendAfterClose` hook: then the value is dropped and handed to the hook. A gather makes
+ *   its channels so (collect.ts), because a collector may send from a timer or callback after its
+ *   gather ended, where a throw would reach nobody and end the process.
  * - Past `capacity`, `send` returns a promise that resolves once the consumer has taken the buffer.
  *   Awaiting it is how an async producer applies backpressure; all sends of one full buffer share
  *   one promise. The value is buffered either way: nothing is ever dropped.
@@ -26,11 +30,21 @@ import { ChannelClosedError } from "./errors.js";
 /** DefaultChannelCapacity is the number of values a channel buffers before `send` asks to wait. */
 export const DefaultChannelCapacity = 4096;
 
+/** ChannelOptions tunes a {@link Channel}. */
+export interface ChannelOptions<T> {
+  /**
+   * onSendAfterClose, if given, receives every value sent after `close`; the send then returns
+   * nothing instead of throwing {@link ChannelClosedError}. The hook must not throw.
+   */
+  onSendAfterClose?: (value: T) => void;
+}
+
 /** SendOnlyChannel is the side of a channel a collector sees, as Go's `chan<- T`. */
 export interface SendOnlyChannel<T> {
   /**
    * send buffers value. It returns nothing while the buffer has room and a promise to await when it
-   * is full. It throws {@link ChannelClosedError} once the channel is closed.
+   * is full. Once the channel is closed it throws {@link ChannelClosedError}, or drops the value
+   * when the channel has an `onSendAfterClose` hook (every channel a gather hands out has one).
    */
   send(value: T): void | Promise<void>;
 }
@@ -43,12 +57,14 @@ export class Channel<T> implements SendOnlyChannel<T>, AsyncIterable<T[]> {
   #wakeConsumer: (() => void) | undefined;
   #roomAvailable: Promise<void> | undefined;
   #signalRoom: (() => void) | undefined;
+  readonly #onSendAfterClose: ((value: T) => void) | undefined;
 
-  constructor(capacity: number = DefaultChannelCapacity) {
+  constructor(capacity: number = DefaultChannelCapacity, options: ChannelOptions<T> = {}) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`channel capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
+    this.#onSendAfterClose = options.onSendAfterClose;
   }
 
   /** closed reports whether close has been called. */
@@ -62,14 +78,17 @@ export class Channel<T> implements SendOnlyChannel<T>, AsyncIterable<T[]> {
   }
 
   send(value: T): void | Promise<void> {
-    if (this.#closed) throw new ChannelClosedError();
+    if (this.#closed) return this.#sendAfterClose(value);
     const length = this.#buffer.push(value);
     if (length === 1 && this.#wakeConsumer !== undefined) this.#wake();
     if (length < this.capacity) return undefined;
     return (this.#roomAvailable ??= new Promise<void>((resolve) => (this.#signalRoom = resolve)));
   }
 
-  /** close ends the channel: buffered values can still be taken, further sends throw. Idempotent. */
+  /**
+   * close ends the channel: buffered values can still be taken; further sends throw, or go to the
+   * `onSendAfterClose` hook. Idempotent.
+   */
   close(): void {
     this.#closed = true;
     if (this.#wakeConsumer !== undefined) this.#wake();
@@ -105,6 +124,12 @@ export class Channel<T> implements SendOnlyChannel<T>, AsyncIterable<T[]> {
   /** items yields the values one at a time (one promise per value: prefer batches on hot paths). */
   async *items(): AsyncGenerator<T, void, undefined> {
     for await (const batch of this) yield* batch;
+  }
+
+  #sendAfterClose(value: T): undefined {
+    if (this.#onSendAfterClose === undefined) throw new ChannelClosedError();
+    this.#onSendAfterClose(value);
+    return undefined;
   }
 
   #wake(): void {

@@ -11,12 +11,13 @@
  * @module
  */
 
-import { Channel } from "./channel.js";
+import { Channel, DefaultChannelCapacity } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import type { FamilyMap } from "./consistency.js";
 import { CollectorError, GatherAbortedError } from "./errors.js";
 import type { SeriesBlock } from "../model/index.js";
 import type { Desc } from "./desc.js";
+import { lateSendReporter } from "./late-send.js";
 import type { Metric } from "./metric.js";
 import { Slicer } from "./slices.js";
 import type { ValuesLease } from "./values-lease.js";
@@ -84,8 +85,9 @@ class Processor {
 /**
  * runCollectors collects from every job into `families` and returns the errors. A collector that
  * throws or rejects adds a {@link CollectorError}; what it sent before still counts. When `signal`
- * aborts, pending collectors' channels are closed (their later sends throw into their own promise
- * chains, which are handled here) and a {@link GatherAbortedError} is returned alone. Vecs
+ * aborts, pending collectors' channels are closed and a {@link GatherAbortedError} is returned
+ * alone. A send on a closed channel (after an abort, or from a timer after `collect` returned) is
+ * dropped and counted (late-send.ts), never thrown. Vecs
  * borrow their blocks' numbers from `lease`, if given (see values-lease.ts).
  */
 export async function runCollectors(
@@ -99,7 +101,7 @@ export async function runCollectors(
   const channels: Channel<Metric>[] = [];
   const drains: Promise<void>[] = [];
   for (const job of jobs) {
-    const ch = new Channel<Metric>();
+    const ch = new Channel<Metric>(DefaultChannelCapacity, { onSendAfterClose: lateSendReporter(job.collector) });
     channels.push(ch);
     drains.push(runOne(job, ch, processor, lease));
   }

@@ -433,11 +433,26 @@ function isPositiveCount(count: number): boolean {
 }
 
 /**
+ * MaxBucketCount is the most buckets the bucket helpers make. Go has no limit; here a count in
+ * the billions would abort V8 while it grows the array, so it is refused with a typed error.
+ * Classic histograms use tens of buckets.
+ */
+export const MaxBucketCount = 100_000;
+
+/** checkBucketCount throws unless `count` is at most MaxBucketCount; `fn` is Go's function name. */
+function checkBucketCount(fn: string, count: number): void {
+  if (count > MaxBucketCount) {
+    throw new InvalidOptionsError(`${fn} needs a count of at most ${MaxBucketCount}, got ${count}`);
+  }
+}
+
+/**
  * linearBuckets returns `count` buckets, `width` wide, the lowest with upper bound `start`.
- * @throws {InvalidOptionsError} if count is not a positive integer.
+ * @throws {InvalidOptionsError} if count is not a positive integer, or is above MaxBucketCount.
  */
 export function linearBuckets(start: number, width: number, count: number): number[] {
   if (!isPositiveCount(count)) throw new InvalidOptionsError("LinearBuckets needs a positive count");
+  checkBucketCount("LinearBuckets", count);
   const buckets: number[] = [];
   for (let i = 0; i < count; i++) {
     buckets.push(start);
@@ -449,10 +464,12 @@ export function linearBuckets(start: number, width: number, count: number): numb
 /**
  * exponentialBuckets returns `count` buckets, the lowest with upper bound `start`, each `factor`
  * times the previous.
- * @throws {InvalidOptionsError} for a non-positive count or start, or a factor not above 1.
+ * @throws {InvalidOptionsError} for a non-positive count or one above MaxBucketCount, a non-positive
+ *   start, or a factor not above 1.
  */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
   if (!isPositiveCount(count)) throw new InvalidOptionsError("ExponentialBuckets needs a positive count");
+  checkBucketCount("ExponentialBuckets", count);
   if (!(start > 0)) throw new InvalidOptionsError("ExponentialBuckets needs a positive start value");
   if (!(factor > 1)) throw new InvalidOptionsError("ExponentialBuckets needs a factor greater than 1");
   const buckets: number[] = [];
@@ -465,10 +482,12 @@ export function exponentialBuckets(start: number, factor: number, count: number)
 
 /**
  * exponentialBucketsRange returns `count` buckets spread exponentially from `min` to `max`.
- * @throws {InvalidOptionsError} for a non-positive count or min, or max not above min.
+ * @throws {InvalidOptionsError} for a non-positive count or one above MaxBucketCount, a non-positive
+ *   min, or max not above min.
  */
 export function exponentialBucketsRange(min: number, max: number, count: number): number[] {
   if (!isPositiveCount(count)) throw new InvalidOptionsError("ExponentialBucketsRange count needs a positive count");
+  checkBucketCount("ExponentialBucketsRange", count);
   if (!(min > 0)) throw new InvalidOptionsError("ExponentialBucketsRange min needs to be greater than 0");
   if (!(max > min)) throw new InvalidOptionsError("ExponentialBucketsRange max needs to be greater than min");
   const growthFactor = Math.pow(max / min, 1 / (count - 1));

@@ -3,7 +3,8 @@
  * `prometheus` package name for name (lowercased at the first letter).
  * @module
  */
-export { Channel, DefaultChannelCapacity, type SendOnlyChannel } from "./channel.js";
+export { Channel, type ChannelOptions, DefaultChannelCapacity, type SendOnlyChannel } from "./channel.js";
+export { LateSendWarningCode, lateSendsDropped } from "./late-send.js";
 export { type Collector, collectorName, describeByCollect, SelfCollector } from "./collector.js";
 export { Counter, CounterVec, newCounter, newCounterFunc, newCounterVec } from "./counter.js";
 export { buildFQName, Desc, newDesc, newInvalidDesc } from "./desc.js";

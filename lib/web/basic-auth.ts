@@ -17,12 +17,17 @@
  * stay in memory. A changed hash or a removed user can never hit an old entry: the hash is part
  * of the key, and an unknown user is refused whatever the cache says.
  *
+ * The bcrypt comparison itself runs on a worker thread, one at a time (bcrypt-thread.ts), so that
+ * password guessers do not stall the event loop: `authenticate` is async, and a check whose
+ * outcome is cached never waits for the worker.
+ *
  * @module
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
 
-import { BcryptError, compareHashAndPassword } from "./bcrypt.js";
+import { BcryptError } from "./bcrypt.js";
+import { BcryptWorker } from "./bcrypt-thread.js";
 import { AuthCache } from "./cache.js";
 
 /**
@@ -55,11 +60,16 @@ export function parseBasicAuth(header: string | undefined): Credentials | undefi
 /** AuthenticatorOptions configures a BasicAuthenticator. */
 export interface AuthenticatorOptions {
   /**
-   * compare verifies a password against a bcrypt hash; compareHashAndPassword by default.
-   * Specs pass a counting wrapper to see that every path does the same work.
+   * compare verifies a password against a bcrypt hash, on the calling thread. By default the
+   * comparison runs on the shared {@link BcryptWorker} instead. Specs pass a counting wrapper to
+   * see that every path does the same work.
    */
-  compare?: (hash: string, password: Uint8Array) => boolean;
+  compare?: (hash: string, password: Uint8Array) => boolean | Promise<boolean>;
+  /** The worker that runs comparisons when `compare` is not given; one shared by the process by default. */
+  worker?: BcryptWorker;
 }
+
+let sharedWorker: BcryptWorker | undefined;
 
 /**
  * BasicAuthenticator checks credentials against a set of users and remembers the outcome of
@@ -67,18 +77,26 @@ export interface AuthenticatorOptions {
  */
 export class BasicAuthenticator {
   readonly #cache = new AuthCache();
-  readonly #compare: (hash: string, password: Uint8Array) => boolean;
+  readonly #compare: (key: string, hash: string, password: Uint8Array) => boolean | Promise<boolean>;
   readonly #digests = new WeakMap<ReadonlyMap<string, string>, [Buffer, string][]>();
 
   constructor(options: AuthenticatorOptions = {}) {
-    this.#compare = options.compare ?? compareHashAndPassword;
+    const compare = options.compare;
+    if (compare !== undefined) {
+      this.#compare = (_key, hash, password) => compare(hash, password);
+    } else {
+      const worker = options.worker ?? (sharedWorker ??= new BcryptWorker());
+      this.#compare = (key, hash, password) => worker.compare(key, hash, password);
+    }
   }
 
   /**
-   * authenticate reports whether `credentials` name a user of `users` (name to bcrypt hash)
+   * authenticate resolves to whether `credentials` name a user of `users` (name to bcrypt hash)
    * with the right password. A malformed hash never matches.
+   *
+   * @throws {BcryptBusyError} (as a rejection) when too many comparisons are waiting already.
    */
-  authenticate(users: ReadonlyMap<string, string>, credentials: Credentials): boolean {
+  async authenticate(users: ReadonlyMap<string, string>, credentials: Credentials): Promise<boolean> {
     const found = this.#lookup(users, credentials.user);
     const validUser = found !== undefined;
     const hash = found ?? fakeHash;
@@ -91,7 +109,7 @@ export class BasicAuthenticator {
     let ok = this.#cache.get(key);
     if (ok === undefined) {
       // Verify first, whoever asks: an unknown user must cost a full bcrypt run too.
-      const matched = this.#verify(hash, credentials.password);
+      const matched = await this.#verify(key, hash, credentials.password);
       ok = validUser && matched;
       this.#cache.set(key, ok);
     }
@@ -99,9 +117,9 @@ export class BasicAuthenticator {
   }
 
   /** verify runs the bcrypt comparison; a hash it cannot read is a mismatch. */
-  #verify(hash: string, password: Uint8Array): boolean {
+  async #verify(key: string, hash: string, password: Uint8Array): Promise<boolean> {
     try {
-      return this.#compare(hash, password);
+      return await this.#compare(key, hash, password);
     } catch (err) {
       if (err instanceof BcryptError) return false;
       throw err;

@@ -12,6 +12,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { BasicAuthenticator, parseBasicAuth } from "./basic-auth.js";
+import { BcryptBusyError } from "./bcrypt-thread.js";
 import type { Config } from "./web-config.js";
 
 /** RequestHandler is a `node:http` request handler, possibly async. */
@@ -30,7 +31,8 @@ export interface WebHandlerOptions {
  * configured extra headers on every response, and when users are configured it lets through
  * only requests with valid basic-auth credentials. Others get `401 Unauthorized` with
  * `WWW-Authenticate: Basic`, whether the user is unknown, the password wrong, or the header
- * missing or malformed.
+ * missing or malformed. While too many bcrypt comparisons wait already (bcrypt-thread.ts), a
+ * request whose credentials are not cached gets `503 Service Unavailable` with `Retry-After: 1`.
  */
 export function newWebHandler(handler: RequestHandler, options: WebHandlerOptions): RequestHandler {
   const authenticator = options.authenticator ?? new BasicAuthenticator();
@@ -39,7 +41,16 @@ export function newWebHandler(handler: RequestHandler, options: WebHandlerOption
     for (const [name, value] of c.httpConfig.header) res.setHeader(name, value);
     if (c.users.size === 0) return handler(req, res);
     const credentials = parseBasicAuth(req.headers.authorization);
-    if (credentials !== undefined && authenticator.authenticate(c.users, credentials)) return handler(req, res);
+    let ok = false;
+    try {
+      ok = credentials !== undefined && (await authenticator.authenticate(c.users, credentials));
+    } catch (err) {
+      if (!(err instanceof BcryptBusyError)) throw err;
+      res.setHeader("Retry-After", "1");
+      httpError(res, 503, "Service Unavailable");
+      return;
+    }
+    if (ok) return handler(req, res);
     res.setHeader("WWW-Authenticate", "Basic");
     httpError(res, 401, "Unauthorized");
   };

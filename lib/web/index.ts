@@ -8,6 +8,7 @@
  */
 export { AuthCache, cacheSize } from "./cache.js";
 export { BasicAuthenticator, type AuthenticatorOptions, type Credentials, fakeHash, parseBasicAuth } from "./basic-auth.js";
+export { BcryptBusyError, BcryptWorker, MaxPendingComparisons } from "./bcrypt-thread.js";
 export {
   BcryptError,
   compareHashAndPassword,

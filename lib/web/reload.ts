@@ -14,14 +14,26 @@
  * in place.
  *
  * "Good" means what the server would accept at startup, for the part in use: for requests,
- * YAML, keys, headers and bcrypt hashes; for connections, YAML, keys and the TLS files.
+ * YAML, keys, headers and bcrypt hashes; for connections, YAML, keys and the TLS files. One more
+ * rule: a file without users is refused while users are in force, because an emptied file or
+ * one cut short by a write in progress would otherwise turn authentication off (exporter-toolkit
+ * applies it). Removing every user takes a restart.
+ *
+ * Files are read asynchronously and only when they changed: each request and connection first
+ * looks at the files' metadata (size, modification and change times, inode; one `stat` each,
+ * shared by the requests and connections that arrive while it runs) and re-reads and re-parses
+ * only what differs from the last look. A flood of connections costs a few stats, not a read
+ * and a certificate check each.
  *
  * @module
  */
 
+import { stat } from "node:fs/promises";
+
 import { WebConfigError } from "./errors.js";
-import { readTextFile, readTextFileSync } from "./files.js";
-import { configToTLSConfig, type ServerTLSConfig } from "./tls.js";
+import { readFile, readFileSync } from "./files.js";
+import { configToTLSConfig, type ServerTLSConfig, tlsFiles } from "./tls.js";
+import { decodeConfigText } from "./utf8.js";
 import { type Config, parseConfig, validateUsers } from "./web-config.js";
 
 /** WebLogger is where the web server reports; lib/log's Logger fits. */
@@ -46,7 +58,7 @@ export interface Loaded {
  */
 export function load(path: string): Loaded {
   try {
-    const text = readTextFileSync(path);
+    const text = decodeConfigText(readFileSync(path));
     const config = parseConfig(text, path);
     validateUsers(config);
     return { text, config, tls: configToTLSConfig(config.tlsConfig) };
@@ -68,6 +80,9 @@ export class ConfigReloader {
   #parsed: { text: string; config?: Config; error?: unknown };
   /** The problem each path last reported, so that each is logged once, not per request. */
   readonly #reported = new Map<"request" | "connection", string>();
+  /** The metadata of the files each path last read, and the look at them in progress. */
+  readonly #seen = new Map<"request" | "connection", string>();
+  readonly #looking = new Map<"request" | "connection", Promise<unknown>>();
 
   /** The reloader starts from `initial`, normally what {@link load} returned at startup. */
   constructor(path: string, logger: WebLogger, initial: Loaded) {
@@ -79,20 +94,33 @@ export class ConfigReloader {
   }
 
   /**
-   * requestConfig re-reads the file for a request and returns the configuration to apply:
-   * the file's if it is good, else the last good one.
+   * requestConfig returns the configuration to apply to a request: the file's if it changed and
+   * is good, else the one in force (the last good one).
    */
-  async requestConfig(): Promise<Config> {
+  requestConfig(): Promise<Config> {
+    return this.#once("request", () => this.#requestConfig());
+  }
+
+  async #requestConfig(): Promise<Config> {
+    const seen = await fingerprint([this.path]);
+    if (seen === this.#seen.get("request")) return this.#request.config;
     let text: string;
     try {
-      text = await readTextFile(this.path);
+      text = decodeConfigText(await readFile(this.path));
     } catch (err) {
       return this.#keep("request", err, this.#request.config);
     }
+    this.#seen.set("request", seen);
     if (text === this.#request.text) return this.#request.config;
     try {
       const config = this.#parse(text);
       validateUsers(config);
+      if (this.#request.config.users.size > 0 && config.users.size === 0) {
+        // An emptied file, or one cut short before its users (a write in progress), would turn
+        // authentication off. Go applies it; here it is refused: removing every user takes a
+        // restart, as turning TLS off does.
+        throw new WebConfigError("basic_auth_users is missing or empty while users are in force; removing every user takes a restart");
+      }
       this.#request = { text, config };
       this.#reported.delete("request");
       return config;
@@ -102,26 +130,45 @@ export class ConfigReloader {
   }
 
   /**
-   * connectionTLS re-reads the file and the TLS files it names, synchronously, for a new
-   * connection (node:tls picks the context before any await could finish), and returns the
-   * TLS configuration to use: the file's if it is good, else the last good one.
+   * connectionTLS returns the TLS configuration for a new connection: re-read, with the TLS
+   * files it names, when any of them changed, and the last good one when they are broken.
    *
    * @throws {Error} when the reloader was made without a TLS configuration.
    */
-  connectionTLS(): ServerTLSConfig {
+  connectionTLS(): Promise<ServerTLSConfig> {
     const current = this.#tls;
-    if (current === undefined) throw new Error("web: connectionTLS called on a server without TLS");
+    if (current === undefined) return Promise.reject(new Error("web: connectionTLS called on a server without TLS"));
+    return this.#once("connection", () => this.#connectionTLS(current));
+  }
+
+  async #connectionTLS(current: { text: string; config: Config; tls: ServerTLSConfig }): Promise<ServerTLSConfig> {
+    const seen = await fingerprint([this.path, ...tlsFiles(current.config.tlsConfig)]);
+    if (seen === this.#seen.get("connection")) return this.#tls!.tls;
     try {
-      const text = readTextFileSync(this.path);
+      const text = decodeConfigText(await readFile(this.path));
       const config = text === current.text ? current.config : this.#parse(text);
-      const tls = configToTLSConfig(config.tlsConfig, current.tls);
+      const files = await readAll(tlsFiles(config.tlsConfig));
+      const tls = configToTLSConfig(config.tlsConfig, current.tls, files);
       if (tls === null) throw new WebConfigError("TLS config is not present");
       if (tls !== current.tls || text !== current.text) this.#tls = { text, config, tls };
       this.#reported.delete("connection");
+      // Only what was read from unchanged files is remembered as seen; a change meanwhile is
+      // seen at the next look.
+      this.#seen.set("connection", await fingerprint([this.path, ...tlsFiles(config.tlsConfig)]) === seen ? seen : "");
       return tls;
     } catch (err) {
+      this.#seen.set("connection", seen);
       return this.#keep("connection", err, current.tls);
     }
+  }
+
+  /** once runs `look` unless a look of the same path is under way, whose outcome is then shared. */
+  #once<T>(path: "request" | "connection", look: () => Promise<T>): Promise<T> {
+    const running = this.#looking.get(path);
+    if (running !== undefined) return running as Promise<T>;
+    const started = look().finally(() => this.#looking.delete(path));
+    this.#looking.set(path, started);
+    return started;
   }
 
   /** parse parses `text`, remembering the last text parsed and its outcome. */
@@ -150,4 +197,28 @@ export class ConfigReloader {
     this.#reported.set(path, message);
     return last;
   }
+}
+
+/**
+ * fingerprint describes the files' metadata (size, times, inode) in one string, equal as long
+ * as none of them changed; a file that cannot be looked at gives a value that never repeats.
+ */
+async function fingerprint(paths: readonly string[]): Promise<string> {
+  const parts = await Promise.all(
+    paths.map((path) =>
+      stat(path, { bigint: true }).then(
+        (s) => `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}:${s.dev}`,
+        () => `unreadable:${++unreadable}`,
+      ),
+    ),
+  );
+  return parts.join("|");
+}
+
+let unreadable = 0;
+
+/** readAll reads each file, keeping the contents or the error (Go's wording) by path. */
+async function readAll(paths: readonly string[]): Promise<Map<string, Buffer | Error>> {
+  const contents = await Promise.all(paths.map((path) => readFile(path).catch((err: Error) => err)));
+  return new Map(paths.map((path, i) => [path, contents[i]!]));
 }

@@ -1,20 +1,26 @@
 /**
  * Serving over HTTP or HTTPS as a web configuration file says: TLS with the configured
  * certificate, versions, ciphers and client authentication; basic authentication and extra
- * headers in front of the handler; the file re-read for every connection and request.
+ * headers in front of the handler; the file looked at for every connection and request, and
+ * re-read when it changed.
  *
  * Counterpart: exporter-toolkit `web/tls_config.go` (`ListenAndServe`, `Serve`, `Validate`,
  * the `Listening on` / `TLS is enabled.` / `TLS is disabled.` log lines). Without a file, or
  * with a file that has no `tls_server_config`, the server speaks plain HTTP, as there.
  *
- * How the per-handshake reload of Go's `GetConfigForClient` is done with node:tls: a
- * `connection` listener placed before node's own re-reads the file and, if it changed, calls
- * `server.setSecureContext()` and sets the server's `requestCert` and `rejectUnauthorized`,
- * which node:tls reads when it wraps that very socket, right after. Then a `secureConnection`
- * listener, also placed first, applies the part of the client-certificate policy that node:tls
- * leaves to the application (see tls.ts) before the HTTP layer sees the connection. (An
- * `SNICallback` would be the documented hook, but clients that connect to an IP address, as
- * Prometheus usually does, send no server name and never reach it.)
+ * How the per-handshake reload of Go's `GetConfigForClient` is done with node:tls: node's own
+ * `connection` listener is taken off the server, and ours calls it once the configuration has
+ * been looked at asynchronously (reload.ts) and the client's first byte is in. Just before, ours
+ * calls `server.setSecureContext()` if the configuration changed and sets the server's
+ * `requestCert`, which node:tls reads when it wraps that very socket. Then a `secureConnection`
+ * listener, placed first, applies the client-certificate policy (see tls.ts) before the HTTP
+ * layer sees the connection. (An `SNICallback` would be the documented hook, but clients that
+ * connect to an IP address, as Prometheus usually does, send no server name and never reach it.)
+ *
+ * As Go's server: plain HTTP sent to the TLS port gets `400 Bad Request` and `Client sent an
+ * HTTP request to an HTTPS server.`; a handshake (from the connection on) is cut after the
+ * header timeout (`nodeOptions.headersTimeout`, else 10 s); failed handshakes are logged with
+ * the peer's address, here at most once a second per kind of failure (log-limit.ts).
  *
  * node:http serves HTTP/1.1 only: `http_server_config.http2` is accepted and has no effect.
  *
@@ -28,7 +34,17 @@ import type { TLSSocket } from "node:tls";
 
 import { type RequestHandler, httpError, newWebHandler } from "./handler.js";
 import { ConfigReloader, load, type WebLogger } from "./reload.js";
+import { LogLimiter } from "./log-limit.js";
+import { badRequestText, refuseBadRequest } from "./request.js";
 import { checkClientCertificate, type ClientAuthType, type ServerTLSConfig } from "./tls.js";
+
+/**
+ * DefaultHandshakeTimeoutMs bounds a TLS handshake, from the connection on, when
+ * `nodeOptions.headersTimeout` does not: Go's server sets its read deadline from
+ * `ReadHeaderTimeout` before the handshake, so one timeout covers both. (Node's own default
+ * `handshakeTimeout` is 120 s.)
+ */
+export const DefaultHandshakeTimeoutMs = 10_000;
 
 /** ServerOptions configures newServer. */
 export interface ServerOptions {
@@ -115,16 +131,18 @@ export function newServer(options: ServerOptions): ConfiguredServer {
   const reloader = new ConfigReloader(file, logger, loaded);
   const handler = guard(newWebHandler(options.handler, { getConfig: () => reloader.requestConfig() }), logger);
   if (loaded.tls === null) return { server: createHTTPServer(nodeOptions, handler), tls: false, reloader };
+  const handshakeTimeoutMs = nodeOptions.headersTimeout ?? DefaultHandshakeTimeoutMs;
   const server = createHTTPSServer(
     {
       ...nodeOptions,
       ...loaded.tls.secureContextOptions,
       requestCert: loaded.tls.requestCert,
       rejectUnauthorized: loaded.tls.rejectUnauthorized,
+      handshakeTimeout: handshakeTimeoutMs,
     },
     handler,
   );
-  reloadTLSPerConnection(server, reloader, loaded.tls, logger);
+  reloadTLSPerConnection(server, reloader, loaded.tls, logger, handshakeTimeoutMs);
   return { server, tls: true, reloader };
 }
 
@@ -194,42 +212,89 @@ interface PerSocketTLSOptions {
   rejectUnauthorized: boolean;
 }
 
+/** ConnectionListener is node:tls's own listener of new TCP connections. */
+type ConnectionListener = (this: HTTPSServer, socket: Socket) => void;
+
 /**
- * reloadTLSPerConnection re-reads the TLS configuration for every new connection and
- * enforces the client-certificate policy in force when that connection arrived.
+ * The answer Go's server gives to plain HTTP sent to its TLS port (`net/http`'s `conn.serve`),
+ * written here before any TLS: a request a curl or a misconfigured scraper can read.
  */
-function reloadTLSPerConnection(server: HTTPSServer, reloader: ConfigReloader, initial: ServerTLSConfig, logger: WebLogger): void {
+const plainHTTPAnswer =
+  "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
+
+/**
+ * reloadTLSPerConnection gives every new connection the TLS configuration in force when it
+ * arrived, and enforces the client-certificate policy after the handshake.
+ *
+ * node:tls's own connection listener is taken off the server and called by ours once the
+ * configuration has been looked at (asynchronously, see reload.ts) and the client's first bytes
+ * have arrived: bytes that are not a TLS record get Go's answer to plain HTTP and the connection
+ * closed. A client that sends nothing is cut after `handshakeTimeoutMs`, as node:tls then cuts
+ * an unfinished handshake.
+ */
+function reloadTLSPerConnection(
+  server: HTTPSServer,
+  reloader: ConfigReloader,
+  initial: ServerTLSConfig,
+  logger: WebLogger,
+  handshakeTimeoutMs: number,
+): void {
   let current = initial;
-  const policies = new Map<string, ClientAuthType>();
-  server.prependListener("connection", (socket: Socket) => {
-    let tls = reloader.connectionTLS();
+  const limited = new LogLimiter(logger);
+  const policies = new WeakMap<Socket, ClientAuthType>();
+  const peers = new WeakMap<Socket, string>();
+  const tlsListeners = server.listeners("connection") as ConnectionListener[];
+  server.removeAllListeners("connection");
+  const handOver = (socket: Socket, tls: ServerTLSConfig): void => {
     if (tls !== current) {
       try {
         server.setSecureContext(tls.secureContextOptions);
         current = tls;
       } catch (err) {
         // configToTLSConfig built a context from these options already; this is a safety net.
-        logger.error("Unable to apply TLS configuration", "err", err instanceof Error ? err.message : String(err));
+        limited.error("apply", "Unable to apply TLS configuration", "err", err instanceof Error ? err.message : String(err));
         tls = current;
       }
     }
-    // Read by node:tls's own connection listener, which wraps this socket right after us.
+    // Read by node:tls's own connection listener, which we call right after.
     const perSocket = server as unknown as PerSocketTLSOptions;
     perSocket.requestCert = tls.requestCert;
     perSocket.rejectUnauthorized = tls.rejectUnauthorized;
-    const id = socketId(socket);
-    policies.set(id, tls.clientAuth);
-    socket.once("close", () => policies.delete(id));
+    policies.set(socket, tls.clientAuth);
+    for (const listener of tlsListeners) listener.call(server, socket);
+  };
+  server.prependListener("connection", (socket: Socket) => {
+    peers.set(socket, socketId(socket));
+    const timer = setTimeout(() => socket.destroy(), handshakeTimeoutMs);
+    socket.once("close", () => clearTimeout(timer));
+    socket.on("error", () => undefined); // a reset before the handshake is no one's concern
+    const config = reloader.connectionTLS();
+    socket.once("readable", () => {
+      const first = socket.read(1) as Buffer | null;
+      if (first === null) return;
+      socket.unshift(first);
+      if (first[0] !== 0x16) {
+        // Not a TLS handshake record: Go answers plain HTTP so, and closes.
+        clearTimeout(timer);
+        socket.end(plainHTTPAnswer);
+        return;
+      }
+      void config.then((tls) => {
+        clearTimeout(timer);
+        if (!socket.destroyed) handOver(socket, tls);
+      });
+    });
   });
   server.prependListener("secureConnection", (socket: TLSSocket) => {
-    const id = socketId(socket);
-    const reason = checkClientCertificate(socket, policies.get(id) ?? current.clientAuth);
+    const raw = (socket as unknown as { _parent?: Socket })._parent;
+    const reason = checkClientCertificate(socket, (raw && policies.get(raw)) ?? current.clientAuth);
     if (reason === undefined) return;
-    logger.error("TLS handshake error", "address", id, "err", reason);
+    limited.error(`handshake ${reason}`, "TLS handshake error", "address", (raw && peers.get(raw)) ?? socketId(socket), "err", reason);
     socket.destroy();
   });
   server.on("tlsClientError", (err: Error, socket: TLSSocket) => {
-    logger.error("TLS handshake error", "address", socketId(socket), "err", err.message);
+    const raw = (socket as unknown as { _parent?: Socket })._parent;
+    limited.error(`handshake ${err.message}`, "TLS handshake error", "address", (raw && peers.get(raw)) ?? socketId(socket), "err", err.message);
   });
 }
 
@@ -240,11 +305,17 @@ function socketId(socket: Socket): string {
 }
 
 /**
- * guard runs a possibly async handler so that neither a throw nor a rejection escapes: the
- * error is logged and answered with 500, or the connection dropped if the answer had begun.
+ * guard refuses the requests Go's server refuses (request.ts), and runs a possibly async handler
+ * so that neither a throw nor a rejection escapes: the error is logged and answered with 500, or
+ * the connection dropped if the answer had begun.
  */
 function guard(handler: RequestHandler, logger: WebLogger): RequestHandler {
   return (req, res) => {
+    const bad = badRequestText(req);
+    if (bad !== undefined) {
+      refuseBadRequest(res, bad);
+      return;
+    }
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((err: unknown) => {
@@ -260,10 +331,18 @@ function formatAddress(info: AddressInfo): string {
   return info.address.includes(":") ? `[${info.address}]:${info.port}` : `${info.address}:${info.port}`;
 }
 
-/** stderrLogger is the default: errors to stderr as one line each, the rest dropped. */
+/**
+ * stderrLogger is the default: errors to stderr as one line each, the rest dropped. A line that
+ * cannot be written (stderr on a full disk, a closed pipe) is lost, as Go's logger loses it.
+ */
 const stderrLogger: WebLogger = {
   info: () => {},
   error: (msg, ...keyvals) => {
-    process.stderr.write(`level=error msg=${JSON.stringify(msg)} ${keyvals.map(String).join(" ")}\n`);
+    if (process.stderr.listenerCount("error") === 0) process.stderr.on("error", () => undefined);
+    try {
+      process.stderr.write(`level=error msg=${JSON.stringify(msg)} ${keyvals.map(String).join(" ")}\n`);
+    } catch {
+      // lost
+    }
   },
 };

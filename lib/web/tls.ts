@@ -12,7 +12,15 @@
  * | `RequestClientCert` | `requestCert`, `rejectUnauthorized: false` | nothing |
  * | `RequireAnyClientCert` (`RequireClientCert`) | `requestCert`, `rejectUnauthorized: false` | a certificate was sent |
  * | `VerifyClientCertIfGiven` | `requestCert`, `rejectUnauthorized: false` | a certificate sent is valid |
- * | `RequireAndVerifyClientCert` | `requestCert`, `rejectUnauthorized: true` | (node:tls does it) |
+ * | `RequireAndVerifyClientCert` | `requestCert`, `rejectUnauthorized: false` | a certificate was sent and is valid |
+ *
+ * `rejectUnauthorized` stays false for every policy, so that a refused client certificate is
+ * refused after the handshake by checkClientCertificate, which gives the reason (`unable to get
+ * local issuer certificate`, `certificate has expired`, ...) for the log line; node:tls would
+ * end the handshake with only `socket hang up` to report.
+ *
+ * Client-initiated renegotiation (TLS 1.2) is refused (`SSL_OP_NO_RENEGOTIATION`), as Go's
+ * server, which implements none.
  *
  * Go does not let TLS 1.3 cipher suites be configured; neither do we: TLS 1.3 names in
  * `cipher_suites` are accepted and leave TLS 1.3 at OpenSSL's defaults. A list of only TLS 1.3
@@ -22,7 +30,7 @@
  * @module
  */
 
-import { createHash, createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import { constants as cryptoConstants, createHash, createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { createSecureContext, type SecureContextOptions, type SecureVersion, type TLSSocket } from "node:tls";
 
 import { WebConfigError } from "./errors.js";
@@ -112,19 +120,30 @@ export interface ServerTLSConfig {
  * when the section is absent (no cert, key, client auth or client CA: serve plain HTTP).
  *
  * Pass the `previous` result to have it returned as it is when nothing (settings or file
- * contents) changed, so that callers can cheaply re-run this for every connection.
+ * contents) changed, so that callers can cheaply re-run this for every connection. `files` may
+ * hold the contents of the named files, read beforehand (asynchronously), or the error reading
+ * one gave; a file not in it is read here.
  *
  * @throws {WebConfigError} `missing cert_file`, `missing key_file`, `failed to load
  *   X509KeyPair: ...`, `open <ca>: no such file or directory`, `Invalid ClientAuth: <x>`,
  *   `Client CA's have been configured without a Client Auth Policy`.
  */
-export function configToTLSConfig(c: TLSConfig, previous?: ServerTLSConfig): ServerTLSConfig | null {
+export function configToTLSConfig(
+  c: TLSConfig,
+  previous?: ServerTLSConfig,
+  files?: ReadonlyMap<string, Buffer | Error>,
+): ServerTLSConfig | null {
+  const read = (path: string): Buffer => {
+    const content = files?.get(path);
+    if (content instanceof Error) throw content;
+    return content ?? readFileSync(path);
+  };
   if (c.tlsCertPath === "" && c.tlsKeyPath === "" && c.clientAuth === "" && c.clientCAs === "") return null;
   if (c.tlsCertPath === "") throw new WebConfigError("missing cert_file");
   if (c.tlsKeyPath === "") throw new WebConfigError("missing key_file");
 
-  const { cert, key } = loadX509KeyPair(c.tlsCertPath, c.tlsKeyPath, previous);
-  const ca = c.clientCAs === "" ? undefined : readFileSync(c.clientCAs);
+  const { cert, key } = loadX509KeyPair(c.tlsCertPath, c.tlsKeyPath, read, previous);
+  const ca = c.clientCAs === "" ? undefined : read(c.clientCAs);
   const clientAuth = Object.hasOwn(clientAuthTypes, c.clientAuth) ? clientAuthTypes[c.clientAuth] : undefined;
   if (clientAuth === undefined) throw new WebConfigError(`Invalid ClientAuth: ${c.clientAuth}`);
   if (ca !== undefined && clientAuth === "NoClientCert") {
@@ -136,7 +155,7 @@ export function configToTLSConfig(c: TLSConfig, previous?: ServerTLSConfig): Ser
     secureContextOptions,
     clientAuth,
     requestCert: clientAuth !== "NoClientCert",
-    rejectUnauthorized: clientAuth === "RequireAndVerifyClientCert",
+    rejectUnauthorized: false,
     fingerprint: fingerprintOf(secureContextOptions, clientAuth),
   };
   if (previous !== undefined && previous.fingerprint === config.fingerprint) return previous;
@@ -163,7 +182,10 @@ export function checkClientCertificate(socket: TLSSocket, clientAuth: ClientAuth
 
 /** protocolOptions maps versions, cipher suites and curves onto node:tls option names. */
 function protocolOptions(c: TLSConfig): SecureContextOptions {
-  const options: SecureContextOptions = { honorCipherOrder: c.preferServerCipherSuites };
+  const options: SecureContextOptions = {
+    honorCipherOrder: c.preferServerCipherSuites,
+    secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
+  };
   if (c.minVersion !== undefined) options.minVersion = tlsVersions[c.minVersion];
   if (c.maxVersion !== undefined) options.maxVersion = tlsVersions[c.maxVersion];
   const tls12 = c.cipherSuites.filter((name) => !tls13Suites.has(name));
@@ -178,13 +200,18 @@ function protocolOptions(c: TLSConfig): SecureContextOptions {
  * the messages of Go's `tls.LoadX509KeyPair` behind exporter-toolkit's `failed to load
  * X509KeyPair: ` prefix. Files whose bytes equal `previous`'s are not checked again.
  */
-function loadX509KeyPair(certPath: string, keyPath: string, previous?: ServerTLSConfig): { cert: Buffer; key: Buffer } {
+function loadX509KeyPair(
+  certPath: string,
+  keyPath: string,
+  read: (path: string) => Buffer,
+  previous?: ServerTLSConfig,
+): { cert: Buffer; key: Buffer } {
   const prefix = "failed to load X509KeyPair: ";
   let cert: Buffer;
   let key: Buffer;
   try {
-    cert = readFileSync(certPath);
-    key = readFileSync(keyPath);
+    cert = read(certPath);
+    key = read(keyPath);
   } catch (err) {
     throw new WebConfigError(prefix + (err as Error).message, { cause: err });
   }
@@ -244,4 +271,9 @@ function fingerprintOf(options: SecureContextOptions & { cert: Buffer; key: Buff
     hash.update(String(part.length)).update(":").update(part);
   }
   return hash.update(JSON.stringify({ ...rest, clientAuth })).digest("hex");
+}
+
+/** tlsFiles lists the files a `tls_server_config` names: certificate, key and client CA, if set. */
+export function tlsFiles(c: TLSConfig): string[] {
+  return [c.tlsCertPath, c.tlsKeyPath, c.clientCAs].filter((path) => path !== "");
 }

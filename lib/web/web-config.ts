@@ -35,7 +35,8 @@ import { dirname, isAbsolute, join } from "node:path";
 import { BcryptError, cost } from "./bcrypt.js";
 import { Decoder, goQuote } from "./decode.js";
 import { WebConfigError } from "./errors.js";
-import { readTextFile, readTextFileSync } from "./files.js";
+import { readFile, readFileSync } from "./files.js";
+import { decodeConfigText } from "./utf8.js";
 import { type CipherSuiteName, cipherSuites, type CurveName, curves, type TLSVersionName, tlsVersions } from "./tls.js";
 import { parseDocument, YamlError, type YamlNode } from "./yaml.js";
 
@@ -110,7 +111,7 @@ export function defaultConfig(): Config {
  * @throws {WebConfigError} when the file cannot be read or parseConfig refuses it.
  */
 export async function getConfig(configPath: string): Promise<Config> {
-  return parseConfig(await readTextFile(configPath), configPath);
+  return parseConfig(inFile(configPath, decodeConfigText, await readFile(configPath)), configPath);
 }
 
 /**
@@ -119,7 +120,16 @@ export async function getConfig(configPath: string): Promise<Config> {
  * @throws {WebConfigError} as getConfig does.
  */
 export function getConfigSync(configPath: string): Config {
-  return parseConfig(readTextFileSync(configPath), configPath);
+  return parseConfig(inFile(configPath, decodeConfigText, readFileSync(configPath)), configPath);
+}
+
+/** inFile decodes `data`, naming `configPath` in the error if it cannot. */
+function inFile(configPath: string, decode: (data: Uint8Array) => string, data: Uint8Array): string {
+  try {
+    return decode(data);
+  } catch (err) {
+    throw err instanceof WebConfigError ? err.inFile(configPath) : err;
+  }
 }
 
 /** Where each user's hash was written, for the errors of validateUsers. */
@@ -157,10 +167,16 @@ export function parseConfig(text: string, configPath: string): Config {
 
 /**
  * validateHeaderConfig checks that only allowed headers are set, and those with a fixed set
- * of values to one of them (Go's `validateHeaderConfig`).
+ * of values to one of them (Go's `validateHeaderConfig`), and that every value can be sent.
  *
- * @throws {WebConfigError} `HTTP header "Content-Type" can not be configured`, or `invalid value
- *   for X-Frame-Options. Expected one of: ["deny" "sameorigin"], but got: "foo"`.
+ * One check is ours: a value with a character HTTP/1.1 cannot carry (CR, LF and the other
+ * control characters but tab, or anything above U+00FF) is refused here, where Go accepts it and
+ * replaces CR and LF by spaces when it writes the header; Node would refuse the header on every
+ * response instead, turning each one into a 500.
+ *
+ * @throws {WebConfigError} `HTTP header "Content-Type" can not be configured`, `invalid value
+ *   for X-Frame-Options. Expected one of: ["deny" "sameorigin"], but got: "foo"`, or `invalid
+ *   value for X-XSS-Protection: character U+000A at offset 1 cannot be sent in an HTTP header`.
  */
 export function validateHeaderConfig(headers: ReadonlyMap<string, string>): void {
   for (const [name, value] of headers) {
@@ -169,6 +185,11 @@ export function validateHeaderConfig(headers: ReadonlyMap<string, string>): void
     if (allowed.length > 0 && !allowed.includes(value)) {
       const expected = `[${allowed.map(goQuote).join(" ")}]`;
       throw new WebConfigError(`invalid value for ${name}. Expected one of: ${expected}, but got: ${goQuote(value)}`);
+    }
+    const bad = /[^\t\x20-\x7e\x80-\xff]/u.exec(value);
+    if (bad !== null) {
+      const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+      throw new WebConfigError(`invalid value for ${name}: character U+${code} at offset ${bad.index} cannot be sent in an HTTP header`);
     }
   }
 }

@@ -18,6 +18,8 @@ import {
   isDocumentMarker,
   isMarker,
   isSequenceEntry,
+  maxDepth,
+  mergeKeyReason,
   quotedEnd,
   readQuoted,
   skipSpaces,
@@ -28,6 +30,8 @@ import { type ScalarStyle, YamlError, type YamlEntry, type YamlMapping, type Yam
 export class Parser {
   readonly #lines: string[];
   #row = 0;
+  /** How many block collections enclose the node being parsed (see maxDepth). */
+  #depth = 0;
 
   constructor(text: string) {
     this.#lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
@@ -86,12 +90,17 @@ export class Parser {
    */
   #blockNode(row: number, col: number, parent: number): YamlNode {
     const line = this.#lines[row]!;
-    if (isSequenceEntry(line, col)) return this.#blockSequence(row, col);
     if (line[col] === "?" && (line.length === col + 1 || line[col + 1] === " ")) {
       this.#fail(row, col, "complex mapping keys (?) are not supported");
     }
-    if (this.#mappingKeyEnd(row, col) >= 0) return this.#blockMapping(row, col);
-    return this.#inlineValue(row, col, parent);
+    const sequence = isSequenceEntry(line, col);
+    if (!sequence && this.#mappingKeyEnd(row, col) < 0) return this.#inlineValue(row, col, parent);
+    if (++this.#depth > maxDepth) this.#fail(row, col, `exceeded max depth of ${maxDepth}`);
+    try {
+      return sequence ? this.#blockSequence(row, col) : this.#blockMapping(row, col);
+    } finally {
+      this.#depth--;
+    }
   }
 
   /** blockSequence parses `- item` lines at indentation `col`; the first is at `row`. */
@@ -139,6 +148,8 @@ export class Parser {
         if (isSequenceEntry(line, valueCol)) {
           this.#fail(at, valueCol, "block sequence entries are not allowed on the line of their key");
         }
+        const anchorOrAlias = line[valueCol] === "&" || line[valueCol] === "*" ? indicators[line[valueCol]!] : undefined;
+        if (anchorOrAlias !== undefined) this.#fail(at, valueCol, anchorOrAlias);
         const nested = this.#mappingKeyEnd(at, valueCol);
         if (nested >= 0) this.#fail(at, nested, "mapping values are not allowed in this context");
         value = this.#inlineValue(at, valueCol, col);
@@ -200,7 +211,9 @@ export class Parser {
     if (first === "-" && line[col + 1] === " ") this.#fail(row, col, "a sequence entry where a mapping key was expected");
     const reason = indicators[first];
     if (reason !== undefined) this.#fail(row, col, reason);
-    return { kind: "scalar", value: line.slice(col, end).trimEnd(), style: "plain", line: row + 1, column: col + 1 };
+    const value = line.slice(col, end).trimEnd();
+    if (value === "<<") this.#fail(row, col, mergeKeyReason);
+    return { kind: "scalar", value, style: "plain", line: row + 1, column: col + 1 };
   }
 
   /**
@@ -214,7 +227,7 @@ export class Parser {
     let node: YamlNode;
     let end: number;
     if (first === "[" || first === "{") {
-      ({ node, end } = new FlowParser(line, row, (r, c, m) => this.#fail(r, c, m)).collection(col));
+      ({ node, end } = new FlowParser(line, row, (r, c, m) => this.#fail(r, c, m), this.#depth).collection(col));
     } else if (first === '"' || first === "'") {
       ({ node, end } = this.#quoted(row, col));
     } else {

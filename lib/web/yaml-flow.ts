@@ -26,18 +26,39 @@ export const indicators: Record<string, string> = {
   "}": "unexpected '}'",
 };
 
+/** mergeKeyReason is why a plain `<<` key is refused: yaml.v2 would merge, this subset cannot. */
+export const mergeKeyReason = "merge keys (<<) are not supported: write the entries out (anchors and aliases are not supported either)";
+
 export const controlChar = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+
+/**
+ * maxDepth is how deeply collections may nest, block and flow together. yaml.v2 stops at 10000
+ * (`exceeded max depth of 10000`); this recursive parser would run out of stack before that, so
+ * it stops at 1000, with yaml.v2's words. A web configuration nests four levels at most.
+ */
+export const maxDepth = 1000;
 
 /** FlowParser reads one flow collection that must close on its line. */
 export class FlowParser {
+  #depth: number;
+
+  /** `depth` is how many collections enclose this one already (see maxDepth). */
   constructor(
     readonly line: string,
     readonly row: number,
     readonly fail: (row: number, col: number, reason: string) => never,
-  ) {}
+    depth = 0,
+  ) {
+    this.#depth = depth;
+  }
 
   collection(col: number): { node: YamlNode; end: number } {
-    return this.line[col] === "[" ? this.#sequence(col) : this.#mapping(col);
+    if (++this.#depth > maxDepth) this.fail(this.row, col, `exceeded max depth of ${maxDepth}`);
+    try {
+      return this.line[col] === "[" ? this.#sequence(col) : this.#mapping(col);
+    } finally {
+      this.#depth--;
+    }
   }
 
   #sequence(col: number): { node: YamlSequence; end: number } {
@@ -60,6 +81,7 @@ export class FlowParser {
       this.#expectMore(i, "}");
       const key = this.#node(i, "}");
       if (key.node.kind !== "scalar") this.fail(this.row, i, "only scalar keys are supported");
+      if (key.node.style === "plain" && key.node.value === "<<") this.fail(this.row, i, mergeKeyReason);
       let j = skipSpaces(this.line, key.end);
       let value: YamlNode = { kind: "scalar", value: "", style: "plain", line: this.row + 1, column: j + 1 };
       if (this.line[j] === ":") {

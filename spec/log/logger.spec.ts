@@ -245,3 +245,23 @@ describe("parseLevel and parseFormat", () => {
     expect(caught).toMatchObject({ name: "LogConfigError", message, setting });
   });
 });
+
+describe("lines that cannot be written", () => {
+  it("are lost without an uncaught error when the stream fails, as Go's logger ignores write errors", async () => {
+    const failing = new Writable({ write: (_chunk, _enc, cb) => cb(Object.assign(new Error("write ENOSPC"), { code: "ENOSPC" })) });
+    const logger = newLogger({ stream: failing });
+    logger.error("first");
+    logger.error("second, after the stream was destroyed by the first error");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(failing.destroyed).toBe(true);
+    expect(() => logger.info("third")).not.toThrow();
+    expect(failing.listenerCount("error")).toBe(1);
+    newLogger({ stream: failing }); // a second logger on the same stream adds no second listener
+    expect(failing.listenerCount("error")).toBe(1);
+  });
+
+  it("are lost when write throws synchronously", () => {
+    const throwing = { write: () => { throw new Error("EBADF"); }, on: () => throwing } as unknown as NodeJS.WritableStream;
+    expect(() => newLogger({ stream: throwing }).error("lost")).not.toThrow();
+  });
+});

@@ -65,6 +65,7 @@ export function heldCollector(): {
   collector: prom.Collector;
   entered: Promise<void>;
   release(): void;
+  /** What the first call's late send did: "dropped" (counted by lateSendsDropped), "delivered", or its error. */
   lateSend: Promise<unknown>;
 } {
   const desc = prom.newDesc("held_metric", "held by the test", null, null);
@@ -79,9 +80,10 @@ export function heldCollector(): {
       if (call === 1) {
         entered.resolve();
         await gate.promise;
+        const before = prom.lateSendsDropped();
         try {
           await ch.send(prom.mustNewConstMetric(desc, prom.GaugeValue, -1));
-          lateSend.resolve(undefined);
+          lateSend.resolve(prom.lateSendsDropped() - before === 1 ? "dropped" : "delivered");
         } catch (err) {
           lateSend.resolve(err);
         }

@@ -55,64 +55,64 @@ describe("BasicAuthenticator", () => {
     return { auth, calls };
   }
 
-  it("lets the right password through and remembers it", () => {
+  it("lets the right password through and remembers it", async () => {
     const { auth, calls } = counting();
-    expect(auth.authenticate(users, creds("alice", "alice-pass"))).toBe(true);
-    expect(auth.authenticate(users, creds("alice", "alice-pass"))).toBe(true);
+    expect(await auth.authenticate(users, creds("alice", "alice-pass"))).toBe(true);
+    expect(await auth.authenticate(users, creds("alice", "alice-pass"))).toBe(true);
     expect(calls).toEqual([aliceHash]);
   });
 
-  it("runs one bcrypt check for a wrong password, and one against the fake hash for an unknown user", () => {
+  it("runs one bcrypt check for a wrong password, and one against the fake hash for an unknown user", async () => {
     const { auth, calls } = counting();
-    expect(auth.authenticate(users, creds("alice", "wrong"))).toBe(false);
-    expect(auth.authenticate(users, creds("mallory", "alice-pass"))).toBe(false);
+    expect(await auth.authenticate(users, creds("alice", "wrong"))).toBe(false);
+    expect(await auth.authenticate(users, creds("mallory", "alice-pass"))).toBe(false);
     expect(calls).toEqual([aliceHash, fakeHash]);
     // Failures are remembered too, as exporter-toolkit does.
-    expect(auth.authenticate(users, creds("alice", "wrong"))).toBe(false);
-    expect(auth.authenticate(users, creds("mallory", "alice-pass"))).toBe(false);
+    expect(await auth.authenticate(users, creds("alice", "wrong"))).toBe(false);
+    expect(await auth.authenticate(users, creds("mallory", "alice-pass"))).toBe(false);
     expect(calls).toHaveLength(2);
   });
 
-  it("never lets the fake hash's own password in", () => {
+  it("never lets the fake hash's own password in", async () => {
     const { auth } = counting();
-    expect(auth.authenticate(users, creds("fakeuser", "fakepassword"))).toBe(false);
-    expect(auth.authenticate(new Map(), creds("", "fakepassword"))).toBe(false);
+    expect(await auth.authenticate(users, creds("fakeuser", "fakepassword"))).toBe(false);
+    expect(await auth.authenticate(new Map(), creds("", "fakepassword"))).toBe(false);
   });
 
-  it("refuses, without throwing, a user whose hash is malformed", () => {
-    expect(new BasicAuthenticator().authenticate(users, creds("broken", "anything"))).toBe(false);
+  it("refuses, without throwing, a user whose hash is malformed", async () => {
+    expect(await new BasicAuthenticator().authenticate(users, creds("broken", "anything"))).toBe(false);
   });
 
-  it("follows changed and removed users despite the cache", () => {
+  it("follows changed and removed users despite the cache", async () => {
     const { auth } = counting();
-    expect(auth.authenticate(users, creds("alice", "alice-pass"))).toBe(true);
+    expect(await auth.authenticate(users, creds("alice", "alice-pass"))).toBe(true);
     const rotated = new Map([["alice", generateFromPassword("new-pass", 4)]]);
-    expect(auth.authenticate(rotated, creds("alice", "alice-pass"))).toBe(false);
-    expect(auth.authenticate(rotated, creds("alice", "new-pass"))).toBe(true);
-    expect(auth.authenticate(new Map([["bob", aliceHash]]), creds("alice", "alice-pass"))).toBe(false);
+    expect(await auth.authenticate(rotated, creds("alice", "alice-pass"))).toBe(false);
+    expect(await auth.authenticate(rotated, creds("alice", "new-pass"))).toBe(true);
+    expect(await auth.authenticate(new Map([["bob", aliceHash]]), creds("alice", "alice-pass"))).toBe(false);
   });
 
-  it("compares user names as UTF-8 bytes", () => {
+  it("compares user names as UTF-8 bytes", async () => {
     const auth = new BasicAuthenticator();
     const unicode = new Map([["jürgen", aliceHash]]);
-    expect(auth.authenticate(unicode, creds("jürgen", "alice-pass"))).toBe(true);
-    expect(auth.authenticate(unicode, { user: Buffer.from("jürgen", "latin1"), password: Buffer.from("alice-pass") })).toBe(false);
+    expect(await auth.authenticate(unicode, creds("jürgen", "alice-pass"))).toBe(true);
+    expect(await auth.authenticate(unicode, { user: Buffer.from("jürgen", "latin1"), password: Buffer.from("alice-pass") })).toBe(false);
   });
 
-  it("takes about as long for an unknown user as for a wrong password (cost 10)", () => {
+  it("takes about as long for an unknown user as for a wrong password (cost 10)", async () => {
     const auth = new BasicAuthenticator();
     const cost10 = new Map([["carol", "$2y$10$qRTBuFoULoYNA7AQ/F3ck.trZBPyjV64.oA4ZsSBCIWvXuvQlQTuu"]]);
-    const time = (c: Credentials): number => {
+    const time = async (c: Credentials): Promise<number> => {
       const start = performance.now();
-      auth.authenticate(cost10, c);
+      await auth.authenticate(cost10, c);
       return performance.now() - start;
     };
     const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const unknown: number[] = [];
     const wrong: number[] = [];
     for (let i = 0; i < 5; i++) {
-      unknown.push(time(creds(`nobody${i}`, `pass${i}`)));
-      wrong.push(time(creds("carol", `pass${i}`)));
+      unknown.push(await time(creds(`nobody${i}`, `pass${i}`)));
+      wrong.push(await time(creds("carol", `pass${i}`)));
     }
     const ratio = median(unknown) / median(wrong);
     console.info(`unknown user ${median(unknown).toFixed(0)} ms, wrong password ${median(wrong).toFixed(0)} ms`);

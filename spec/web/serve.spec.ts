@@ -148,9 +148,12 @@ describe.skipIf(!hasOpenssl() || !hasHtpasswd())("listenAndServe", () => {
     expect(res).toMatchObject({ status: 200, body: "demo_total 1\n" });
     expect(logs.map((l) => l.msg)).toEqual(["Listening on", "TLS is enabled."]);
     expect(logs[1]!.keyvals).toEqual(["http2", false, "address", address]);
-    // A client that does not trust the CA refuses the server; plain HTTP gets no answer.
+    // A client that does not trust the CA refuses the server; plain HTTP gets Go's 400 and hint.
     await expect(request(`https://${address}/metrics`)).rejects.toThrow();
-    await expect(get(`http://${address}/metrics`)).rejects.toThrow();
+    expect(await get(`http://${address}/metrics`)).toMatchObject({
+      status: 400,
+      body: "Client sent an HTTP request to an HTTPS server.\n",
+    });
   });
 
   it("asks for basic auth: 401 with WWW-Authenticate for no, unknown or wrong credentials", async () => {
