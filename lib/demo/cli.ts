@@ -123,9 +123,10 @@ export const flagSpecs: readonly FlagSpec[] = [
 
 /** commands are the sub-commands; with none, the exporter serves. */
 const commandsHelp = `Commands:
-  lint [<file>]
+  lint [--extended] [<file>]
     Check a text exposition (a file, or standard input when the file is "-" or
-    missing) for problems, like promtool check metrics.
+    missing) for problems, like promtool check metrics; --extended also prints
+    the series per metric family of a clean input.
 
 `;
 
