@@ -49,6 +49,7 @@ import {
   versionFlag,
   versionText,
 } from "./flags.js";
+import { landingCardinality } from "./landing-cardinality.js";
 import { type RequestHandler, ListenError, type ServerTimeouts, WebServer } from "./server.js";
 import { type BuildInfo, buildContext, buildInfo, program, versionInfo } from "./version.js";
 
@@ -314,7 +315,12 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
   const server = new WebServer({
     telemetryPath: config.telemetryPath,
     metricsHandler: metricsHandler(metrics, logger),
-    landing: { name: "Demo Exporter", description, version: versionInfo(info) },
+    landing: {
+      name: "Demo Exporter",
+      description,
+      version: versionInfo(info),
+      section: () => landingCardinality(metrics.gatherer),
+    },
     logger,
     timeouts: config.timeouts,
     webConfigFile: config.webConfigFile,
