@@ -34,7 +34,7 @@ export async function landingCardinality(gatherer: Gatherer, options: LandingCar
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof GatherError) return cardinalitySection(cardinalityTable(err.families), top, message);
-    return `<h2>Series per metric family</h2>\n      <p>Not available: the gather failed: ${escapeHTML(message)}</p>\n`;
+    return `      <h2>Series per metric family</h2>\n      <p>Not available: the gather failed: ${escapeHTML(message)}</p>\n`;
   }
 }
 
@@ -49,7 +49,7 @@ export function cardinalitySection(table: CardinalityTable, top: number, gatherE
     .map((f) => `<tr><td><code>${escapeHTML(f.name)}</code></td><td>${f.cardinality}</td><td>${formatFixed2(f.fraction * 100)}%</td></tr>`);
   const more = table.families.length - rows.length;
   const indent = "\n          ";
-  return `<h2>Series per metric family</h2>
+  return `      <h2>Series per metric family</h2>
       ${gatherError === undefined ? "" : `<p>The gather failed in part (${escapeHTML(gatherError)}); these are the families it gathered.</p>\n      `}<p>The largest families of the exposition, as <code>demo-exporter lint --extended</code> counts them: ${table.total} series in ${table.families.length} ${table.families.length === 1 ? "family" : "families"}${more > 0 ? `, the ${rows.length} largest shown` : ""}.</p>
       <table>
         <thead><tr><th>Metric</th><th>Cardinality</th><th>Percentage</th></tr></thead>

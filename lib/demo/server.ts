@@ -339,7 +339,7 @@ function sendText(req: IncomingMessage, res: ServerResponse, status: number, typ
 /**
  * landingPage renders the page at `/` in the layout of exporter-toolkit's `landing_page.html`:
  * a header with the name, the description, the version, and a list of links; then `section`, HTML
- * inserted as is.
+ * lines inserted as they are (each indented and ending with a newline).
  */
 export function landingPage(config: LandingConfig, telemetryPath: string, section = ""): string {
   const name = escapeHTML(config.name);
@@ -366,7 +366,7 @@ export function landingPage(config: LandingConfig, telemetryPath: string, sectio
         <li><a href="/-/healthy">Health</a></li>
         <li><a href="/-/ready">Readiness</a></li>
       </ul>
-      ${section}    </main>
+${section}    </main>
   </body>
 </html>
 `;
