@@ -4,7 +4,8 @@
 //                  and the same by a labels object (ours `with({...})`, prom-client `set({...}, v)`);
 //   held child     record on a series handle kept by the application (ours: the child;
 //                  prom-client: what `labels(a, b)` returns), for inc, set and observe;
-//   no labels      record on a metric without labels, for inc, set and observe.
+//   no labels      record on a metric without labels, for inc, set and observe;
+//   limit: ...     withLabelValues on existing and new series, with and without maxSeries.
 // Each operation runs over 1,000 existing series with two labels.
 // Run by bench/run.mjs as `node --expose-gc bench/cases/recording.mjs [--quick]`.
 
@@ -99,6 +100,45 @@ const rows = [
     prom: () => { for (let i = 0; i < ops; i++) pH.observe(obs[i % 5]); },
   },
 ];
+
+// Series limits (maxSeries, ours only): withLabelValues on an existing and on a new series, with and
+// without a limit. New series need new label sets each run, so those loops make a fresh vec (and
+// prom-client metric); prom-client has no limit, so its column is the same work without one.
+const fresh = Array.from({ length: ops }, (_, i) => [`user${i}`, `/path/${i % 50}`]);
+const oLimited = ours.newCounterVec({ name: "cl", help: "c", maxSeries: 10_000 }, labelNames);
+for (const lv of lvs) oLimited.withLabelValues(lv[0], lv[1]).inc(0);
+const newCounter = (maxSeries) => ours.newCounterVec({ name: "cn", help: "c", ...(maxSeries === undefined ? {} : { maxSeries }) }, labelNames);
+const newPromCounter = () => new client.Counter({ name: "cn", help: "c", labelNames, registers: [] });
+const fillNew = (vec) => { for (let i = 0; i < ops; i++) { const lv = fresh[i]; vec.withLabelValues(lv[0], lv[1]).inc(); } };
+const fillNewProm = (c) => { for (let i = 0; i < ops; i++) { const lv = fresh[i]; c.labels(lv[0], lv[1]).inc(); } };
+const promExisting = () => { for (let i = 0; i < ops; i++) { const lv = lvs[i % 1000]; pCounter.labels(lv[0], lv[1]).inc(); } };
+rows.push(
+  {
+    op: "limit: existing series, counter inc, no limit",
+    target: false,
+    ours: () => { for (let i = 0; i < ops; i++) { const lv = lvs[i % 1000]; oCounter.withLabelValues(lv[0], lv[1]).inc(); } },
+    prom: promExisting,
+  },
+  {
+    op: "limit: existing series, counter inc, maxSeries 10,000",
+    target: false,
+    ours: () => { for (let i = 0; i < ops; i++) { const lv = lvs[i % 1000]; oLimited.withLabelValues(lv[0], lv[1]).inc(); } },
+    prom: promExisting,
+  },
+  { op: "limit: new series, counter inc, no limit", target: false, ours: () => fillNew(newCounter()), prom: () => fillNewProm(newPromCounter()) },
+  {
+    op: "limit: new series, counter inc, maxSeries with room",
+    target: false,
+    ours: () => fillNew(newCounter(ops + 1)),
+    prom: () => fillNewProm(newPromCounter()),
+  },
+  {
+    op: "limit: new label set on a full vec (to overflow), maxSeries 1,000",
+    target: false,
+    ours: () => { const vec = newCounter(1000); for (let i = 0; i < 999; i++) vec.withLabelValues(lvs[i][0], lvs[i][1]).inc(); fillNew(vec); },
+    prom: () => fillNewProm(newPromCounter()),
+  },
+);
 
 const counts = runCounts(quick);
 const nsPerOp = (s) => ({ median: (s.median * 1e6) / ops, min: (s.min * 1e6) / ops, max: (s.max * 1e6) / ops, n: s.n });

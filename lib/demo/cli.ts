@@ -52,6 +52,7 @@ import {
   versionFlag,
   versionText,
 } from "./flags.js";
+import { landingCardinality } from "./landing-cardinality.js";
 import { type RequestHandler, ListenError, type ServerTimeouts, WebServer } from "./server.js";
 import { type BuildInfo, buildContext, buildInfo, program, versionInfo } from "./version.js";
 
@@ -135,9 +136,10 @@ export const flagSpecs: readonly FlagSpec[] = [
 
 /** commands are the sub-commands; with none, the exporter serves. */
 const commandsHelp = `Commands:
-  lint [<file>]
+  lint [--extended] [<file>]
     Check a text exposition (a file, or standard input when the file is "-" or
-    missing) for problems, like promtool check metrics.
+    missing) for problems, like promtool check metrics; --extended also prints
+    the series per metric family of a clean input.
   push --gateway.url=<url> --job=<name> [<name>=<value>...]
     Gather the demo collector once and push it to a Pushgateway (push --help).
 
@@ -358,7 +360,12 @@ async function serve(config: Config, info: BuildInfo, logger: Logger): Promise<n
   const server = new WebServer({
     telemetryPath: config.telemetryPath,
     metricsHandler: metricsHandler(metrics, logger, config.maxRequests),
-    landing: { name: "Demo Exporter", description, version: versionInfo(info) },
+    landing: {
+      name: "Demo Exporter",
+      description,
+      version: versionInfo(info),
+      section: () => landingCardinality(metrics.gatherer),
+    },
     logger,
     timeouts: config.timeouts,
     webConfigFile: config.webConfigFile,

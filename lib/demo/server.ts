@@ -35,6 +35,8 @@ export interface LandingConfig {
   description: string;
   /** The version line, e.g. `(version=0.8.0, branch=main, revision=abc123)`. */
   version: string;
+  /** Renders an HTML section shown under the links at each view (see landing-cardinality.ts). */
+  section?: () => Promise<string>;
 }
 
 /**
@@ -280,7 +282,10 @@ export class WebServer {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     const { telemetryPath, metricsHandler, landing } = this.#options;
     if (path === telemetryPath) return metricsHandler(req, res);
-    if (path === "/") return sendText(req, res, 200, "text/html; charset=UTF-8", landingPage(landing, telemetryPath));
+    if (path === "/") {
+      const section = landing.section?.() ?? Promise.resolve("");
+      return section.then((html) => sendText(req, res, 200, "text/html; charset=UTF-8", landingPage(landing, telemetryPath, html)));
+    }
     if (path === "/-/healthy") return sendProbe(req, res, 200, "Healthy\n");
     if (path === "/-/ready") {
       return this.#closing
@@ -336,9 +341,10 @@ function sendText(req: IncomingMessage, res: ServerResponse, status: number, typ
 
 /**
  * landingPage renders the page at `/` in the layout of exporter-toolkit's `landing_page.html`:
- * a header with the name, the description, the version, and a list of links.
+ * a header with the name, the description, the version, and a list of links; then `section`, HTML
+ * lines inserted as they are (each indented and ending with a newline).
  */
-export function landingPage(config: LandingConfig, telemetryPath: string): string {
+export function landingPage(config: LandingConfig, telemetryPath: string, section = ""): string {
   const name = escapeHTML(config.name);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -363,7 +369,7 @@ export function landingPage(config: LandingConfig, telemetryPath: string): strin
         <li><a href="/-/healthy">Health</a></li>
         <li><a href="/-/ready">Readiness</a></li>
       </ul>
-    </main>
+${section}    </main>
   </body>
 </html>
 `;

@@ -19,6 +19,7 @@ import { type CounterOpts, descFromOpts } from "./metric.js";
 import { ScalarBlock } from "./series-blocks.js";
 import { labelPairsOf, ValueFunc } from "./value.js";
 import { MetricVec, type RowKind, type VecKind } from "./vec.js";
+import type { SeriesLimitOpts } from "./series-limit.js";
 
 /**
  * CounterColumns hold the values of counter series, per slot: the integral and the fractional
@@ -254,14 +255,14 @@ export function newCounter(opts: CounterOpts): Counter {
  */
 export class CounterVec extends MetricVec<Counter> {
   /** Creates a counter vec; the same as {@link newCounterVec}. */
-  constructor(opts: CounterOpts, labelNames: readonly string[]) {
+  constructor(opts: CounterOpts & SeriesLimitOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, new CounterColumns(desc));
+    super(desc, new CounterColumns(desc), opts);
   }
 }
 
 /** newCounterVec creates a CounterVec (Go's `NewCounterVec`). */
-export function newCounterVec(opts: CounterOpts, labelNames: readonly string[]): CounterVec {
+export function newCounterVec(opts: CounterOpts & SeriesLimitOpts, labelNames: readonly string[]): CounterVec {
   return new CounterVec(opts, labelNames);
 }
 

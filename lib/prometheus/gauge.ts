@@ -11,6 +11,7 @@
 import { descFromOpts, type GaugeOpts } from "./metric.js";
 import { Settable, SettableColumns } from "./settable.js";
 import { MetricVec } from "./vec.js";
+import type { SeriesLimitOpts } from "./series-limit.js";
 import { ValueFunc } from "./value.js";
 
 /** Gauge is a metric whose value can be set, increased and decreased. */
@@ -37,9 +38,9 @@ export function newGauge(opts: GaugeOpts): Gauge {
 /** GaugeVec bundles gauges of one name that differ in their label values. */
 export class GaugeVec extends MetricVec<Gauge> {
   /** Creates a gauge vec; the same as {@link newGaugeVec}. */
-  constructor(opts: GaugeOpts, labelNames: readonly string[]) {
+  constructor(opts: GaugeOpts & SeriesLimitOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, new SettableColumns<Gauge>(desc, "gauge", (columns, slot, serial, values) => new Gauge(columns, slot, serial, values)));
+    super(desc, new SettableColumns<Gauge>(desc, "gauge", (columns, slot, serial, values) => new Gauge(columns, slot, serial, values)), opts);
   }
 }
 
@@ -51,7 +52,7 @@ export class GaugeVec extends MetricVec<Gauge> {
  * total.with({ region_id: "region1", instance_id: "instance1" }).set(1);
  * ```
  */
-export function newGaugeVec(opts: GaugeOpts, labelNames: readonly string[]): GaugeVec {
+export function newGaugeVec(opts: GaugeOpts & SeriesLimitOpts, labelNames: readonly string[]): GaugeVec {
   return new GaugeVec(opts, labelNames);
 }
 

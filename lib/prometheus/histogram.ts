@@ -33,6 +33,7 @@ import {
 import { HistogramBlock } from "./series-blocks.js";
 import { grown } from "./counter.js";
 import { MetricVec, type RowKind, type VecKind } from "./vec.js";
+import type { SeriesLimitOpts } from "./series-limit.js";
 import { checkedLabelPairs, ConstMetric, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 /**
@@ -366,16 +367,16 @@ export function newHistogram(opts: HistogramOpts): Histogram {
 /** HistogramVec bundles histograms of one name that differ in their label values. */
 export class HistogramVec extends MetricVec<Histogram> {
   /** Creates a histogram vec; the same as {@link newHistogramVec}. @throws {InvalidOptionsError} */
-  constructor(opts: HistogramOpts, labelNames: readonly string[]) {
+  constructor(opts: HistogramOpts & SeriesLimitOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, BucketLabel, "histograms");
     const config = histogramConfig(opts);
-    super(desc, new HistogramColumns(desc, config));
+    super(desc, new HistogramColumns(desc, config), opts);
   }
 }
 
 /** newHistogramVec creates a HistogramVec (Go's `NewHistogramVec`). @throws {InvalidOptionsError} */
-export function newHistogramVec(opts: HistogramOpts, labelNames: readonly string[]): HistogramVec {
+export function newHistogramVec(opts: HistogramOpts & SeriesLimitOpts, labelNames: readonly string[]): HistogramVec {
   return new HistogramVec(opts, labelNames);
 }
 

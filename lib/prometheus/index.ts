@@ -122,5 +122,12 @@ export {
   ValueFunc,
   type ValueType,
 } from "./value.js";
+export {
+  newSeriesLimitCollector,
+  overflowLabelValue,
+  SeriesLimitError,
+  type SeriesLimitOpts,
+  seriesTurnedAway,
+} from "./series-limit.js";
 export { MetricVec, type NewMetric } from "./vec.js";
 export { wrapRegistererWith, wrapRegistererWithPrefix } from "./wrap.js";

@@ -25,6 +25,7 @@ import {
   InvalidDescError,
   type PrometheusError,
 } from "./errors.js";
+import { applyDefaultSeriesLimit, checkMaxSeries } from "./series-limit.js";
 
 /** Registerer is the registration side of a registry (Go's `Registerer`). */
 export interface Registerer {
@@ -64,10 +65,16 @@ export class Registry implements Registerer, Gatherer, LeasingGatherer {
   readonly #dimHashesByName = new Map<string, string>();
   readonly #uncheckedCollectors: Collector[] = [];
   readonly #pedantic: boolean;
+  readonly #maxSeries: number | undefined;
 
-  /** Creates a registry; `pedantic` also checks every collected metric against its descriptor. */
-  constructor(options: { pedantic?: boolean } = {}) {
+  /**
+   * Creates a registry; `pedantic` also checks every collected metric against its descriptor;
+   * `maxSeries` is the series limit given to each vec registered without one (series-limit.ts).
+   * @throws {InvalidOptionsError} for a `maxSeries` that is not a positive integer or `Infinity`.
+   */
+  constructor(options: { pedantic?: boolean; maxSeries?: number } = {}) {
     this.#pedantic = options.pedantic ?? false;
+    this.#maxSeries = options.maxSeries === undefined ? undefined : checkMaxSeries(options.maxSeries, "a registry");
   }
 
   register(c: Collector): PrometheusError | undefined {
@@ -102,6 +109,7 @@ export class Registry implements Registerer, Gatherer, LeasingGatherer {
     if (existing !== undefined) return new AlreadyRegisteredError(unwrapCollector(existing), c);
     if (duplicateDescErr !== undefined) return duplicateDescErr;
     this.#collectorsById.set(collectorId, c);
+    if (this.#maxSeries !== undefined) applyDefaultSeriesLimit(c, this.#maxSeries);
     for (const id of newDescIds) this.#descIds.add(id);
     for (const [name, dimHash] of newDimHashesByName) this.#dimHashesByName.set(name, dimHash);
     return undefined;
@@ -238,9 +246,12 @@ function unwrapCollector(c: Collector): Collector {
   return current;
 }
 
-/** newRegistry creates a new, empty registry (Go's `NewRegistry`). */
-export function newRegistry(): Registry {
-  return new Registry();
+/**
+ * newRegistry creates a new, empty registry (Go's `NewRegistry`); `maxSeries` (not in Go) is the
+ * series limit for each vec registered without one.
+ */
+export function newRegistry(options: { maxSeries?: number } = {}): Registry {
+  return new Registry(options);
 }
 
 /**

@@ -21,6 +21,7 @@ import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
 import { MetricVec, ObjectKind } from "./vec.js";
+import type { SeriesLimitOpts } from "./series-limit.js";
 import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
@@ -110,16 +111,16 @@ export function newSummary(opts: SummaryOpts): Summary {
 /** SummaryVec bundles summaries of one name that differ in their label values. */
 export class SummaryVec extends MetricVec<Summary> {
   /** Creates a summary vec; the same as {@link newSummaryVec}. @throws {InvalidOptionsError} */
-  constructor(opts: SummaryOpts, labelNames: readonly string[]) {
+  constructor(opts: SummaryOpts & SeriesLimitOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, QuantileLabel, "summaries");
     const windowOptions = validateSummaryOpts(opts);
-    super(desc, new ObjectKind((_labelValues, labelPairs) => new Summary(desc, labelPairs, windowOptions)));
+    super(desc, new ObjectKind((_labelValues, labelPairs) => new Summary(desc, labelPairs, windowOptions)), opts);
   }
 }
 
 /** newSummaryVec creates a SummaryVec (Go's `NewSummaryVec`). @throws {InvalidOptionsError} */
-export function newSummaryVec(opts: SummaryOpts, labelNames: readonly string[]): SummaryVec {
+export function newSummaryVec(opts: SummaryOpts & SeriesLimitOpts, labelNames: readonly string[]): SummaryVec {
   return new SummaryVec(opts, labelNames);
 }
 

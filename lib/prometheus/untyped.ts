@@ -12,6 +12,7 @@
 import { descFromOpts, type UntypedOpts } from "./metric.js";
 import { Settable, SettableColumns } from "./settable.js";
 import { MetricVec } from "./vec.js";
+import type { SeriesLimitOpts } from "./series-limit.js";
 import { ValueFunc } from "./value.js";
 
 /** Untyped is a settable metric exposed without a type. */
@@ -33,14 +34,14 @@ export function newUntyped(opts: UntypedOpts): Untyped {
 /** UntypedVec bundles untyped metrics of one name that differ in their label values. */
 export class UntypedVec extends MetricVec<Untyped> {
   /** Creates an untyped vec; the same as {@link newUntypedVec}. */
-  constructor(opts: UntypedOpts, labelNames: readonly string[]) {
+  constructor(opts: UntypedOpts & SeriesLimitOpts, labelNames: readonly string[]) {
     const desc = descFromOpts(opts, labelNames);
-    super(desc, new SettableColumns<Untyped>(desc, "untyped", (columns, slot, serial, values) => new Untyped(columns, slot, serial, values)));
+    super(desc, new SettableColumns<Untyped>(desc, "untyped", (columns, slot, serial, values) => new Untyped(columns, slot, serial, values)), opts);
   }
 }
 
 /** newUntypedVec creates an UntypedVec. */
-export function newUntypedVec(opts: UntypedOpts, labelNames: readonly string[]): UntypedVec {
+export function newUntypedVec(opts: UntypedOpts & SeriesLimitOpts, labelNames: readonly string[]): UntypedVec {
   return new UntypedVec(opts, labelNames);
 }
 

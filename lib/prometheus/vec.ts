@@ -33,6 +33,7 @@ import {
 } from "./labels.js";
 import type { Metric } from "./metric.js";
 import type { LabelLayout } from "./label-arena.js";
+import { limitSeries, newSeries, type SeriesLimitError, type SeriesLimitOpts, strictResultOf } from "./series-limit.js";
 import { type SeriesColumns, SeriesTable } from "./series-table.js";
 import type { Slicer } from "./slices.js";
 import { type Result, resultOf } from "./value.js";
@@ -160,10 +161,11 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
   /** @internal Value arrays that leased gathers gave back, shared with curried views. */
   protected spares: ValueSpares;
 
-  /** Creates a vec for `desc` whose series are stored as `kind` says. */
-  constructor(desc: Desc, kind: VecKind<M>) {
+  /** Creates a vec for `desc` whose series are stored as `kind` says, limited as `limit` says. */
+  constructor(desc: Desc, kind: VecKind<M>, limit?: SeriesLimitOpts) {
     this.kind = kind;
     this.table = new SeriesTable(desc, kind);
+    limitSeries(this.table, limit);
     this.curry = [];
     this.spares = new ValueSpares();
   }
@@ -237,20 +239,22 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
 
   /**
    * getMetricWithLabelValues returns the child for the label values (in the order of the variable
-   * labels, curried ones left out), creating it on first access.
+   * labels, curried ones left out), creating it on first access. A vec full to its series limit
+   * returns a {@link SeriesLimitError} for a new label set (see series-limit.ts).
    */
   getMetricWithLabelValues(...labelValues: string[]): Result<M> {
-    return resultOf(() => this.withLabelValues(...labelValues));
+    return strictResultOf(() => this.withLabelValues(...labelValues));
   }
 
-  /** getMetricWith returns the child for the labels map, creating it on first access. */
+  /** getMetricWith returns the child for the labels map, creating it on first access (or a SeriesLimitError). */
   getMetricWith(labels: Labels | null): Result<M> {
-    return resultOf(() => this.with(labels));
+    return strictResultOf(() => this.with(labels));
   }
 
   /**
    * withLabelValues works as getMetricWithLabelValues but throws on error, allowing
-   * `vec.withLabelValues("404", "GET").inc()`.
+   * `vec.withLabelValues("404", "GET").inc()`. A vec full to its series limit returns its
+   * overflow series for a new label set, and does not throw.
    * @throws {InconsistentCardinalityError} for a wrong number of values.
    * @throws {InvalidLabelValueError} for a value that is not valid UTF-8.
    */
@@ -259,10 +263,10 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     const expected = table.width - this.curry.length;
     if (labelValues.length !== expected) validateLabelValues(labelValues, expected, this.context());
     const values = this.curry.length === 0 ? labelValues : this.uncurry(labelValues);
-    let slot = table.find(values);
+    const slot = table.find(values);
     if (slot < 0) {
       validateLabelValues(labelValues, expected, this.context());
-      slot = table.create(values);
+      return newSeries(table, this.kind, values);
     }
     return this.kind.child(slot, table.serials[slot]!, values);
   }
@@ -277,8 +281,8 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
   with(labels: Labels | null): M {
     const table = this.table;
     const values = this.valuesFromLabels(labels);
-    let slot = table.find(values);
-    if (slot < 0) slot = table.create(values);
+    const slot = table.find(values);
+    if (slot < 0) return newSeries(table, this.kind, values);
     return this.kind.child(slot, table.serials[slot]!, values);
   }
 

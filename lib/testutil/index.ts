@@ -7,6 +7,13 @@
 export { CompareError, MetricCountError, MetricTypeError, TestutilError } from "./errors.js";
 export { collectAndLint, gatherAndLint } from "./lint.js";
 export { type LintIO, type LintOptions, type LintOutput, LintStatus, runLint } from "./lint-command.js";
+export {
+  type CardinalityTable,
+  cardinalityTable,
+  cardinalityTableOfText,
+  type FamilyCardinality,
+  formatCardinalityTable,
+} from "./cardinality.js";
 export { formatProblem, lint, lintText, type Problem, type UnitCandidate, unitCandidates } from "./promlint.js";
 export {
   collectAndCompare,

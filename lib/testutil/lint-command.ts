@@ -14,13 +14,16 @@
  * Nothing is written to standard output. Differences: promtool reads only standard input, this
  * command also a file (`lint FILE`; `lint` and `lint -` read standard input); a file that cannot
  * be read is reported like a parse error (status 1); a usage error exits with 2, as the rest of
- * the demo-exporter command line does. promtool's `--extended` (a cardinality table) is not
- * implemented.
+ * the demo-exporter command line does.
+ *
+ * `--extended` (promtool's flag of the same name) prints, for a clean input, the cardinality table
+ * of cardinality.ts to standard output; with lint problems or a parse error it changes nothing.
  *
  * @module
  */
 
 import { readFile } from "node:fs/promises";
+import { cardinalityTableOfText, formatCardinalityTable } from "./cardinality.js";
 import { formatProblem, lintText, type Problem } from "./promlint.js";
 
 /** LintIO is where the command reads and writes (the process's streams, or test doubles). */
@@ -75,41 +78,54 @@ export async function runLint(args: readonly string[], io: LintIO, options: Lint
     return LintStatus.usage;
   }
   let problems: Problem[];
+  let input: Uint8Array;
   try {
-    problems = lintText(await readInput(parsed.file, io.stdin));
+    input = await readInput(parsed.file, io.stdin);
+    problems = lintText(input);
   } catch (err) {
     await write(io.stderr, `error while linting: ${describeError(err)}\n`);
     return LintStatus.failure;
   }
-  if (problems.length === 0) return LintStatus.success;
+  if (problems.length === 0) {
+    if (parsed.extended) await write(io.stdout, formatCardinalityTable(cardinalityTableOfText(textOf(input))));
+    return LintStatus.success;
+  }
   await write(io.stderr, problems.map((p) => formatProblem(p) + "\n").join(""));
   return LintStatus.lintProblems;
+}
+
+/** textOf decodes input that lintText has already checked to be UTF-8. */
+function textOf(input: Uint8Array): string {
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
 }
 
 /** usage is the text of `lint --help`. */
 function usage(program: string): string {
   return (
-    `usage: ${program} [<file>]\n\n` +
+    `usage: ${program} [--extended] [<file>]\n\n` +
     "Lint a text exposition like promtool check metrics: read the file (standard input when it is\n" +
     '"-" or missing), print each problem to standard error and exit with 0 (no problems), 3 (lint\n' +
-    "problems) or 1 (unreadable or not in the text format).\n"
+    "problems) or 1 (unreadable or not in the text format). With --extended, a clean input also\n" +
+    "gets the cardinality table on standard output: series per metric family, largest first.\n"
   );
 }
 
-type ParsedArgs = { kind: "run"; file: string } | { kind: "help" } | { kind: "error"; message: string };
+type ParsedArgs = { kind: "run"; file: string; extended: boolean } | { kind: "help" } | { kind: "error"; message: string };
 
-/** parseArgs accepts `[--] [<file>|-]` and `--help`/`-h`. */
+/** parseArgs accepts `[--extended] [--] [<file>|-]` and `--help`/`-h`. */
 function parseArgs(args: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   let flagsDone = false;
+  let extended = false;
   for (const arg of args) {
     if (!flagsDone && arg === "--") flagsDone = true;
+    else if (!flagsDone && arg === "--extended") extended = true;
     else if (!flagsDone && (arg === "--help" || arg === "-h")) return { kind: "help" };
     else if (!flagsDone && arg.startsWith("-") && arg !== "-") return { kind: "error", message: `unknown flag ${arg}` };
     else positional.push(arg);
   }
   if (positional.length > 1) return { kind: "error", message: `unexpected ${positional[1]}` };
-  return { kind: "run", file: positional[0] ?? "-" };
+  return { kind: "run", file: positional[0] ?? "-", extended };
 }
 
 /**

@@ -50,7 +50,7 @@ describe("demo-exporter --help and --version", () => {
     }
     expect(stdout).toContain("-h, --[no-]help");
     expect(stdout).toContain('--web.listen-address=":9877"');
-    expect(stdout).toContain("lint [<file>]");
+    expect(stdout).toContain("lint [--extended] [<file>]");
   });
 
   it("-h is --help", async () => {

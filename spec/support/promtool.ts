@@ -92,3 +92,42 @@ export function promtoolCheckMetrics(text: string, timeoutMs = 10_000): Promise<
     child.stdin.end(text);
   });
 }
+
+/** ToolResult is what a run of promtool said: its exit code, standard output and standard error. */
+export interface ToolResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * runPromtool runs promtool with `args`, `stdin` piped in, and keeps standard output and standard
+ * error apart (`promtool check metrics --extended` prints its table to one, problems to the other).
+ *
+ * @throws when promtool is missing or does not finish within `timeoutMs`.
+ */
+export function runPromtool(args: readonly string[], stdin: string, timeoutMs = 10_000): Promise<ToolResult> {
+  const path = promtoolPath();
+  if (path === undefined) return Promise.reject(new Error(`promtool not found: ${installHint}`));
+  return new Promise((resolve, reject) => {
+    const child = spawn(path, args, { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`promtool ${args.join(" ")} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.on("error", () => {}); // promtool may exit before reading everything
+    child.stdin.end(stdin);
+  });
+}

@@ -70,9 +70,9 @@ describe("runLint: input and arguments", () => {
   });
 
   it("an unknown flag: a usage error", async () => {
-    const result = await run(["--extended"]);
+    const result = await run(["--bogus"]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("demo-exporter lint: error: unknown flag --extended, try --help\n");
+    expect(result.stderr).toBe("demo-exporter lint: error: unknown flag --bogus, try --help\n");
   });
 
   it("`--` ends the flags", async () => {
@@ -82,7 +82,7 @@ describe("runLint: input and arguments", () => {
   it("--help: usage on standard output, status 0", async () => {
     const result = await run(["--help"]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^usage: demo-exporter lint \[<file>\]\n/);
+    expect(result.stdout).toMatch(/^usage: demo-exporter lint \[--extended\] \[<file>\]\n/);
     expect(result.stderr).toBe("");
   });
 
