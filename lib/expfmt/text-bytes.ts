@@ -3,16 +3,16 @@
  *
  * Counterpart: the same expfmt/text_create.go as text.ts, with the same output byte for byte.
  * text.ts builds strings, which a response must then encode to UTF-8; this encoder writes UTF-8
- * into Buffers of about a chunk each. A family that a registry gathered from one vec carries its
- * series as a block (see lib/model/series-block.ts): each series' label text is already UTF-8 in
- * the block's arena, so a sample line is the family name, a copy of those bytes, and the value.
- * Other families are written through text.ts.
+ * into Buffers of about a chunk each. A RowsFamily (see lib/model/rows-family.ts), which a
+ * transactional gather hands over for a vec, has each series' label text already as UTF-8 in its
+ * arena, so a sample line is the family name, a copy of those bytes, and the value. Plain
+ * MetricFamily data is written through text.ts.
  *
  * @module
  */
 
 import type * as dto from "../model/index.js";
-import { blockOf } from "../model/index.js";
+import { isRowsFamily } from "../model/index.js";
 import { formatFloat } from "./float.js";
 import type { SlabPool } from "./slab-pool.js";
 import { DefaultChunkSize, headerText, textChunks } from "./text.js";
@@ -27,10 +27,11 @@ const maxValueBytes = 32;
 const slabSize = 1 << 20;
 
 /**
- * Pieces at most this long past their end may be written or read by writeLine: a block
- * arena and {@link Padded} texts have that much room after their last byte.
+ * Pieces at most this long past their end may be written or read by writeLine: a RowsFamily's
+ * arena (as lib/model/rows-family.ts promises) and {@link Padded} texts have that much room after
+ * their last byte.
  */
-export const CopyOverrun = 8;
+const CopyOverrun = 8;
 
 /**
  * Padded is a piece of ASCII or UTF-8 text (a name, an `le` label) in a Buffer with
@@ -124,7 +125,7 @@ class Bytes {
  * @throws {EncodeError} as textChunks does.
  */
 export function* textByteChunks(
-  families: Iterable<dto.MetricFamily>,
+  families: Iterable<dto.GatheredFamily>,
   chunkSize: number = DefaultChunkSize,
   pool?: SlabPool,
 ): Generator<Uint8Array, void, undefined> {
@@ -158,16 +159,15 @@ export class TextByteEncoder {
    * thrown on.
    * @throws {EncodeError} as textChunks does.
    */
-  *family(family: dto.MetricFamily, whole: boolean): Generator<Uint8Array, void, undefined> {
+  *family(family: dto.GatheredFamily, whole: boolean): Generator<Uint8Array, void, undefined> {
     const out = this.#out;
     try {
-      const block = blockOf(family);
-      if (block === undefined) {
+      if (!isRowsFamily(family)) {
         for (const text of textChunks([family], out.chunkSize)) yield* out.utf8(text);
-      } else if (block.type === "histogram") {
-        yield* writeHistogramBlock(out, family, block);
+      } else if (family.type === "histogram") {
+        yield* writeHistogramRowsFamily(out, family);
       } else {
-        yield* writeScalarBlock(out, family, block);
+        yield* writeScalarRowsFamily(out, family);
       }
     } catch (err) {
       out.off = out.start;
@@ -187,14 +187,14 @@ export class TextByteEncoder {
   }
 }
 
-/** header returns the HELP and TYPE lines of a block's family, checked as text.ts checks them. */
-function header(family: dto.MetricFamily, block: dto.SeriesBlock): string {
-  return headerText(family.name, family.help, family.type, block.rows);
+/** header returns the HELP and TYPE lines of a rows family, checked as text.ts checks them. */
+function header(family: dto.RowsFamily): string {
+  return headerText(family.name, family.help, family.type, family.length);
 }
 
-/** arenaView returns a DataView over a block's label entries. */
-function arenaView(block: dto.SeriesBlock): DataView {
-  return new DataView(block.arena.buffer, block.arena.byteOffset, block.arena.byteLength);
+/** arenaView returns a DataView over a rows family's label entries. */
+function arenaView(family: dto.RowsFamily): DataView {
+  return new DataView(family.arena.buffer, family.arena.byteOffset, family.arena.byteLength);
 }
 
 /**
@@ -221,7 +221,7 @@ interface Pieces {
  * more (`le`): `",` instead of `"}`, or `{` where there are no labels. With no variable labels,
  * the labels' one piece goes with the tails.
  */
-function piecesOf(block: dto.SeriesBlock, names: readonly string[], ends: readonly string[], open = false): Pieces {
+function piecesOf(block: dto.RowsFamily, names: readonly string[], ends: readonly string[], open = false): Pieces {
   const pieces = block.pieces;
   const heads = names.map((name) => (block.width === 0 ? name : name + pieces[0]!));
   const last = pieces[pieces.length - 1]!;
@@ -348,13 +348,14 @@ function writeDecimal(slab: Uint8Array, off: number, m: number): number {
   return off;
 }
 
-function* writeScalarBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
-  yield* out.utf8(header(family, block));
-  yield* writeBlockRows(out, block, piecesOf(block, [family.name], [" "]), 1, writeScalarRows);
+function* writeScalarRowsFamily(out: Bytes, family: dto.RowsFamily): Generator<Buffer, void, undefined> {
+  yield* out.utf8(header(family));
+  yield* writeBlockRows(out, family, piecesOf(family, [family.name], [" "]), 1, writeScalarRows);
 }
 
-function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
-  yield* out.utf8(header(family, block));
+function* writeHistogramRowsFamily(out: Bytes, family: dto.RowsFamily): Generator<Buffer, void, undefined> {
+  const block = family;
+  yield* out.utf8(header(family));
   // Heads: _bucket, _sum, _count; tails: each bucket's `le`, then the close of _sum and _count.
   const les = [...block.upperBounds!, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
   const names = ["_bucket", "_sum", "_count"].map((suffix) => family.name + suffix);
@@ -410,10 +411,10 @@ type RowWriter = (
 ) => number;
 
 /** writeBlockRows writes a block's rows with `write`, `lines` lines per row, chunk by chunk. */
-function* writeBlockRows(out: Bytes, block: dto.SeriesBlock, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
+function* writeBlockRows(out: Bytes, block: dto.RowsFamily, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
   const lineMax = pieces.fixedMax + maxValueBytes;
   const texts = arenaView(block);
-  const { slots, textStart, textLength, numbers, stride, rows } = block;
+  const { slots, textStart, textLength, numbers, stride, length: rows } = block;
   for (let row = 0; row < rows; ) {
     const chunkEnd = out.start + out.chunkSize;
     // Room for the longest row's lines, whatever the row: its entry is within the bound below.

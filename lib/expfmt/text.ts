@@ -14,9 +14,10 @@
  */
 
 import type * as dto from "../model/index.js";
-import { sealedLabelsText } from "../model/index.js";
-import { escapeHelp, escapeLabelValue } from "./escape.js";
+import { escapeHelp } from "./escape.js";
 import { formatFloat } from "./float.js";
+import { labelsOpen, labelsText } from "./label-text.js";
+import { asMetricFamily } from "./rows.js";
 
 /** TextContentType is the content type of the text format, as promhttp announces it. */
 export const TextContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -39,11 +40,12 @@ export class EncodeError extends Error {
  * does not have, or with a metric whose value does not match the family's type.
  */
 export function* textChunks(
-  families: Iterable<dto.MetricFamily>,
+  families: Iterable<dto.GatheredFamily>,
   chunkSize: number = DefaultChunkSize,
 ): Generator<string, void, undefined> {
   let out = "";
-  for (const family of families) {
+  for (const gathered of families) {
+    const family = asMetricFamily(gathered);
     out += familyHeader(family);
     for (const m of family.metric) {
       out += writeMetric(family, m);
@@ -57,12 +59,12 @@ export function* textChunks(
 }
 
 /** metricFamilyToText returns the text exposition of one family (Go's `MetricFamilyToText`). */
-export function metricFamilyToText(family: dto.MetricFamily): string {
+export function metricFamilyToText(family: dto.GatheredFamily): string {
   return metricFamiliesToText([family]);
 }
 
 /** metricFamiliesToText returns the text exposition of all families as one string. */
-export function metricFamiliesToText(families: Iterable<dto.MetricFamily>): string {
+export function metricFamiliesToText(families: Iterable<dto.GatheredFamily>): string {
   let text = "";
   for (const chunk of textChunks(families, Infinity)) text += chunk;
   return text;
@@ -142,44 +144,5 @@ function timestampText(m: dto.Metric): string {
   return m.timestampMs === undefined ? "\n" : ` ${m.timestampMs}\n`;
 }
 
-/**
- * The rendered `{a="1",b="2"}` text of label-pair arrays that are frozen but not sealed (sealed
- * arrays carry their own, see lib/model/label-cache.ts). Live metrics reuse their arrays for every
- * scrape, so each series' label text is escaped once, not once per scrape.
- */
-const renderedLabels = new WeakMap<readonly dto.LabelPair[], string>();
-
-/** labelsOpen returns `{name="value",...,` ready for one more label, or `{` when there are none. */
-function labelsOpen(labels: readonly dto.LabelPair[]): string {
-  if (labels.length === 0) return "{";
-  const text = labelsText(labels);
-  return text.slice(0, -1) + ",";
-}
-
-/** labelsText returns `{name="value",...}`, or nothing when there are no labels. */
-function labelsText(labels: readonly dto.LabelPair[]): string {
-  const sealed = sealedLabelsText(labels);
-  if (sealed !== undefined) return sealed;
-  let text = renderedLabels.get(labels);
-  if (text === undefined) {
-    text = renderLabels(labels);
-    if (Object.isFrozen(labels)) renderedLabels.set(labels, text);
-  }
-  return text;
-}
-
-/**
- * renderLabels renders label pairs as the text format writes them, `{a="1",b="2"}`, escaping the
- * values; no labels render as nothing.
- */
-export function renderLabels(labels: readonly dto.LabelPair[]): string {
-  if (labels.length === 0) return "";
-  let text = "{";
-  for (let i = 0; i < labels.length; i++) {
-    const lp = labels[i]!;
-    text += `${i === 0 ? "" : ","}${lp.name}="${escapeLabelValue(lp.value)}"`;
-  }
-  return text + "}";
-}
-
-export { escapeHelp, escapeLabelValue } from "./escape.js";
+export { escapeHelp } from "./escape.js";
+export { escapeLabelValue, renderLabels } from "./label-text.js";

@@ -16,7 +16,6 @@ import { InvalidValueError } from "./errors.js";
 import { type ExemplarAdder, newExemplar } from "./exemplar.js";
 import type { Labels } from "./labels.js";
 import { type CounterOpts, descFromOpts } from "./metric.js";
-import { ScalarBlock } from "./series-blocks.js";
 import { labelPairsOf, ValueFunc } from "./value.js";
 import { MetricVec, type RowKind, type VecKind } from "./vec.js";
 
@@ -98,6 +97,7 @@ export class CounterColumns implements VecKind<Counter> {
 
   /** Per row: the value, then the created timestamp. */
   readonly rows: RowKind = {
+    type: "counter",
     stride: () => 2,
     fill: (numbers, slots, from, to) => {
       const { valInt, valFloat, created } = this;
@@ -107,16 +107,14 @@ export class CounterColumns implements VecKind<Counter> {
         numbers[2 * row + 1] = this.createdBase + created[slot]!;
       }
     },
-    block: (rows, numbers) => {
-      let exemplars: Map<number, dto.Exemplar> | undefined;
-      if (this.exemplars.size > 0) {
-        exemplars = new Map();
-        for (let row = 0; row < rows.slots.length; row++) {
-          const exemplar = this.exemplars.get(rows.slots[row]!);
-          if (exemplar !== undefined) exemplars.set(row, exemplar);
-        }
+    extras: (slots) => {
+      if (this.exemplars.size === 0) return {};
+      const exemplars = new Map<number, readonly dto.Exemplar[]>();
+      for (let row = 0; row < slots.length; row++) {
+        const exemplar = this.exemplars.get(slots[row]!);
+        if (exemplar !== undefined) exemplars.set(row, [exemplar]);
       }
-      return new ScalarBlock("counter", rows, numbers, 2, exemplars);
+      return { exemplars };
     },
   };
 }

@@ -30,10 +30,9 @@ import {
   nativeHistogramConfig,
   type NativeHistogramOpts,
 } from "./native-buckets.js";
-import { HistogramBlock } from "./series-blocks.js";
 import { grown } from "./counter.js";
 import { MetricVec, type RowKind, type VecKind } from "./vec.js";
-import { checkedLabelPairs, ConstMetric, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
+import { ConstMetric, makeLabelPairs, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 /**
  * DefBuckets are the default histogram buckets, tailored to measure the response time (in seconds)
@@ -131,6 +130,7 @@ export class HistogramColumns implements VecKind<Histogram> {
 
   /** Per row: the count, the sum, the created timestamp, then the cumulative bucket counts. */
   readonly rows: RowKind = {
+    type: "histogram",
     // Native buckets are written by `write` only: such series go one by one.
     stride: () => (this.config.native === undefined ? this.stride : undefined),
     fill: (numbers, slots, from, to) => {
@@ -145,15 +145,15 @@ export class HistogramColumns implements VecKind<Histogram> {
         for (let k = bucketsAt; k < stride; k++) numbers[out + k] = cumulative += state[at + k]!;
       }
     },
-    block: (rows, numbers) => {
+    extras: (slots) => {
+      const upperBounds = this.config.upperBounds;
+      if (this.exemplars.size === 0) return { upperBounds };
       const exemplars = new Map<number, readonly (dto.Exemplar | undefined)[]>();
-      if (this.exemplars.size > 0) {
-        for (let row = 0; row < rows.slots.length; row++) {
-          const rowExemplars = this.exemplars.get(rows.slots[row]!);
-          if (rowExemplars !== undefined) exemplars.set(row, rowExemplars.slice());
-        }
+      for (let row = 0; row < slots.length; row++) {
+        const rowExemplars = this.exemplars.get(slots[row]!);
+        if (rowExemplars !== undefined) exemplars.set(row, rowExemplars.slice());
       }
-      return new HistogramBlock(rows, this.config.upperBounds, numbers, exemplars);
+      return { upperBounds, exemplars };
     },
   };
 
@@ -515,7 +515,7 @@ export function mustNewConstHistogram(
   }
   bucket.sort((a, b) => a.upperBound - b.upperBound);
   return new ConstMetric(desc, {
-    label: checkedLabelPairs(desc, labelValues),
+    label: makeLabelPairs(desc, labelValues),
     histogram: { sampleCount: count, sampleSum: sum, bucket },
   });
 }

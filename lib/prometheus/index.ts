@@ -35,7 +35,13 @@ export {
   mustNewMetricWithExemplars,
   newMetricWithExemplars,
 } from "./exemplar.js";
-export { Gatherers, gathererFunc } from "./gatherers.js";
+export { Gatherers, gathererFunc, MultiTRegistry, newMultiTRegistry } from "./gatherers.js";
+export {
+  type HasTransactionalGatherer,
+  toTransactionalGatherer,
+  type Transaction,
+  type TransactionalGatherer,
+} from "./transactional.js";
 export { Gauge, GaugeVec, newGauge, newGaugeFunc, newGaugeVec } from "./gauge.js";
 export {
   type ConstBuckets,
@@ -119,3 +125,7 @@ export {
 } from "./value.js";
 export { MetricVec, type NewMetric } from "./vec.js";
 export { wrapRegistererWith, wrapRegistererWithPrefix } from "./wrap.js";
+/** @internal For promhttp: how long a slice of work runs before it yields to the event loop. */
+export { SliceMs } from "./slices.js";
+/** @internal For promhttp: the signal a gather follows to stop early. */
+export type { StopSignal } from "./collect.js";

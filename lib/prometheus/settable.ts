@@ -17,7 +17,6 @@ import { SelfCollector } from "./collector.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { descFromOpts, type Opts } from "./metric.js";
-import { ScalarBlock } from "./series-blocks.js";
 import { labelPairsOf } from "./value.js";
 import type { RowKind, VecKind } from "./vec.js";
 
@@ -25,6 +24,7 @@ import type { RowKind, VecKind } from "./vec.js";
 export class SettableColumns<S extends Settable> implements VecKind<S> {
   readonly desc: Desc;
   readonly kind: "gauge" | "untyped";
+  readonly rows: RowKind;
   serials: Int32Array;
   values: Float64Array;
   readonly #newHandle: (columns: SettableColumns<S>, slot: number, serial: number, labelValues: readonly string[]) => S;
@@ -39,6 +39,15 @@ export class SettableColumns<S extends Settable> implements VecKind<S> {
     this.#newHandle = newHandle;
     this.serials = new Int32Array(1).fill(1);
     this.values = new Float64Array(1);
+    this.rows = {
+      type: kind,
+      stride: () => 1,
+      fill: (numbers, slots, from, to) => {
+        const values = this.values;
+        for (let row = from; row < to; row++) numbers[row] = values[slots[row]!]!;
+      },
+      extras: () => ({}),
+    };
   }
 
   grow(capacity: number, used: number, serials: Int32Array): void {
@@ -58,14 +67,6 @@ export class SettableColumns<S extends Settable> implements VecKind<S> {
     return this.#newHandle(this, slot, serial, labelValues);
   }
 
-  readonly rows: RowKind = {
-    stride: () => 1,
-    fill: (numbers, slots, from, to) => {
-      const values = this.values;
-      for (let row = from; row < to; row++) numbers[row] = values[slots[row]!]!;
-    },
-    block: (rows, numbers) => new ScalarBlock(this.kind, rows, numbers, 1),
-  };
 }
 
 /** Settable is the base of Gauge and Untyped. */

@@ -21,7 +21,7 @@ import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
 import { MetricVec, ObjectKind } from "./vec.js";
-import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
+import { ConstMetric, makeLabelPairs, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
 
@@ -195,7 +195,7 @@ export function mustNewConstSummary(
   }
   quantile.sort((a, b) => a.quantile - b.quantile);
   return new ConstMetric(desc, {
-    label: checkedLabelPairs(desc, labelValues),
+    label: makeLabelPairs(desc, labelValues),
     summary: { sampleCount: count, sampleSum: sum, quantile },
   });
 }
