@@ -44,7 +44,7 @@ export function metricOfRow(family: dto.RowsFamily, row: number): dto.Metric {
       if (exemplar !== undefined) counter.exemplar = exemplar;
       return { label, counter };
     }
-    case "histogram":
+    default:
       return { label, histogram: histogramOfRow(family, at, family.exemplars?.get(row)) };
   }
 }
