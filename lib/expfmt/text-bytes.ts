@@ -15,7 +15,8 @@ import type * as dto from "../model/index.js";
 import { isRowsFamily } from "../model/index.js";
 import { formatFloat } from "./float.js";
 import type { SlabPool } from "./slab-pool.js";
-import { DefaultChunkSize, headerText, textChunks } from "./text.js";
+import { labelsText } from "./label-text.js";
+import { DefaultChunkSize, EncodeError, headerText, textChunks } from "./text.js";
 
 /** The most bytes a value's text takes (`-1.2345678901234567e-308`), with room to spare. */
 const maxValueBytes = 32;
@@ -163,7 +164,8 @@ export class TextByteEncoder {
     const out = this.#out;
     try {
       if (!isRowsFamily(family)) {
-        for (const text of textChunks([family], out.chunkSize)) yield* out.utf8(text);
+        if (isScalar(family.type)) yield* writeScalarFamily(out, family);
+        else for (const text of textChunks([family], out.chunkSize)) yield* out.utf8(text);
       } else if (family.type === "histogram") {
         yield* writeHistogramRowsFamily(out, family);
       } else {
@@ -185,6 +187,59 @@ export class TextByteEncoder {
   close(): void {
     this.#out.close();
   }
+}
+
+/** isScalar reports whether a family's samples are one line each (counter, gauge, untyped). */
+function isScalar(type: dto.MetricType): type is "counter" | "gauge" | "untyped" {
+  return type === "counter" || type === "gauge" || type === "untyped";
+}
+
+/** The most bytes a timestamp's text takes (` -9007199254740991`). */
+const maxTimestampBytes = 24;
+
+/**
+ * writeScalarFamily writes a plain family of counters, gauges or untyped samples, line by line:
+ * the name's bytes, the metric's label text (labelsText, cached per frozen label array) copied
+ * character by character while it is ASCII (else encoded as UTF-8), then the value as
+ * writeValue writes it. The same bytes as text.ts writes, without building a string per line.
+ * @throws {EncodeError} as textChunks does.
+ */
+function* writeScalarFamily(out: Bytes, family: dto.MetricFamily): Generator<Buffer, void, undefined> {
+  const type = family.type as "counter" | "gauge" | "untyped";
+  const name = family.name;
+  const metrics = family.metric;
+  yield* out.utf8(headerText(name, family.help, type, metrics.length));
+  const nameBytes = Buffer.from(name);
+  for (let i = 0; i < metrics.length; i++) {
+    const m = metrics[i]!;
+    const sample = m[type];
+    if (sample === undefined) throw new EncodeError(`expected ${type} in metric ${name}`);
+    const labels = labelsText(m.label);
+    const room = nameBytes.length + 3 * labels.length + maxValueBytes + maxTimestampBytes + 2;
+    if (out.chunkFull() || !out.fits(room)) yield* out.flush(room);
+    const slab = out.slab;
+    let off = out.off;
+    off += nameBytes.copy(slab, off);
+    off = writeLabelText(slab, off, labels);
+    slab[off++] = 0x20; // " "
+    off = writeValue(slab, off, sample.value);
+    if (m.timestampMs !== undefined) {
+      const ts = ` ${m.timestampMs}`;
+      for (let k = 0; k < ts.length; k++) slab[off++] = ts.charCodeAt(k);
+    }
+    slab[off++] = 0x0a; // "\n"
+    out.off = off;
+  }
+}
+
+/** writeLabelText writes label text at `off` as UTF-8 and returns the new offset. */
+function writeLabelText(slab: Buffer, off: number, text: string): number {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 0x80) return off + slab.write(text, off, "utf8");
+    slab[off + k] = c;
+  }
+  return off + text.length;
 }
 
 /** header returns the HELP and TYPE lines of a rows family, checked as text.ts checks them. */

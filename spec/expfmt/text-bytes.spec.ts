@@ -1,5 +1,6 @@
 /**
- * textByteChunks, the byte encoder of the text format, against textChunks/metricFamiliesToText:
+ * textByteChunks, the byte encoder of the text format, against textChunks (which builds strings,
+ * line by line, with code of its own; metricFamiliesToText decodes textByteChunks' bytes):
  * the same bytes for families gathered as rows families by a transactional gather (gauge, counter,
  * untyped and histogram vecs, with and without const or variable labels, with escaped, multi-byte
  * and long label values, and odd values), for the same families gathered as plain data,
@@ -7,7 +8,7 @@
  * end), for the values the integer fast path writes, and the same errors.
  */
 import { describe, expect, it } from "vitest";
-import { EncodeError, metricFamiliesToText, TextByteEncoder, textByteChunks, textChunks } from "../../lib/expfmt/index.js";
+import { EncodeError, TextByteEncoder, textByteChunks, textChunks } from "../../lib/expfmt/index.js";
 import {
   type GatheredFamily,
   isRowsFamily,
@@ -139,6 +140,11 @@ async function gatherRows(): Promise<GatheredFamily[]> {
   return families;
 }
 
+/** metricFamiliesToText is the string encoder's text (textChunks), for comparisons. */
+function metricFamiliesToText(families: Iterable<GatheredFamily>): string {
+  return [...textChunks(families)].join("");
+}
+
 function encode(families: Iterable<GatheredFamily>, chunkSize?: number): Buffer {
   return Buffer.concat([...textByteChunks(families, chunkSize)]);
 }
@@ -164,7 +170,7 @@ function thrown(fn: () => unknown): Error {
 }
 
 describe("textByteChunks", () => {
-  it("writes rows families as metricFamiliesToText writes them and the plain gather's families", async () => {
+  it("writes rows families as textChunks writes them and the plain gather's families", async () => {
     const families = await gatherRows();
     const fast = encode(families);
     const expected = Buffer.from(metricFamiliesToText(families));
@@ -205,7 +211,7 @@ describe("textByteChunks", () => {
     expectSameBytes(Buffer.from(text), Buffer.from(metricFamiliesToText(families)));
   });
 
-  it("writes plain families mixed with rows families as metricFamiliesToText does", async () => {
+  it("writes plain families mixed with rows families as textChunks does", async () => {
     const blocks = await gatherRows();
     const byName = (name: string) => blocks.find((f) => f.name === name)!;
     const plainGauge: MetricFamily = {
