@@ -22,6 +22,7 @@ export {
   parseLabelsText,
   renderLabels,
   unescapeLabelValue,
+  writeEscapedLabelValue,
 } from "./label-text.js";
 export { asMetricFamily, familyOfRows, metricOfRow, metricsOfRows, rowLabelsText } from "./rows.js";
 export { SlabPool } from "./slab-pool.js";

@@ -70,6 +70,17 @@ export function labelsText(labels: readonly LabelPair[]): string {
   return text;
 }
 
+/**
+ * cachedLabelsText returns {@link labelsText} of a deep-frozen array (rendered once, then from the
+ * cache), or `undefined` for any other array, which a caller may then write out itself.
+ */
+export function cachedLabelsText(labels: readonly LabelPair[]): string | undefined {
+  if (labels.length === 0) return "";
+  const text = rendered.get(labels);
+  if (text !== undefined || !isDeepFrozen(labels)) return text;
+  return labelsText(labels);
+}
+
 /** labelsOpen returns `{name="value",...,` ready for one more label, or `{` when there are none. */
 export function labelsOpen(labels: readonly LabelPair[]): string {
   if (labels.length === 0) return "{";
@@ -122,4 +133,27 @@ function parse(text: string, freeze: boolean): LabelPair[] {
     }
   }
   return pairs;
+}
+
+/**
+ * writeEscapedLabelValue writes `value` escaped ({@link escapeLabelValue}) as UTF-8 into `bytes`
+ * at `off` and returns the offset after it. It writes at most `6 * value.length` bytes (3 per
+ * UTF-16 unit, doubled by escapes); ASCII goes byte by byte, anything else through Buffer.write.
+ */
+export function writeEscapedLabelValue(bytes: Buffer, off: number, value: string): number {
+  const start = off;
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c >= 0x80) return start + bytes.write(escapeLabelValue(value), start, "utf8");
+    if (c === 0x5c || c === 0x22) {
+      bytes[off++] = 0x5c;
+      bytes[off++] = c;
+    } else if (c === 0x0a) {
+      bytes[off++] = 0x5c;
+      bytes[off++] = 0x6e; // "n"
+    } else {
+      bytes[off++] = c;
+    }
+  }
+  return off;
 }

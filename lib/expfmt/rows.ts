@@ -40,7 +40,8 @@ export function metricOfRow(family: dto.RowsFamily, row: number): dto.Metric {
       return { label, untyped: { value: numbers[at]! } };
     case "counter": {
       const exemplar = family.exemplars?.get(row)?.[0];
-      const counter: dto.Counter = { value: numbers[at]!, createdTimestampMs: numbers[at + 1]! };
+      const created = numbers[at + 1]!;
+      const counter: dto.Counter = Number.isNaN(created) ? { value: numbers[at]! } : { value: numbers[at]!, createdTimestampMs: created };
       if (exemplar !== undefined) counter.exemplar = exemplar;
       return { label, counter };
     }

@@ -15,7 +15,7 @@ import type * as dto from "../model/index.js";
 import { isRowsFamily } from "../model/index.js";
 import { formatFloat } from "./float.js";
 import type { SlabPool } from "./slab-pool.js";
-import { labelsText } from "./label-text.js";
+import { cachedLabelsText, writeEscapedLabelValue } from "./label-text.js";
 import { DefaultChunkSize, EncodeError, headerText, textChunks } from "./text.js";
 
 /** The most bytes a value's text takes (`-1.2345678901234567e-308`), with room to spare. */
@@ -214,13 +214,16 @@ function* writeScalarFamily(out: Bytes, family: dto.MetricFamily): Generator<Buf
     const m = metrics[i]!;
     const sample = m[type];
     if (sample === undefined) throw new EncodeError(`expected ${type} in metric ${name}`);
-    const labels = labelsText(m.label);
-    const room = nameBytes.length + 3 * labels.length + maxValueBytes + maxTimestampBytes + 2;
+    // A series whose labels are rendered and cached (a vec's) gets its text copied; labels made
+    // for one scrape (const metrics) are written pair by pair, without a string.
+    const labels = cachedLabelsText(m.label);
+    const labelRoom = labels === undefined ? labelPairsRoom(m.label) : 3 * labels.length;
+    const room = nameBytes.length + labelRoom + maxValueBytes + maxTimestampBytes + 2;
     if (out.chunkFull() || !out.fits(room)) yield* out.flush(room);
     const slab = out.slab;
     let off = out.off;
     off += nameBytes.copy(slab, off);
-    off = writeLabelText(slab, off, labels);
+    off = labels === undefined ? writeLabelPairs(slab, off, m.label) : writeLabelText(slab, off, labels);
     slab[off++] = 0x20; // " "
     off = writeValue(slab, off, sample.value);
     if (m.timestampMs !== undefined) {
@@ -230,6 +233,34 @@ function* writeScalarFamily(out: Bytes, family: dto.MetricFamily): Generator<Buf
     slab[off++] = 0x0a; // "\n"
     out.off = off;
   }
+}
+
+/** labelPairsRoom returns the most bytes {@link writeLabelPairs} writes for `labels`. */
+function labelPairsRoom(labels: readonly dto.LabelPair[]): number {
+  let room = 2;
+  for (let i = 0; i < labels.length; i++) room += 3 * labels[i]!.name.length + 6 * labels[i]!.value.length + 4;
+  return room;
+}
+
+/**
+ * writeLabelPairs writes label pairs as label-text.ts renders them (`{a="1",b="2"}`, values
+ * escaped), straight into the slab, and returns the new offset. ASCII goes byte by byte; a name or
+ * value with other characters is written through escapeLabelValue and Buffer.write.
+ */
+function writeLabelPairs(slab: Buffer, off: number, labels: readonly dto.LabelPair[]): number {
+  if (labels.length === 0) return off;
+  slab[off++] = 0x7b; // "{"
+  for (let i = 0; i < labels.length; i++) {
+    const { name, value } = labels[i]!;
+    if (i > 0) slab[off++] = 0x2c; // ","
+    off = writeLabelText(slab, off, name);
+    slab[off++] = 0x3d; // "="
+    slab[off++] = 0x22; // '"'
+    off = writeEscapedLabelValue(slab, off, value);
+    slab[off++] = 0x22;
+  }
+  slab[off++] = 0x7d; // "}"
+  return off;
 }
 
 /** writeLabelText writes label text at `off` as UTF-8 and returns the new offset. */

@@ -49,7 +49,7 @@ export interface RowsFamily {
   readonly textLength: Uint32Array;
   /**
    * `stride` numbers per row. Gauge, untyped: the value. Counter: the value, the created
-   * timestamp (ms). Histogram: the count, the sum, the created timestamp (ms), then the cumulative
+   * timestamp (ms; NaN for none). Histogram: the count, the sum, the created timestamp (ms), then the cumulative
    * count of each of {@link upperBounds}.
    */
   readonly numbers: Float64Array;

@@ -13,6 +13,8 @@
 import type * as dto from "../model/index.js";
 import { familyOfRows, isDeepFrozen, labelsText, metricOfRow, metricsOfRows } from "../expfmt/index.js";
 import type { Desc } from "./desc.js";
+import { ConstRows } from "./internal/const-rows.js";
+import { ConstValueMetric } from "./value.js";
 import { ConsistencyError, InvalidValueError, PrometheusError } from "./errors.js";
 import {
   checkLabelName,
@@ -58,6 +60,12 @@ export class FamilyMap {
   readonly #unordered = new Set<dto.MetricFamily>();
   /** The families that hold one vec's rows and nothing else (yet). */
   readonly #rows = new Map<dto.MetricFamily, dto.RowsFamily>();
+  /** The families that hold const metrics of one descriptor and nothing else (yet), as rows. */
+  readonly #constRows = new Map<dto.MetricFamily, { rows: ConstRows; order?: Int32Array }>();
+  /** The const rows that took the last const metric. */
+  #lastConst: ConstRows | undefined;
+  /** The metric checkMetricConsistency last found to sort after its family's last one, if any. */
+  #inOrder: dto.Metric | undefined;
 
   /**
    * processRows adds a vec's series, sent as rows. When they are the first of their family, the
@@ -95,6 +103,7 @@ export class FamilyMap {
 
   /** processMetric writes a collected metric and adds it to its family, checking it on the way. */
   processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
+    if (registeredDescIds === undefined && metric instanceof ConstValueMetric && this.#addConst(metric)) return;
     const desc = metric.desc();
     if (desc.err !== undefined) throw desc.err;
     let m = writeMetric(metric, desc);
@@ -121,6 +130,47 @@ export class FamilyMap {
   }
 
   /**
+   * addConst adds a const metric to its family's const rows (see internal/const-rows.ts) and
+   * returns true, or returns false when the family already holds something else.
+   */
+  #addConst(m: ConstValueMetric): boolean {
+    // A collector sends the const metrics of one descriptor one after the other, mostly.
+    const last = this.#lastConst;
+    if (last !== undefined && last.accepts(m)) {
+      last.add(m);
+      return true;
+    }
+    const desc = m.desc();
+    let family = this.byName.get(desc.fqName);
+    if (family === undefined) {
+      family = { name: desc.fqName, help: desc.help, type: m.valueType, metric: [] };
+      checkSuffixCollisions(family, this.byName);
+      this.byName.set(desc.fqName, family);
+      const rows = new ConstRows(m);
+      rows.add(m);
+      this.#constRows.set(family, { rows });
+      this.#lastConst = rows;
+      return true;
+    }
+    const held = this.#constRows.get(family);
+    if (held === undefined || !held.rows.accepts(m)) return false;
+    held.rows.add(m);
+    this.#lastConst = held.rows;
+    return true;
+  }
+
+  /**
+   * orderConstRows puts the const rows of every family in order, in time slices; each series
+   * that repeats an earlier one is left out and reported to `onError`. A gather calls it once
+   * every collector is done, before {@link normalize}.
+   */
+  async orderConstRows(slicer: Slicer, onError: (err: Error) => void): Promise<void> {
+    for (const [family, held] of this.#constRows) {
+      held.order = await held.rows.order(slicer, (m) => onError(collectedBefore(family.name, m.write())));
+    }
+  }
+
+  /**
    * adoptRows makes `family` hold `rows` as its series (see processRows), for a family that
    * another gatherer gathered as rows. The family must be new and empty.
    */
@@ -134,6 +184,13 @@ export class FamilyMap {
   }
 
   #expandRows(family: dto.MetricFamily): void {
+    const held = this.#constRows.get(family);
+    if (held !== undefined) {
+      // Made valid, but neither sorted nor checked for repeats yet.
+      this.#constRows.delete(family);
+      if (this.#lastConst === held.rows) this.#lastConst = undefined;
+      for (const m of held.rows.metrics) this.append(family, this.checkMetricConsistency(family, m.write()));
+    }
     const rows = this.#rows.get(family);
     if (rows === undefined) return;
     this.#rows.delete(family);
@@ -143,7 +200,9 @@ export class FamilyMap {
   /** append adds a checked metric to its family, noting when the family falls out of order. */
   append(family: dto.MetricFamily, m: dto.Metric): void {
     const metrics = family.metric;
-    if (metrics.length > 0 && compareMetrics(metrics[metrics.length - 1]!, m) > 0) this.#unordered.add(family);
+    const inOrder = this.#inOrder === m;
+    this.#inOrder = undefined;
+    if (!inOrder && metrics.length > 0 && compareMetrics(metrics[metrics.length - 1]!, m) > 0) this.#unordered.add(family);
     metrics.push(m);
   }
 
@@ -168,17 +227,16 @@ export class FamilyMap {
       // children so), none can repeat an earlier one: no set of keys is needed. The first series
       // out of that order switches the family to the set, built from what came before.
       const last = family.metric[family.metric.length - 1];
-      if (last === undefined || strictlyBefore(last.label, labels)) return labels === m.label ? m : { ...m, label: labels };
+      if (last === undefined || strictlyBefore(last.label, labels)) {
+        const checked = labels === m.label ? m : { ...m, label: labels };
+        this.#inOrder = checked; // append need not compare it again
+        return checked;
+      }
       seen = new Set(family.metric.map((earlier) => labelsKey(earlier.label)));
       this.#seriesSeen.set(family, seen);
     }
     const key = labelsKey(labels);
-    if (seen.has(key)) {
-      throw new ConsistencyError(
-        `collected metric ${goQuote(name)} { ${metricToProtoText(m)}} was collected before with the same name and label values`,
-        name,
-      );
-    }
+    if (seen.has(key)) throw collectedBefore(name, m);
     seen.add(key);
     return labels === m.label ? m : { ...m, label: labels };
   }
@@ -195,7 +253,12 @@ export class FamilyMap {
     const families: dto.GatheredFamily[] = [];
     for (const family of this.byName.values()) {
       const rows = this.#rows.get(family);
-      if (rows !== undefined) families.push(plain ? familyOfRows(rows) : rows);
+      const held = this.#constRows.get(family);
+      if (held !== undefined) {
+        const order = held.order ?? (await held.rows.order(new Slicer(), () => undefined));
+        if (order.length === 0) continue;
+        families.push(plain ? { ...family, metric: held.rows.metricsOf(order) } : held.rows.rowsFamily(order));
+      } else if (rows !== undefined) families.push(plain ? familyOfRows(rows) : rows);
       else if (family.metric.length > 0) families.push(family);
     }
     families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -212,6 +275,14 @@ export class FamilyMap {
  * caller can freeze an invalid array, but it is checked the first time like any other.
  */
 const checkedLabels = new WeakMap<readonly dto.LabelPair[], readonly dto.LabelPair[]>();
+
+/** collectedBefore is the error for a series collected twice in one gather. */
+function collectedBefore(name: string, m: dto.Metric): ConsistencyError {
+  return new ConsistencyError(
+    `collected metric ${goQuote(name)} { ${metricToProtoText(m)}} was collected before with the same name and label values`,
+    name,
+  );
+}
 
 /**
  * checkLabels checks a metric's label pairs and returns them sorted by name (a sorted copy when

@@ -87,7 +87,49 @@ export function newConstMetric(
 export function mustNewConstMetric(desc: Desc, valueType: ValueType, value: number, ...labelValues: string[]): Metric {
   if (desc.err !== undefined) throw desc.err;
   validateLabelValues(labelValues, desc.variableLabels.length);
-  return new ConstMetric(desc, populateMetric(valueType, value, makeLabelPairs(desc, labelValues)));
+  checkValue(valueType, value);
+  return new ConstValueMetric(desc, valueType, value, labelValues);
+}
+
+/** checkValue throws what populateMetric throws for a value type and value. */
+function checkValue(valueType: ValueType, value: number): void {
+  if (typeof value !== "number") throw new InvalidValueError(`metric value must be a number, got ${typeof value}`);
+  if (valueType !== "counter" && valueType !== "gauge" && valueType !== "untyped") {
+    throw new InvalidValueError(`encountered unknown type ${String(valueType)}`);
+  }
+}
+
+/**
+ * ConstValueMetric is what mustNewConstMetric returns: a descriptor, checked label values and a
+ * value, from which `write` makes the client_model metric. A registry gathers many of them as
+ * rows (internal/const-rows.ts) instead of writing each: it knows they were checked when made.
+ */
+export class ConstValueMetric implements Metric {
+  readonly #desc: Desc;
+  /** @internal */
+  readonly valueType: ValueType;
+  /** @internal */
+  readonly value: number;
+  /** @internal The label values, checked, in the order of the descriptor's variable labels. */
+  readonly labelValues: readonly string[];
+  /** What write made, made on the first call: a const metric writes the same data every time. */
+  #written: dto.Metric | undefined;
+
+  /** @internal Only mustNewConstMetric makes one, with what it checked. */
+  constructor(desc: Desc, valueType: ValueType, value: number, labelValues: readonly string[]) {
+    this.#desc = desc;
+    this.valueType = valueType;
+    this.value = value;
+    this.labelValues = labelValues;
+  }
+
+  desc(): Desc {
+    return this.#desc;
+  }
+
+  write(): dto.Metric {
+    return (this.#written ??= populateMetric(this.valueType, this.value, makeLabelPairs(this.#desc, this.labelValues)));
+  }
 }
 
 /**
