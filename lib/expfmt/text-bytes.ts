@@ -212,7 +212,7 @@ function* writeScalarFamily(out: Bytes, family: dto.MetricFamily): Generator<Buf
   const nameBytes = Buffer.from(name);
   for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i]!;
-    const sample = m[type];
+    const sample = type === "gauge" ? m.gauge : type === "counter" ? m.counter : m.untyped;
     if (sample === undefined) throw new EncodeError(`expected ${type} in metric ${name}`);
     // A series whose labels are rendered and cached (a vec's) gets its text copied; labels made
     // for one scrape (const metrics) are written pair by pair, without a string.

@@ -223,7 +223,11 @@ export class MetricVec<M extends Metric> implements Collector {
     // aborted is never given back.
     loans?.add(copied, this.spares);
     const desc = table.desc;
-    const labels = withLabels ? Array.from(slots, (slot) => table.labelPairs(slot)) : undefined;
+    let labels: (readonly dto.LabelPair[])[] | undefined;
+    if (withLabels) {
+      labels = new Array<readonly dto.LabelPair[]>(slots.length);
+      for (let row = 0; row < slots.length; row++) labels[row] = table.labelPairs(slots[row]!);
+    }
     return {
       rows: true,
       name: desc.fqName,
