@@ -18,7 +18,7 @@ import { CollectorError, GatherAbortedError } from "./errors.js";
 import { GatherChannel } from "./internal/gather-channel.js";
 import type { Loans } from "./internal/loans.js";
 import type { Metric } from "./metric.js";
-import { Slicer } from "./slices.js";
+import { Slicer } from "./internal/slices.js";
 
 /**
  * StopSignal is what a gather follows to stop early: an AbortSignal, or the metrics handler's

@@ -26,7 +26,7 @@ import {
 } from "./labels.js";
 import type { Metric } from "./metric.js";
 import { metricToProtoText } from "./proto-text.js";
-import { Slicer, sortInSlices } from "./slices.js";
+import { Slicer, sortInSlices } from "./internal/slices.js";
 
 /** The Go spelling of each type, as client_model's `MetricType.String()` prints it. */
 const goTypeNames: Record<dto.MetricType, string> = {

@@ -126,6 +126,12 @@ export {
 export { MetricVec, type NewMetric } from "./vec.js";
 export { wrapRegistererWith, wrapRegistererWithPrefix } from "./wrap.js";
 /** @internal For promhttp: how long a slice of work runs before it yields to the event loop. */
-export { SliceMs } from "./slices.js";
-/** @internal For promhttp: the signal a gather follows to stop early. */
+export { SliceMs } from "./internal/slices.js";
+/** The signal a gather follows to stop early: an AbortSignal, or promhttp's lighter one. */
 export type { StopSignal } from "./collect.js";
+/** @internal For testutil: Go's label-value order, quoting and metric printing. */
+export { compareUTF8, goQuote } from "./labels.js";
+/** @internal For testutil: the order a gather sorts metrics in. */
+export { compareMetrics } from "./consistency.js";
+/** @internal For testutil: a metric as Go's proto text prints it. */
+export { metricToProtoText } from "./proto-text.js";

@@ -17,7 +17,7 @@ import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import { runCollectors } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
 import { Loans } from "./internal/loans.js";
-import { Slicer } from "./slices.js";
+import { Slicer } from "./internal/slices.js";
 import { type HasTransactionalGatherer, onlyOnce, type Transaction, type TransactionalGatherer } from "./transactional.js";
 import { Desc } from "./desc.js";
 import {

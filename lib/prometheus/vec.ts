@@ -34,8 +34,8 @@ import {
   validateValuesInLabels,
 } from "./labels.js";
 import type { Metric } from "./metric.js";
-import { type SeriesColumns, SeriesTable } from "./series-table.js";
-import type { Slicer } from "./slices.js";
+import { type SeriesColumns, SeriesTable } from "./internal/series-table.js";
+import type { Slicer } from "./internal/slices.js";
 import { type Result, resultOf } from "./value.js";
 import { GatherChannel } from "./internal/gather-channel.js";
 import { type Loans, ValueSpares } from "./internal/loans.js";

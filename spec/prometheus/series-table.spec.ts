@@ -15,7 +15,7 @@ import { escapeLabelValue, formatFloat, textByteChunks } from "../../lib/expfmt/
 import { isRowsFamily, type MetricFamily } from "../../lib/model/index.js";
 import * as prom from "../../lib/prometheus/index.js";
 import { compareUTF8 } from "../../lib/prometheus/labels.js";
-import { hashValues } from "../../lib/prometheus/series-table.js";
+import { hashValues } from "../../lib/prometheus/internal/series-table.js";
 import { Prng } from "../support/prng.js";
 
 type Vec = prom.GaugeVec | prom.CounterVec;

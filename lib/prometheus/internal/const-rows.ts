@@ -17,9 +17,9 @@
 import { writeEscapedLabelValue } from "../../expfmt/index.js";
 import type * as dto from "../../model/index.js";
 import type { Desc } from "../desc.js";
-import { LabelLayout } from "../label-arena.js";
+import { LabelLayout } from "./label-arena.js";
 import { compareUTF8 } from "../labels.js";
-import { type Slicer, sortInSlices } from "../slices.js";
+import { type Slicer, sortInSlices } from "./slices.js";
 import type { ConstValueMetric } from "../value.js";
 
 /** The label layout of each descriptor whose const metrics were gathered as rows. */

@@ -14,7 +14,7 @@
 import type * as dto from "../../model/index.js";
 import { Channel } from "../channel.js";
 import type { Metric } from "../metric.js";
-import type { Slicer } from "../slices.js";
+import type { Slicer } from "./slices.js";
 import type { Loans } from "./loans.js";
 
 /** RowsSource is a collector whose children can be gathered as one rows family (a MetricVec). */

@@ -15,8 +15,8 @@
  * @module
  */
 
-import { escapeLabelValue, unescapeLabelValue } from "../expfmt/index.js";
-import type { Desc } from "./desc.js";
+import { escapeLabelValue, unescapeLabelValue } from "../../expfmt/index.js";
+import type { Desc } from "../desc.js";
 
 /** Decodes arena bytes; a leading U+FEFF is part of a value, not a byte-order mark to drop. */
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });

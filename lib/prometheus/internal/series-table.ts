@@ -21,9 +21,9 @@
  * @module
  */
 
-import { parseFrozenLabelsText } from "../expfmt/index.js";
-import type * as dto from "../model/index.js";
-import type { Desc } from "./desc.js";
+import { parseFrozenLabelsText } from "../../expfmt/index.js";
+import type * as dto from "../../model/index.js";
+import type { Desc } from "../desc.js";
 import { LabelLayout } from "./label-arena.js";
 import { Slicer, sortInSlices, StepsPerCheck } from "./slices.js";
 
