@@ -284,11 +284,11 @@ function arenaView(family: dto.RowsFamily): DataView {
 }
 
 /**
- * Pieces are the fixed texts of a block's lines in one padded buffer: heads, each a name and the
+ * Pieces are the fixed texts of a rows family's lines in one padded buffer: heads, each a name and the
  * first piece of the labels (`name{a="`), then tails, each the last piece of the labels and what
  * follows it (`"} ` for a sample, `",le="0.1"} ` for a bucket).
  *
- * The loops that write rows take these and the block's arrays as plain arguments: functions
+ * The loops that write rows take these and the rows family's arrays as plain arguments: functions
  * that touch short-lived objects of the library's own classes get their optimized code thrown
  * away whenever those objects (and with them their hidden classes) are collected, which would
  * leave most of each scrape to slower, unoptimized code.
@@ -302,14 +302,14 @@ interface Pieces {
 }
 
 /**
- * piecesOf lays out the pieces of a block's lines: a head per name (pieces 0...), then the
+ * piecesOf lays out the pieces of a rows family's lines: a head per name (pieces 0...), then the
  * last piece of the labels followed by each of `ends`. `open` keeps the labels open for one
  * more (`le`): `",` instead of `"}`, or `{` where there are no labels. With no variable labels,
  * the labels' one piece goes with the tails.
  */
-function piecesOf(block: dto.RowsFamily, names: readonly string[], ends: readonly string[], open = false): Pieces {
-  const pieces = block.pieces;
-  const heads = names.map((name) => (block.width === 0 ? name : name + pieces[0]!));
+function piecesOf(family: dto.RowsFamily, names: readonly string[], ends: readonly string[], open = false): Pieces {
+  const pieces = family.pieces;
+  const heads = names.map((name) => (family.width === 0 ? name : name + pieces[0]!));
   const last = pieces[pieces.length - 1]!;
   const closing = !open ? last : last === "" ? "{" : last.slice(0, -1) + ",";
   const all = [...heads, ...ends.map((end) => closing + end)];
@@ -436,20 +436,19 @@ function writeDecimal(slab: Uint8Array, off: number, m: number): number {
 
 function* writeScalarRowsFamily(out: Bytes, family: dto.RowsFamily): Generator<Buffer, void, undefined> {
   yield* out.utf8(header(family));
-  yield* writeBlockRows(out, family, piecesOf(family, [family.name], [" "]), 1, writeScalarRows);
+  yield* writeRows(out, family, piecesOf(family, [family.name], [" "]), 1, writeScalarRows);
 }
 
 function* writeHistogramRowsFamily(out: Bytes, family: dto.RowsFamily): Generator<Buffer, void, undefined> {
-  const block = family;
   yield* out.utf8(header(family));
   // Heads: _bucket, _sum, _count; tails: each bucket's `le`, then the close of _sum and _count.
-  const les = [...block.upperBounds!, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
+  const les = [...family.upperBounds!, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
   const names = ["_bucket", "_sum", "_count"].map((suffix) => family.name + suffix);
-  const bucketPieces = piecesOf(block, names, les, true);
-  const closePieces = piecesOf(block, names, [" "]);
+  const bucketPieces = piecesOf(family, names, les, true);
+  const closePieces = piecesOf(family, names, [" "]);
   // One padded buffer with both: the bucket tails, then the closing tail.
   const pieces = joinPieces(bucketPieces, closePieces, names.length);
-  yield* writeBlockRows(out, block, pieces, block.upperBounds!.length + 3, writeHistogramRows);
+  yield* writeRows(out, family, pieces, family.upperBounds!.length + 3, writeHistogramRows);
 }
 
 /** joinPieces appends the tails of `b` to `a` (both with `heads` heads). */
@@ -496,11 +495,11 @@ type RowWriter = (
   rows: number,
 ) => number;
 
-/** writeBlockRows writes a block's rows with `write`, `lines` lines per row, chunk by chunk. */
-function* writeBlockRows(out: Bytes, block: dto.RowsFamily, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
+/** writeRows writes a rows family's rows with `write`, `lines` lines per row, chunk by chunk. */
+function* writeRows(out: Bytes, family: dto.RowsFamily, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
   const lineMax = pieces.fixedMax + maxValueBytes;
-  const texts = arenaView(block);
-  const { slots, textStart, textLength, numbers, stride, length: rows } = block;
+  const texts = arenaView(family);
+  const { slots, textStart, textLength, numbers, stride, length: rows } = family;
   for (let row = 0; row < rows; ) {
     const chunkEnd = out.start + out.chunkSize;
     // Room for the longest row's lines, whatever the row: its entry is within the bound below.

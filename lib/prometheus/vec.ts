@@ -81,9 +81,10 @@ export interface RowKind {
 export type NewMetric<M> = (labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]) => M;
 
 /**
- * ObjectKind keeps one metric object per series, made by `newMetric` (summaries, and histograms
- * with native buckets, whose state is too rich for columns). A child is the same object each
- * time, and one held across its deletion keeps its own value, as in Go.
+ * ObjectKind keeps one metric object per series, made by `newMetric`: summaries, whose state (a
+ * sliding window of observations) is too rich for columns. (Histograms, native buckets included,
+ * keep their state in HistogramColumns.) A child is the same object each time, and one held across
+ * its deletion keeps its own value, as in Go.
  */
 export class ObjectKind<M extends Metric> implements VecKind<M> {
   readonly #newMetric: NewMetric<M>;

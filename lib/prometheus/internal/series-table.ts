@@ -76,7 +76,7 @@ export class SeriesTable {
   arena: Buffer = Buffer.alloc(0);
   #arenaUsed = 0;
   #arenaGarbage = 0;
-  /** Set while a gather's block refers to textStart and textLength: change copies, not them. */
+  /** Set while a gather's rows refer to textStart and textLength: change copies, not them. */
   #textShared = false;
   /** The number of live series. */
   count = 0;
@@ -402,9 +402,9 @@ export class SeriesTable {
   }
 
   /**
-   * shareText returns where each slot's label entry lies, for a gather's block to refer to: the
+   * shareText returns where each slot's label entry lies, for a gather's rows to refer to: the
    * arrays are not changed in place afterwards (the next change works on copies), and the arena's
-   * bytes never are, so the block reads the entries as they are now.
+   * bytes never are, so the rows read the entries as they are now.
    */
   shareText(): { arena: Buffer; textStart: Uint32Array; textLength: Uint32Array } {
     this.#textShared = true;
