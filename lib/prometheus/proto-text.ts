@@ -8,7 +8,7 @@
  * @module
  */
 
-import { formatFloat } from "../expfmt/float.js";
+import { formatFloat } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 
 /** metricToProtoText renders m as Go's `(*dto.Metric).String()` does (with its trailing space). */
