@@ -26,7 +26,7 @@ export class LabelLayout {
   /** Variable label indexes in the order of their names: the order of the values in an entry. */
   readonly byName: readonly number[];
   /**
-   * The fixed text around the values (see SeriesBlock.pieces): `byName.length + 1` pieces, or
+   * The fixed text around the values (see RowsFamily.pieces): `byName.length + 1` pieces, or
    * one piece (all the labels, or nothing) without variable labels.
    */
   readonly pieces: readonly string[];
