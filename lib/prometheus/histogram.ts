@@ -18,7 +18,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { SelfCollector } from "./collector.js";
+import { SlotHandle } from "./internal/slot-handle.js";
 import { Desc } from "./desc.js";
 import { InvalidOptionsError, InvalidValueError } from "./errors.js";
 import { type ExemplarObserver, newExemplar } from "./exemplar.js";
@@ -157,7 +157,7 @@ export class HistogramColumns implements VecKind<Histogram> {
     },
   };
 
-  /** detach copies a deleted slot's series into columns of its own (see Histogram). */
+  /** detach copies a deleted slot's series into columns of its own (see internal/slot-handle.ts). */
   detach(slot: number, serial: number): HistogramColumns {
     const detached = new HistogramColumns(this.desc, this.config);
     if (this.serials[slot] === -serial) {
@@ -180,32 +180,18 @@ export class HistogramColumns implements VecKind<Histogram> {
  * columns, and a histogram made on its own has columns of one slot. A handle whose series has
  * been deleted from its vec is detached (see vec.ts).
  */
-export class Histogram extends SelfCollector implements ExemplarObserver {
-  #columns: HistogramColumns;
-  #slot: number;
-  #serial: number;
-  readonly #labelValues: readonly string[] | undefined;
+export class Histogram extends SlotHandle<HistogramColumns> implements ExemplarObserver {
 
   /** Creates a histogram from options; the same as {@link newHistogram}. */
   constructor(opts: HistogramOpts);
   /** @internal A handle on a slot of a HistogramVec. */
   constructor(columns: HistogramColumns, slot: number, serial: number, labelValues: readonly string[]);
   constructor(optsOrColumns: HistogramOpts | HistogramColumns, slot = 0, serial = 1, labelValues?: readonly string[]) {
-    super();
-    if (optsOrColumns instanceof HistogramColumns) {
-      this.#columns = optsOrColumns;
-    } else {
-      const desc = descFromOpts(optsOrColumns, null);
-      checkNoReservedLabel(desc, BucketLabel, "histograms");
-      this.#columns = new HistogramColumns(desc, histogramConfig(optsOrColumns));
-    }
-    this.#slot = slot;
-    this.#serial = serial;
-    this.#labelValues = labelValues;
+    super(columnsOf(optsOrColumns), slot, serial, labelValues);
   }
 
   desc(): Desc {
-    return this.#columns.desc;
+    return this.columns.desc;
   }
 
   /**
@@ -217,7 +203,7 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
    */
   observe(v: number): void {
     if (typeof v !== "number") throw notANumber(v);
-    const columns = this.#live();
+    const columns = this.live();
     this.#observe(columns, v, findBucket(columns.config.upperBounds, v));
   }
 
@@ -236,23 +222,23 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
   observeWithExemplar(v: number, labels?: Labels): void {
     if (typeof v !== "number") throw notANumber(v);
     const exemplar = labels === undefined ? undefined : newExemplar(v, Date.now(), labels);
-    const columns = this.#live();
+    const columns = this.live();
     const bounds = columns.config.upperBounds;
     const bucket = findBucket(bounds, v);
     this.#observe(columns, v, bucket);
     if (exemplar !== undefined) {
-      let exemplars = columns.exemplars.get(this.#slot);
+      let exemplars = columns.exemplars.get(this.slot);
       if (exemplars === undefined) {
         exemplars = new Array<dto.Exemplar | undefined>(bounds.length + 1).fill(undefined);
-        columns.exemplars.set(this.#slot, exemplars);
+        columns.exemplars.set(this.slot, exemplars);
       }
       exemplars[bucket] = exemplar;
     }
   }
 
   #observe(columns: HistogramColumns, v: number, bucket: number): void {
-    const native = columns.native.get(this.#slot);
-    countObservation(columns, this.#slot, native, v, bucket);
+    const native = columns.native.get(this.slot);
+    countObservation(columns, this.slot, native, v, bucket);
     if (native !== undefined && !Number.isNaN(v)) this.#limitBuckets(columns, native, v, bucket);
   }
 
@@ -277,12 +263,12 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
   #maybeReset(columns: HistogramColumns, native: NativeState, v: number, bucket: number): boolean {
     const config = columns.config.native!;
     if (config.minResetDurationMs === 0 || performance.now() - native.lastResetTime < config.minResetDurationMs) return false;
-    const at = this.#slot * columns.stride;
+    const at = this.slot * columns.stride;
     columns.state.fill(0, at + bucketsAt, at + columns.stride);
     columns.state[at + countAt] = 0;
     columns.state[at + sumAt] = 0;
     native.buckets = new NativeBuckets(config.schema, config.zeroThreshold);
-    countObservation(columns, this.#slot, native, v, bucket);
+    countObservation(columns, this.slot, native, v, bucket);
     native.lastResetTime = performance.now();
     return true;
   }
@@ -293,11 +279,11 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
    * native buckets when configured.
    */
   write(): dto.Metric {
-    const columns = this.#live();
+    const columns = this.live();
     const bounds = columns.config.upperBounds;
     const state = columns.state;
-    const at = this.#slot * columns.stride;
-    const exemplars = columns.exemplars.get(this.#slot);
+    const at = this.slot * columns.stride;
+    const exemplars = columns.exemplars.get(this.slot);
     const bucket: dto.Bucket[] = new Array<dto.Bucket>(bounds.length);
     let cumulativeCount = 0;
     for (let i = 0; i < bounds.length; i++) {
@@ -316,20 +302,18 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
       sampleSum: state[at + sumAt]!,
       bucket,
       createdTimestampMs: state[at + createdAt]!,
-      ...columns.native.get(this.#slot)?.buckets.write(),
+      ...columns.native.get(this.slot)?.buckets.write(),
     };
-    return { label: labelPairsOf(columns.desc, this.#labelValues), histogram };
+    return { label: labelPairsOf(columns.desc, this.labelValues), histogram };
   }
+}
 
-  /** live returns the columns holding this series, detaching the handle if it was deleted. */
-  #live(): HistogramColumns {
-    const columns = this.#columns;
-    if (columns.serials[this.#slot] === this.#serial) return columns;
-    this.#columns = columns.detach(this.#slot, this.#serial);
-    this.#slot = 0;
-    this.#serial = 1;
-    return this.#columns;
-  }
+/** columnsOf returns the columns a histogram handle is made on: a vec's, or one slot of its own. */
+function columnsOf(optsOrColumns: HistogramOpts | HistogramColumns): HistogramColumns {
+  if (optsOrColumns instanceof HistogramColumns) return optsOrColumns;
+  const desc = descFromOpts(optsOrColumns, null);
+  checkNoReservedLabel(desc, BucketLabel, "histograms");
+  return new HistogramColumns(desc, histogramConfig(optsOrColumns));
 }
 
 /** findBucket returns the index of the first bound ≥ v, the number of bounds for `+Inf` (and NaN). */

@@ -13,9 +13,9 @@
  */
 
 import type * as dto from "../model/index.js";
-import { SelfCollector } from "./collector.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
+import { SlotHandle } from "./internal/slot-handle.js";
 import { descFromOpts, type Opts } from "./metric.js";
 import { labelPairsOf } from "./value.js";
 import type { RowKind, VecKind } from "./vec.js";
@@ -67,14 +67,17 @@ export class SettableColumns<S extends Settable> implements VecKind<S> {
     return this.#newHandle(this, slot, serial, labelValues);
   }
 
+  /** detach copies a deleted slot's series into columns of its own (see internal/slot-handle.ts). */
+  detach(slot: number, serial: number): SettableColumns<S> {
+    const detached = new SettableColumns<S>(this.desc, this.kind, this.#newHandle);
+    if (this.serials[slot] === -serial) detached.values[0] = this.values[slot]!;
+    return detached;
+  }
+
 }
 
 /** Settable is the base of Gauge and Untyped. */
-export abstract class Settable extends SelfCollector {
-  #columns: SettableColumns<Settable>;
-  #slot: number;
-  #serial: number;
-  readonly #labelValues: readonly string[] | undefined;
+export abstract class Settable extends SlotHandle<SettableColumns<Settable>> {
 
   /** @internal From options, or as a handle on a vec's slot. */
   protected constructor(
@@ -84,72 +87,61 @@ export abstract class Settable extends SelfCollector {
     serial = 1,
     labelValues?: readonly string[],
   ) {
-    super();
-    this.#columns =
-      optsOrColumns instanceof SettableColumns ? optsOrColumns : new SettableColumns<Settable>(descFromOpts(optsOrColumns, null), kind, () => this);
-    this.#slot = slot;
-    this.#serial = serial;
-    this.#labelValues = labelValues;
+    const columns =
+      optsOrColumns instanceof SettableColumns
+        ? optsOrColumns
+        : new SettableColumns<Settable>(descFromOpts(optsOrColumns, null), kind, () => {
+            throw new Error("a lone metric's columns make no children");
+          });
+    super(columns, slot, serial, labelValues);
   }
 
   desc(): Desc {
-    return this.#columns.desc;
+    return this.columns.desc;
   }
 
   /** set sets the value to v. @throws {InvalidValueError} if v is not a number. */
   set(v: number): void {
     const checked = this.#checked(v);
-    this.#live().values[this.#slot] = checked;
+    this.live().values[this.slot] = checked;
   }
 
   /** inc increments the value by 1. */
   inc(): void {
-    this.#live().values[this.#slot]++;
+    this.live().values[this.slot]++;
   }
 
   /** dec decrements the value by 1. */
   dec(): void {
-    this.#live().values[this.#slot]--;
+    this.live().values[this.slot]--;
   }
 
   /** add adds v (which may be negative). @throws {InvalidValueError} if v is not a number. */
   add(v: number): void {
     const checked = this.#checked(v);
-    this.#live().values[this.#slot] += checked;
+    this.live().values[this.slot] += checked;
   }
 
   /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
   sub(v: number): void {
     const checked = this.#checked(v);
-    this.#live().values[this.#slot] -= checked;
+    this.live().values[this.slot] -= checked;
   }
 
   /** get returns the current value. */
   get(): number {
-    return this.#live().values[this.#slot]!;
+    return this.live().values[this.slot]!;
   }
 
   write(): dto.Metric {
-    const columns = this.#live();
-    const value = columns.values[this.#slot]!;
-    const label = labelPairsOf(columns.desc, this.#labelValues);
+    const columns = this.live();
+    const value = columns.values[this.slot]!;
+    const label = labelPairsOf(columns.desc, this.labelValues);
     return columns.kind === "gauge" ? { label, gauge: { value } } : { label, untyped: { value } };
   }
 
-  /** live returns the columns holding this series, detaching the handle if it was deleted. */
-  #live(): SettableColumns<Settable> {
-    const columns = this.#columns;
-    if (columns.serials[this.#slot] === this.#serial) return columns;
-    const detached = new SettableColumns<Settable>(columns.desc, columns.kind, () => this);
-    if (columns.serials[this.#slot] === -this.#serial) detached.values[0] = columns.values[this.#slot]!;
-    this.#columns = detached;
-    this.#slot = 0;
-    this.#serial = 1;
-    return detached;
-  }
-
   #checked(v: number): number {
-    if (typeof v !== "number") throw new InvalidValueError(`${this.#columns.kind} value must be a number, got ${typeof v}`);
+    if (typeof v !== "number") throw new InvalidValueError(`${this.columns.kind} value must be a number, got ${typeof v}`);
     return v;
   }
 }
