@@ -14,7 +14,6 @@
  * @module
  */
 
-import { writeEscapedLabelValue } from "../../expfmt/index.js";
 import type * as dto from "../../model/index.js";
 import type { Desc } from "../desc.js";
 import { LabelLayout } from "./label-arena.js";
@@ -98,28 +97,25 @@ export class ConstRows {
    */
   #arena(): { arena: Buffer; textStart: Uint32Array; textLength: Uint32Array } {
     const metrics = this.metrics;
-    const { byName, inner } = this.#layout;
+    const layout = this.#layout;
+    const entries = new Array<string>(metrics.length);
+    for (let i = 0; i < metrics.length; i++) entries[i] = layout.entryText(metrics[i]!.labelValues);
+    // One string, encoded once: the engine's own joining and encoding beat a loop per character.
+    const joined = entries.join("");
+    const bytes = Buffer.byteLength(joined);
+    const arena = Buffer.allocUnsafe(bytes + arenaPadding);
+    arena.write(joined, 0, "utf8");
+    arena.fill(0, bytes);
     const textStart = new Uint32Array(metrics.length);
     const textLength = new Uint32Array(metrics.length);
-    let arena = Buffer.allocUnsafe(1024);
-    let off = 0;
-    for (let i = 0; i < metrics.length; i++) {
-      const values = metrics[i]!.labelValues;
-      let room = arenaPadding;
-      for (let j = 0; j < byName.length; j++) room += 6 * values[byName[j]!]!.length + (j > 0 ? inner[j - 1]!.length : 0);
-      if (off + room > arena.length) {
-        const grown = Buffer.allocUnsafe(Math.max(2 * arena.length, off + room));
-        arena.copy(grown, 0, 0, off);
-        arena = grown;
-      }
-      textStart[i] = off;
-      for (let j = 0; j < byName.length; j++) {
-        if (j > 0) off += inner[j - 1]!.copy(arena, off);
-        off = writeEscapedLabelValue(arena, off, values[byName[j]!]!);
-      }
-      textLength[i] = off - textStart[i]!;
+    const ascii = bytes === joined.length;
+    let at = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const length = ascii ? entries[i]!.length : Buffer.byteLength(entries[i]!);
+      textStart[i] = at;
+      textLength[i] = length;
+      at += length;
     }
-    arena.fill(0, off, off + arenaPadding);
     return { arena, textStart, textLength };
   }
 
