@@ -222,7 +222,7 @@ function* writeScalarFamily(out: Bytes, family: dto.MetricFamily): Generator<Buf
     if (out.chunkFull() || !out.fits(room)) yield* out.flush(room);
     const slab = out.slab;
     let off = out.off;
-    off += nameBytes.copy(slab, off);
+    for (let k = 0; k < nameBytes.length; k++) slab[off++] = nameBytes[k]!;
     off = labels === undefined ? writeLabelPairs(slab, off, m.label) : writeLabelText(slab, off, labels);
     slab[off++] = 0x20; // " "
     off = writeValue(slab, off, sample.value);

@@ -76,8 +76,12 @@ export function metricFamilyToText(family: dto.GatheredFamily): string {
  * once, which is faster than building the string line by line.
  */
 export function metricFamiliesToText(families: Iterable<dto.GatheredFamily>): string {
-  const chunks = [...textByteChunks(families, 1 << 20)];
-  return chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.length).toString("utf8") : Buffer.concat(chunks).toString("utf8");
+  // Chunks end at line ends, so each one decodes on its own.
+  const texts: string[] = [];
+  for (const chunk of textByteChunks(families, 1 << 20)) {
+    texts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("utf8"));
+  }
+  return texts.join("");
 }
 
 function familyHeader(family: dto.MetricFamily): string {
