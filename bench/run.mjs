@@ -38,6 +38,7 @@ const cases = [
   { file: "counter-vec.mjs", sizes: [k, 10 * k, 100 * k, M], quickSizes: [k, 10 * k, 100 * k] },
   { file: "histogram-vec.mjs", sizes: [k, 10 * k] },
   { file: "const-metrics.mjs", sizes: [10 * k, 100 * k] },
+  { file: "string-path.mjs", sizes: [10 * k, 100 * k] },
   { file: "http.mjs", sizes: [10 * k] },
   { file: "rss.mjs", sizes: [10 * k] },
   { file: "event-loop.mjs", sizes: [M], quickSizes: [100 * k] },

@@ -1,6 +1,7 @@
 /**
  * The two escaping rules of the text format (prometheus/common expfmt's `writeEscapedString`):
- * HELP text escapes backslash and newline; label values also escape the double quote.
+ * HELP text escapes backslash and newline; label values also escape the double quote (that one
+ * lives with the other label rules in label-text.ts).
  *
  * @module
  */
@@ -11,8 +12,4 @@ export function escapeHelp(s: string): string {
   return s.replace(/[\\\n]/g, (c) => (c === "\\" ? "\\\\" : "\\n"));
 }
 
-/** escapeLabelValue escapes backslash, newline and double quote, as label values do. */
-export function escapeLabelValue(s: string): string {
-  if (!/[\\\n"]/.test(s)) return s;
-  return s.replace(/[\\\n"]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : '\\"'));
-}
+export { escapeLabelValue } from "./label-text.js";

@@ -14,6 +14,17 @@ export {
   TextContentType,
   textChunks,
 } from "./text.js";
+export {
+  isDeepFrozen,
+  LabelTextError,
+  labelsText,
+  parseFrozenLabelsText,
+  parseLabelsText,
+  renderLabels,
+  unescapeLabelValue,
+  writeEscapedLabelValue,
+} from "./label-text.js";
+export { asMetricFamily, familyOfRows, metricOfRow, metricsOfRows, rowLabelsText } from "./rows.js";
 export { SlabPool } from "./slab-pool.js";
 export { TextByteEncoder, textByteChunks } from "./text-bytes.js";
 export {

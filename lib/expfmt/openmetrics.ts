@@ -30,7 +30,9 @@
 import type * as dto from "../model/index.js";
 import { formatFloat } from "./float.js";
 import { OpenMetricsVersion_0_0_1, OpenMetricsVersion_1_0_0, type OpenMetricsVersion } from "./format.js";
-import { DefaultChunkSize, EncodeError, escapeLabelValue, withDefaultType } from "./text.js";
+import { escapeLabelValue, labelsOpen, labelsText } from "./label-text.js";
+import { asMetricFamily } from "./rows.js";
+import { DefaultChunkSize, EncodeError, withDefaultType } from "./text.js";
 
 /** ExemplarMaxRunes is the most runes an exemplar's label names and values may hold together. */
 export const ExemplarMaxRunes = 128;
@@ -69,15 +71,15 @@ export interface OpenMetricsOptions {
  * ```
  */
 export function* openMetricsChunks(
-  families: Iterable<dto.MetricFamily>,
+  families: Iterable<dto.GatheredFamily>,
   options: OpenMetricsOptions = {},
 ): Generator<string, void, undefined> {
   checkVersion(options.version);
   const chunkSize = options.chunkSize ?? DefaultChunkSize;
   const createdLines = options.createdLines ?? false;
   let out = "";
-  for (const given of families) {
-    const family = withDefaultType(given);
+  for (const gathered of families) {
+    const family = withDefaultType(asMetricFamily(gathered));
     const names = familyNames(family);
     out += familyHeader(family, names);
     for (const m of family.metric) {
@@ -97,7 +99,7 @@ export function* openMetricsChunks(
  * `MetricFamilyToOpenMetrics`; end the exposition with `finalizeOpenMetrics()`).
  */
 export function metricFamilyToOpenMetrics(
-  family: dto.MetricFamily,
+  family: dto.GatheredFamily,
   options: Omit<OpenMetricsOptions, "eof" | "chunkSize"> = {},
 ): string {
   let text = "";
@@ -107,7 +109,7 @@ export function metricFamilyToOpenMetrics(
 
 /** metricFamiliesToOpenMetrics returns the whole OpenMetrics exposition of `families`, `# EOF` included. */
 export function metricFamiliesToOpenMetrics(
-  families: Iterable<dto.MetricFamily>,
+  families: Iterable<dto.GatheredFamily>,
   options: Omit<OpenMetricsOptions, "eof" | "chunkSize"> = {},
 ): string {
   let text = "";
@@ -292,30 +294,4 @@ function runeCount(s: string): number {
   let n = 0;
   for (const _ of s) n++;
   return n;
-}
-
-/**
- * The rendered `{a="1",b="2"` prefix of each label-pair array, escaped once per array as in
- * text.ts (OpenMetrics writes label pairs exactly as the text format does).
- */
-const renderedLabels = new WeakMap<readonly dto.LabelPair[], string>();
-
-/** labelsOpen returns `{name="value",...,` ready for one more label, or `{` when there are none. */
-function labelsOpen(labels: readonly dto.LabelPair[]): string {
-  return labels.length === 0 ? "{" : labelsPrefix(labels) + ",";
-}
-
-/** labelsText returns `{name="value",...}`, or nothing when there are no labels. */
-function labelsText(labels: readonly dto.LabelPair[]): string {
-  return labels.length === 0 ? "" : labelsPrefix(labels) + "}";
-}
-
-function labelsPrefix(labels: readonly dto.LabelPair[]): string {
-  let text = renderedLabels.get(labels);
-  if (text === undefined) {
-    text = "";
-    for (const lp of labels) text += `${text === "" ? "{" : ","}${lp.name}="${escapeLabelValue(lp.value)}"`;
-    renderedLabels.set(labels, text);
-  }
-  return text;
 }

@@ -28,6 +28,7 @@
 import type * as dto from "../model/index.js";
 import { formatFloat } from "./float.js";
 import { ProtoWriter, WireType } from "./protowire.js";
+import { asMetricFamily } from "./rows.js";
 import { DefaultChunkSize, EncodeError } from "./text.js";
 
 /** ProtobufOptions tune the protobuf encoder. */
@@ -50,14 +51,14 @@ export interface ProtobufOptions {
  * ```
  */
 export function* protobufChunks(
-  families: Iterable<dto.MetricFamily>,
+  families: Iterable<dto.GatheredFamily>,
   options: ProtobufOptions = {},
 ): Generator<Uint8Array, void, undefined> {
   const chunkSize = options.chunkSize ?? DefaultChunkSize;
   const w = new ProtoWriter(Math.min(chunkSize * 2, 64 * 1024));
   for (const family of families) {
     const mark = w.beginLength();
-    writeFamily(w, family);
+    writeFamily(w, asMetricFamily(family));
     w.endLength(mark);
     if (w.length >= chunkSize) yield w.take();
   }
@@ -65,7 +66,7 @@ export function* protobufChunks(
 }
 
 /** encodeDelimited returns the delimited protobuf encoding of `families` as one byte array. */
-export function encodeDelimited(families: Iterable<dto.MetricFamily>): Uint8Array {
+export function encodeDelimited(families: Iterable<dto.GatheredFamily>): Uint8Array {
   const chunks = [...protobufChunks(families, { chunkSize: Infinity })];
   return chunks[0] ?? new Uint8Array(0);
 }

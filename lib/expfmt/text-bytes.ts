@@ -3,19 +3,20 @@
  *
  * Counterpart: the same expfmt/text_create.go as text.ts, with the same output byte for byte.
  * text.ts builds strings, which a response must then encode to UTF-8; this encoder writes UTF-8
- * into Buffers of about a chunk each. A family that a registry gathered from one vec carries its
- * series as a block (see lib/model/series-block.ts): each series' label text is already UTF-8 in
- * the block's arena, so a sample line is the family name, a copy of those bytes, and the value.
- * Other families are written through text.ts.
+ * into Buffers of about a chunk each. A RowsFamily (see lib/model/rows-family.ts), which a
+ * transactional gather hands over for a vec, has each series' label text already as UTF-8 in its
+ * arena, so a sample line is the family name, a copy of those bytes, and the value. Plain
+ * MetricFamily data is written through text.ts.
  *
  * @module
  */
 
 import type * as dto from "../model/index.js";
-import { blockOf } from "../model/index.js";
+import { isRowsFamily } from "../model/index.js";
 import { formatFloat } from "./float.js";
 import type { SlabPool } from "./slab-pool.js";
-import { DefaultChunkSize, headerText, textChunks } from "./text.js";
+import { cachedLabelsText, writeEscapedLabelValue } from "./label-text.js";
+import { DefaultChunkSize, EncodeError, headerText, textChunks } from "./text.js";
 
 /** The most bytes a value's text takes (`-1.2345678901234567e-308`), with room to spare. */
 const maxValueBytes = 32;
@@ -27,10 +28,11 @@ const maxValueBytes = 32;
 const slabSize = 1 << 20;
 
 /**
- * Pieces at most this long past their end may be written or read by writeLine: a block
- * arena and {@link Padded} texts have that much room after their last byte.
+ * Pieces at most this long past their end may be written or read by writeLine: a RowsFamily's
+ * arena (as lib/model/rows-family.ts promises) and {@link Padded} texts have that much room after
+ * their last byte.
  */
-export const CopyOverrun = 8;
+const CopyOverrun = 8;
 
 /**
  * Padded is a piece of ASCII or UTF-8 text (a name, an `le` label) in a Buffer with
@@ -124,7 +126,7 @@ class Bytes {
  * @throws {EncodeError} as textChunks does.
  */
 export function* textByteChunks(
-  families: Iterable<dto.MetricFamily>,
+  families: Iterable<dto.GatheredFamily>,
   chunkSize: number = DefaultChunkSize,
   pool?: SlabPool,
 ): Generator<Uint8Array, void, undefined> {
@@ -158,16 +160,16 @@ export class TextByteEncoder {
    * thrown on.
    * @throws {EncodeError} as textChunks does.
    */
-  *family(family: dto.MetricFamily, whole: boolean): Generator<Uint8Array, void, undefined> {
+  *family(family: dto.GatheredFamily, whole: boolean): Generator<Uint8Array, void, undefined> {
     const out = this.#out;
     try {
-      const block = blockOf(family);
-      if (block === undefined) {
-        for (const text of textChunks([family], out.chunkSize)) yield* out.utf8(text);
-      } else if (block.type === "histogram") {
-        yield* writeHistogramBlock(out, family, block);
+      if (!isRowsFamily(family)) {
+        if (isScalar(family.type)) yield* writeScalarFamily(out, family);
+        else for (const text of textChunks([family], out.chunkSize)) yield* out.utf8(text);
+      } else if (family.type === "histogram") {
+        yield* writeHistogramRowsFamily(out, family);
       } else {
-        yield* writeScalarBlock(out, family, block);
+        yield* writeScalarRowsFamily(out, family);
       }
     } catch (err) {
       out.off = out.start;
@@ -187,22 +189,106 @@ export class TextByteEncoder {
   }
 }
 
-/** header returns the HELP and TYPE lines of a block's family, checked as text.ts checks them. */
-function header(family: dto.MetricFamily, block: dto.SeriesBlock): string {
-  return headerText(family.name, family.help, family.type, block.rows);
+/** isScalar reports whether a family's samples are one line each (counter, gauge, untyped). */
+function isScalar(type: dto.MetricType): type is "counter" | "gauge" | "untyped" {
+  return type === "counter" || type === "gauge" || type === "untyped";
 }
 
-/** arenaView returns a DataView over a block's label entries. */
-function arenaView(block: dto.SeriesBlock): DataView {
-  return new DataView(block.arena.buffer, block.arena.byteOffset, block.arena.byteLength);
+/** The most bytes a timestamp's text takes (` -9007199254740991`). */
+const maxTimestampBytes = 24;
+
+/**
+ * writeScalarFamily writes a plain family of counters, gauges or untyped samples, line by line:
+ * the name's bytes, the metric's label text (labelsText, cached per frozen label array) copied
+ * character by character while it is ASCII (else encoded as UTF-8), then the value as
+ * writeValue writes it. The same bytes as text.ts writes, without building a string per line.
+ * @throws {EncodeError} as textChunks does.
+ */
+function* writeScalarFamily(out: Bytes, family: dto.MetricFamily): Generator<Buffer, void, undefined> {
+  const type = family.type as "counter" | "gauge" | "untyped";
+  const name = family.name;
+  const metrics = family.metric;
+  yield* out.utf8(headerText(name, family.help, type, metrics.length));
+  const nameBytes = Buffer.from(name);
+  for (let i = 0; i < metrics.length; i++) {
+    const m = metrics[i]!;
+    const sample = type === "gauge" ? m.gauge : type === "counter" ? m.counter : m.untyped;
+    if (sample === undefined) throw new EncodeError(`expected ${type} in metric ${name}`);
+    // A series whose labels are rendered and cached (a vec's) gets its text copied; labels made
+    // for one scrape (const metrics) are written pair by pair, without a string.
+    const labels = cachedLabelsText(m.label);
+    const labelRoom = labels === undefined ? labelPairsRoom(m.label) : 3 * labels.length;
+    const room = nameBytes.length + labelRoom + maxValueBytes + maxTimestampBytes + 2;
+    if (out.chunkFull() || !out.fits(room)) yield* out.flush(room);
+    const slab = out.slab;
+    let off = out.off;
+    for (let k = 0; k < nameBytes.length; k++) slab[off++] = nameBytes[k]!;
+    off = labels === undefined ? writeLabelPairs(slab, off, m.label) : writeLabelText(slab, off, labels);
+    slab[off++] = 0x20; // " "
+    off = writeValue(slab, off, sample.value);
+    if (m.timestampMs !== undefined) {
+      const ts = ` ${m.timestampMs}`;
+      for (let k = 0; k < ts.length; k++) slab[off++] = ts.charCodeAt(k);
+    }
+    slab[off++] = 0x0a; // "\n"
+    out.off = off;
+  }
+}
+
+/** labelPairsRoom returns the most bytes {@link writeLabelPairs} writes for `labels`. */
+function labelPairsRoom(labels: readonly dto.LabelPair[]): number {
+  let room = 2;
+  for (let i = 0; i < labels.length; i++) room += 3 * labels[i]!.name.length + 6 * labels[i]!.value.length + 4;
+  return room;
 }
 
 /**
- * Pieces are the fixed texts of a block's lines in one padded buffer: heads, each a name and the
+ * writeLabelPairs writes label pairs as label-text.ts renders them (`{a="1",b="2"}`, values
+ * escaped), straight into the slab, and returns the new offset. ASCII goes byte by byte; a name or
+ * value with other characters is written through escapeLabelValue and Buffer.write.
+ */
+function writeLabelPairs(slab: Buffer, off: number, labels: readonly dto.LabelPair[]): number {
+  if (labels.length === 0) return off;
+  slab[off++] = 0x7b; // "{"
+  for (let i = 0; i < labels.length; i++) {
+    const { name, value } = labels[i]!;
+    if (i > 0) slab[off++] = 0x2c; // ","
+    off = writeLabelText(slab, off, name);
+    slab[off++] = 0x3d; // "="
+    slab[off++] = 0x22; // '"'
+    off = writeEscapedLabelValue(slab, off, value);
+    slab[off++] = 0x22;
+  }
+  slab[off++] = 0x7d; // "}"
+  return off;
+}
+
+/** writeLabelText writes label text at `off` as UTF-8 and returns the new offset. */
+function writeLabelText(slab: Buffer, off: number, text: string): number {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 0x80) return off + slab.write(text, off, "utf8");
+    slab[off + k] = c;
+  }
+  return off + text.length;
+}
+
+/** header returns the HELP and TYPE lines of a rows family, checked as text.ts checks them. */
+function header(family: dto.RowsFamily): string {
+  return headerText(family.name, family.help, family.type, family.length);
+}
+
+/** arenaView returns a DataView over a rows family's label entries. */
+function arenaView(family: dto.RowsFamily): DataView {
+  return new DataView(family.arena.buffer, family.arena.byteOffset, family.arena.byteLength);
+}
+
+/**
+ * Pieces are the fixed texts of a rows family's lines in one padded buffer: heads, each a name and the
  * first piece of the labels (`name{a="`), then tails, each the last piece of the labels and what
  * follows it (`"} ` for a sample, `",le="0.1"} ` for a bucket).
  *
- * The loops that write rows take these and the block's arrays as plain arguments: functions
+ * The loops that write rows take these and the rows family's arrays as plain arguments: functions
  * that touch short-lived objects of the library's own classes get their optimized code thrown
  * away whenever those objects (and with them their hidden classes) are collected, which would
  * leave most of each scrape to slower, unoptimized code.
@@ -216,14 +302,14 @@ interface Pieces {
 }
 
 /**
- * piecesOf lays out the pieces of a block's lines: a head per name (pieces 0...), then the
+ * piecesOf lays out the pieces of a rows family's lines: a head per name (pieces 0...), then the
  * last piece of the labels followed by each of `ends`. `open` keeps the labels open for one
  * more (`le`): `",` instead of `"}`, or `{` where there are no labels. With no variable labels,
  * the labels' one piece goes with the tails.
  */
-function piecesOf(block: dto.SeriesBlock, names: readonly string[], ends: readonly string[], open = false): Pieces {
-  const pieces = block.pieces;
-  const heads = names.map((name) => (block.width === 0 ? name : name + pieces[0]!));
+function piecesOf(family: dto.RowsFamily, names: readonly string[], ends: readonly string[], open = false): Pieces {
+  const pieces = family.pieces;
+  const heads = names.map((name) => (family.width === 0 ? name : name + pieces[0]!));
   const last = pieces[pieces.length - 1]!;
   const closing = !open ? last : last === "" ? "{" : last.slice(0, -1) + ",";
   const all = [...heads, ...ends.map((end) => closing + end)];
@@ -348,21 +434,21 @@ function writeDecimal(slab: Uint8Array, off: number, m: number): number {
   return off;
 }
 
-function* writeScalarBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
-  yield* out.utf8(header(family, block));
-  yield* writeBlockRows(out, block, piecesOf(block, [family.name], [" "]), 1, writeScalarRows);
+function* writeScalarRowsFamily(out: Bytes, family: dto.RowsFamily): Generator<Buffer, void, undefined> {
+  yield* out.utf8(header(family));
+  yield* writeRows(out, family, piecesOf(family, [family.name], [" "]), 1, writeScalarRows);
 }
 
-function* writeHistogramBlock(out: Bytes, family: dto.MetricFamily, block: dto.SeriesBlock): Generator<Buffer, void, undefined> {
-  yield* out.utf8(header(family, block));
+function* writeHistogramRowsFamily(out: Bytes, family: dto.RowsFamily): Generator<Buffer, void, undefined> {
+  yield* out.utf8(header(family));
   // Heads: _bucket, _sum, _count; tails: each bucket's `le`, then the close of _sum and _count.
-  const les = [...block.upperBounds!, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
+  const les = [...family.upperBounds!, Infinity].map((bound) => `le="${formatFloat(bound)}"} `);
   const names = ["_bucket", "_sum", "_count"].map((suffix) => family.name + suffix);
-  const bucketPieces = piecesOf(block, names, les, true);
-  const closePieces = piecesOf(block, names, [" "]);
+  const bucketPieces = piecesOf(family, names, les, true);
+  const closePieces = piecesOf(family, names, [" "]);
   // One padded buffer with both: the bucket tails, then the closing tail.
   const pieces = joinPieces(bucketPieces, closePieces, names.length);
-  yield* writeBlockRows(out, block, pieces, block.upperBounds!.length + 3, writeHistogramRows);
+  yield* writeRows(out, family, pieces, family.upperBounds!.length + 3, writeHistogramRows);
 }
 
 /** joinPieces appends the tails of `b` to `a` (both with `heads` heads). */
@@ -409,11 +495,11 @@ type RowWriter = (
   rows: number,
 ) => number;
 
-/** writeBlockRows writes a block's rows with `write`, `lines` lines per row, chunk by chunk. */
-function* writeBlockRows(out: Bytes, block: dto.SeriesBlock, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
+/** writeRows writes a rows family's rows with `write`, `lines` lines per row, chunk by chunk. */
+function* writeRows(out: Bytes, family: dto.RowsFamily, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
   const lineMax = pieces.fixedMax + maxValueBytes;
-  const texts = arenaView(block);
-  const { slots, textStart, textLength, numbers, stride, rows } = block;
+  const texts = arenaView(family);
+  const { slots, textStart, textLength, numbers, stride, length: rows } = family;
   for (let row = 0; row < rows; ) {
     const chunkEnd = out.start + out.chunkSize;
     // Room for the longest row's lines, whatever the row: its entry is within the bound below.

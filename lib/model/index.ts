@@ -1,5 +1,6 @@
 /**
- * The data model of gathered metrics (client_model's messages as plain objects).
+ * The data model of gathered metrics (client_model's messages as plain objects), and the rows
+ * form of a family that a transactional gather may hand the encoders (rows-family.ts).
  * @module
  */
 export type {
@@ -17,15 +18,4 @@ export type {
   Summary,
   Untyped,
 } from "./metric-family.js";
-export { sealedLabelsText, sealLabelPairs } from "./label-cache.js";
-export {
-  blockOf,
-  entryTexts,
-  entryValues,
-  familyOfBlock,
-  type LabelTemplate,
-  metricsOfBlock,
-  rowLabelPairs,
-  type SeriesBlock,
-  unescapeLabelValue,
-} from "./series-block.js";
+export { type GatheredFamily, isRowsFamily, type RowsFamily } from "./rows-family.js";

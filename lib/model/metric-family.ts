@@ -18,8 +18,10 @@
 export type MetricType = "counter" | "gauge" | "summary" | "untyped" | "histogram" | "gaugehistogram";
 
 /**
- * LabelPair is one `name="value"` pair. Arrays of label pairs written by live metrics are immutable
- * and reused across scrapes, so encoders may cache work keyed by the array's identity.
+ * LabelPair is one `name="value"` pair. The label pairs of a vec's series that a plain gather
+ * returns are one deep-frozen array for the series' life; the encoders and the registry cache
+ * what they compute from deep-frozen arrays only (their text, their validity), which cannot go
+ * stale. Other arrays are plain data the caller may change.
  */
 export interface LabelPair {
   readonly name: string;

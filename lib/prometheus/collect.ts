@@ -11,17 +11,15 @@
  * @module
  */
 
-import { Channel, DefaultChannelCapacity } from "./channel.js";
+import type * as dto from "../model/index.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import type { FamilyMap } from "./consistency.js";
 import { CollectorError, GatherAbortedError } from "./errors.js";
-import type { SeriesBlock } from "../model/index.js";
-import type { Desc } from "./desc.js";
+import { GatherChannel } from "./internal/gather-channel.js";
+import type { Loans } from "./internal/loans.js";
 import { lateSendReporter } from "./late-send.js";
 import type { Metric } from "./metric.js";
-import { Slicer } from "./slices.js";
-import type { ValuesLease } from "./values-lease.js";
-import { type BlockSource, collectBlock } from "./vec.js";
+import { Slicer } from "./internal/slices.js";
 
 /**
  * StopSignal is what a gather follows to stop early: an AbortSignal, or the metrics handler's
@@ -67,18 +65,10 @@ class Processor {
     }
   }
 
-  /**
-   * processBlock adds a vec's block of series. It returns false when the block's family already
-   * has series from elsewhere; then the caller collects the vec metric by metric instead.
-   */
-  processBlock(desc: Desc, block: SeriesBlock): boolean {
-    if (this.aborted) return true;
-    try {
-      return this.#families.processBlock(desc, block);
-    } catch (err) {
-      this.errors.push(asError(err));
-      return true;
-    }
+  /** processRows adds a vec's series, sent as rows (see internal/gather-channel.ts). */
+  processRows(rows: dto.RowsFamily): void {
+    if (this.aborted) return;
+    this.#families.processRows(rows, (err) => this.errors.push(asError(err)));
   }
 }
 
@@ -87,23 +77,29 @@ class Processor {
  * throws or rejects adds a {@link CollectorError}; what it sent before still counts. When `signal`
  * aborts, pending collectors' channels are closed and a {@link GatherAbortedError} is returned
  * alone. A send on a closed channel (after an abort, or from a timer after `collect` returned) is
- * dropped and counted (late-send.ts), never thrown. Vecs
- * borrow their blocks' numbers from `lease`, if given (see values-lease.ts).
+ * dropped and counted (late-send.ts), never thrown. With `loans` (a transactional gather), vecs
+ * lend their rows' numbers and record them there.
  */
 export async function runCollectors(
   jobs: readonly CollectJob[],
   families: FamilyMap,
   signal: StopSignal | undefined,
-  lease?: ValuesLease,
+  loans: Loans | undefined,
 ): Promise<Error[]> {
   if (signal?.aborted) return [abortedError(signal)];
   const processor = new Processor(families);
-  const channels: Channel<Metric>[] = [];
+  const channels: GatherChannel[] = [];
   const drains: Promise<void>[] = [];
   for (const job of jobs) {
-    const ch = new Channel<Metric>(DefaultChannelCapacity, { onSendAfterClose: lateSendReporter(job.collector) });
+    const ch = new GatherChannel({
+      acceptsRows: job.registeredDescIds === undefined,
+      slicer: processor.slicer,
+      loans,
+      withLabels: loans === undefined,
+      onSendAfterClose: lateSendReporter(job.collector),
+    });
     channels.push(ch);
-    drains.push(runOne(job, ch, processor, lease));
+    drains.push(runOne(job, ch, processor));
   }
   if (signal === undefined) {
     await Promise.all(drains);
@@ -125,15 +121,16 @@ function abortedError(signal: StopSignal): GatherAbortedError {
   return new GatherAbortedError("gather aborted before all collectors finished", { cause: signal.reason });
 }
 
-async function runOne(job: CollectJob, ch: Channel<Metric>, processor: Processor, lease: ValuesLease | undefined): Promise<void> {
-  // A vec gathered by a (non-pedantic) registry hands over its series as one block.
-  if (job.registeredDescIds === undefined && isBlockSource(job.collector)) {
-    const collected = await job.collector[collectBlock](processor.slicer, lease);
-    if (collected !== undefined && processor.processBlock(collected.desc, collected.block)) {
-      ch.close();
-      return;
-    }
-  }
+/**
+ * runOne runs one collector and processes what it sends: its metrics, batch by batch, then the
+ * rows of the vecs it collected (a vec sends its children as rows into a GatherChannel).
+ */
+async function runOne(job: CollectJob, ch: GatherChannel, processor: Processor): Promise<void> {
+  await collectInto(job, ch, processor);
+  for (const rows of ch.rows) processor.processRows(await rows);
+}
+
+async function collectInto(job: CollectJob, ch: GatherChannel, processor: Processor): Promise<void> {
   const fail = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     processor.errors.push(new CollectorError(`error collecting from ${collectorName(job.collector)}: ${message}`, job.collector, err));
@@ -173,6 +170,3 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-function isBlockSource(c: Collector): c is Collector & BlockSource {
-  return typeof (c as Partial<BlockSource>)[collectBlock] === "function";
-}

@@ -11,9 +11,10 @@
  */
 
 import type * as dto from "../model/index.js";
-import { familyOfBlock, metricsOfBlock, sealedLabelsText } from "../model/index.js";
-import { renderLabels } from "../expfmt/text.js";
+import { familyOfRows, isDeepFrozen, labelsText, metricOfRow, metricsOfRows } from "../expfmt/index.js";
 import type { Desc } from "./desc.js";
+import { ConstRows } from "./internal/const-rows.js";
+import { ConstValueMetric } from "./value.js";
 import { ConsistencyError, InvalidValueError, PrometheusError } from "./errors.js";
 import {
   checkLabelName,
@@ -25,7 +26,7 @@ import {
 } from "./labels.js";
 import type { Metric } from "./metric.js";
 import { metricToProtoText } from "./proto-text.js";
-import { Slicer, sortInSlices } from "./slices.js";
+import { Slicer, sortInSlices } from "./internal/slices.js";
 
 /** The Go spelling of each type, as client_model's `MetricType.String()` prints it. */
 const goTypeNames: Record<dto.MetricType, string> = {
@@ -57,35 +58,58 @@ export class FamilyMap {
   readonly #seriesSeen = new Map<dto.MetricFamily, Set<string>>();
   /** The families whose metrics did not arrive in sorted order, so normalize must sort them. */
   readonly #unordered = new Set<dto.MetricFamily>();
-  /** The families that hold one vec's block of series and nothing else (yet). */
-  readonly #blocks = new Map<dto.MetricFamily, dto.SeriesBlock>();
+  /** The families that hold one vec's rows and nothing else (yet). */
+  readonly #rows = new Map<dto.MetricFamily, dto.RowsFamily>();
+  /** The families that hold const metrics of one descriptor and nothing else (yet), as rows. */
+  readonly #constRows = new Map<dto.MetricFamily, { rows: ConstRows; order?: Int32Array }>();
+  /** The const rows that took the last const metric. */
+  #lastConst: ConstRows | undefined;
+  /** The metric checkMetricConsistency last found to sort after its family's last one, if any. */
+  #inOrder: dto.Metric | undefined;
 
   /**
-   * processBlock adds a vec's series as a block, when they are the first of their family: then
-   * the family's help and type come from the vec, the suffix collisions are checked once, and
-   * the series need no check of their own (the vec made them valid, unique and sorted). It
-   * returns false, adding nothing, when the family has series already: the caller then sends the
-   * vec's metrics one by one through {@link processMetric}, which checks each against the rest.
+   * processRows adds a vec's series, sent as rows. When they are the first of their family, the
+   * family keeps the rows as they are: the family's help and type come from the vec, the suffix
+   * collisions are checked once, and the series need no check of their own (the registry's own
+   * vec made them valid, unique and sorted). Otherwise each row is checked and added as a metric,
+   * as {@link processMetric} does; each error goes to `onError`.
    */
-  processBlock(desc: Desc, block: dto.SeriesBlock): boolean {
-    if (desc.err !== undefined) throw desc.err;
-    if (this.byName.has(desc.fqName)) return false;
-    if (block.rows === 0) return true;
-    const family: dto.MetricFamily = { name: desc.fqName, help: desc.help, type: block.type, metric: [] };
-    checkSuffixCollisions(family, this.byName);
-    this.byName.set(desc.fqName, family);
-    this.#blocks.set(family, block);
-    return true;
+  processRows(rows: dto.RowsFamily, onError: (err: unknown) => void): void {
+    const existing = this.byName.get(rows.name);
+    if (existing === undefined) {
+      if (rows.length === 0) return;
+      const family: dto.MetricFamily = { name: rows.name, help: rows.help, type: rows.type, metric: [] };
+      try {
+        checkSuffixCollisions(family, this.byName);
+      } catch (err) {
+        onError(err);
+        return;
+      }
+      this.byName.set(rows.name, family);
+      this.#rows.set(family, rows);
+      return;
+    }
+    this.#expandRows(existing);
+    for (let row = 0; row < rows.length; row++) {
+      try {
+        const m = metricOfRow(rows, row);
+        checkFamilyOfRow(existing, m, rows);
+        this.append(existing, this.checkMetricConsistency(existing, m));
+      } catch (err) {
+        onError(err);
+      }
+    }
   }
 
   /** processMetric writes a collected metric and adds it to its family, checking it on the way. */
   processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
+    if (registeredDescIds === undefined && metric instanceof ConstValueMetric && this.#addConst(metric)) return;
     const desc = metric.desc();
     if (desc.err !== undefined) throw desc.err;
     let m = writeMetric(metric, desc);
     let family = this.byName.get(desc.fqName);
     if (family !== undefined) {
-      this.#unblock(family);
+      this.#expandRows(family);
       checkFamilyOfCollected(family, m, desc);
     } else {
       family = { name: desc.fqName, help: desc.help, type: metricTypeOf(m), metric: [] };
@@ -106,29 +130,79 @@ export class FamilyMap {
   }
 
   /**
-   * adoptBlock makes `family` hold `block` as its series (see processBlock), for a family that
-   * another gatherer gathered as a block. The family must be new and empty.
+   * addConst adds a const metric to its family's const rows (see internal/const-rows.ts) and
+   * returns true, or returns false when the family already holds something else.
    */
-  adoptBlock(family: dto.MetricFamily, block: dto.SeriesBlock): void {
-    this.#blocks.set(family, block);
+  #addConst(m: ConstValueMetric): boolean {
+    // A collector sends the const metrics of one descriptor one after the other, mostly.
+    const last = this.#lastConst;
+    if (last !== undefined && last.accepts(m)) {
+      last.add(m);
+      return true;
+    }
+    const desc = m.desc();
+    let family = this.byName.get(desc.fqName);
+    if (family === undefined) {
+      family = { name: desc.fqName, help: desc.help, type: m.valueType, metric: [] };
+      checkSuffixCollisions(family, this.byName);
+      this.byName.set(desc.fqName, family);
+      const rows = new ConstRows(m);
+      rows.add(m);
+      this.#constRows.set(family, { rows });
+      this.#lastConst = rows;
+      return true;
+    }
+    const held = this.#constRows.get(family);
+    if (held === undefined || !held.rows.accepts(m)) return false;
+    held.rows.add(m);
+    this.#lastConst = held.rows;
+    return true;
   }
 
-  /** unblock turns a family's block into metrics, so that more can be added and checked. */
-  unblock(family: dto.MetricFamily): void {
-    this.#unblock(family);
+  /**
+   * orderConstRows puts the const rows of every family in order, in time slices; each series
+   * that repeats an earlier one is left out and reported to `onError`. A gather calls it once
+   * every collector is done, before {@link normalize}.
+   */
+  async orderConstRows(slicer: Slicer, onError: (err: Error) => void): Promise<void> {
+    for (const [family, held] of this.#constRows) {
+      held.order = await held.rows.order(slicer, (m) => onError(collectedBefore(family.name, m.write())));
+    }
   }
 
-  #unblock(family: dto.MetricFamily): void {
-    const block = this.#blocks.get(family);
-    if (block === undefined) return;
-    this.#blocks.delete(family);
-    for (const m of metricsOfBlock(block)) family.metric.push(m);
+  /**
+   * adoptRows makes `family` hold `rows` as its series (see processRows), for a family that
+   * another gatherer gathered as rows. The family must be new and empty.
+   */
+  adoptRows(family: dto.MetricFamily, rows: dto.RowsFamily): void {
+    this.#rows.set(family, rows);
+  }
+
+  /** expandRows turns a family's rows into metrics, so that more can be added and checked. */
+  expandRows(family: dto.MetricFamily): void {
+    this.#expandRows(family);
+  }
+
+  #expandRows(family: dto.MetricFamily): void {
+    const held = this.#constRows.get(family);
+    if (held !== undefined) {
+      // Made valid, but neither sorted nor checked for repeats yet.
+      this.#constRows.delete(family);
+      if (this.#lastConst === held.rows) this.#lastConst = undefined;
+      for (const m of held.rows.metrics) this.append(family, this.checkMetricConsistency(family, m.write()));
+    }
+    const rows = this.#rows.get(family);
+    if (rows === undefined) return;
+    this.#rows.delete(family);
+    for (const m of metricsOfRows(rows)) family.metric.push(m);
   }
 
   /** append adds a checked metric to its family, noting when the family falls out of order. */
   append(family: dto.MetricFamily, m: dto.Metric): void {
     const metrics = family.metric;
-    if (metrics.length > 0 && compareMetrics(metrics[metrics.length - 1]!, m) > 0) this.#unordered.add(family);
+    const inOrder = this.#inOrder === m;
+    this.#inOrder = undefined;
+    if (!inOrder && metrics.length > 0 && compareMetrics(metrics[metrics.length - 1]!, m) > 0) this.#unordered.add(family);
     metrics.push(m);
   }
 
@@ -153,17 +227,16 @@ export class FamilyMap {
       // children so), none can repeat an earlier one: no set of keys is needed. The first series
       // out of that order switches the family to the set, built from what came before.
       const last = family.metric[family.metric.length - 1];
-      if (last === undefined || strictlyBefore(last.label, labels)) return labels === m.label ? m : { ...m, label: labels };
+      if (last === undefined || strictlyBefore(last.label, labels)) {
+        const checked = labels === m.label ? m : { ...m, label: labels };
+        this.#inOrder = checked; // append need not compare it again
+        return checked;
+      }
       seen = new Set(family.metric.map((earlier) => labelsKey(earlier.label)));
       this.#seriesSeen.set(family, seen);
     }
     const key = labelsKey(labels);
-    if (seen.has(key)) {
-      throw new ConsistencyError(
-        `collected metric ${goQuote(name)} { ${metricToProtoText(m)}} was collected before with the same name and label values`,
-        name,
-      );
-    }
+    if (seen.has(key)) throw collectedBefore(name, m);
     seen.add(key);
     return labels === m.label ? m : { ...m, label: labels };
   }
@@ -171,13 +244,21 @@ export class FamilyMap {
   /**
    * normalize returns the non-empty families sorted by name, their metrics sorted by labels. Only
    * families whose metrics arrived out of order are sorted (a vec sends its children in order),
-   * and large ones are sorted in time slices.
+   * and large ones are sorted in time slices. A family held as rows stays rows (for a
+   * transactional gather), or becomes plain client_model data with `plain`.
    */
-  async normalize(): Promise<dto.MetricFamily[]> {
-    const families: dto.MetricFamily[] = [];
+  async normalize(plain: true): Promise<dto.MetricFamily[]>;
+  async normalize(plain: boolean): Promise<dto.GatheredFamily[]>;
+  async normalize(plain: boolean): Promise<dto.GatheredFamily[]> {
+    const families: dto.GatheredFamily[] = [];
     for (const family of this.byName.values()) {
-      const block = this.#blocks.get(family);
-      if (block !== undefined) families.push(familyOfBlock(family.name, family.help, family.type, block));
+      const rows = this.#rows.get(family);
+      const held = this.#constRows.get(family);
+      if (held !== undefined) {
+        const order = held.order ?? (await held.rows.order(new Slicer(), () => undefined));
+        if (order.length === 0) continue;
+        families.push(plain ? { ...family, metric: held.rows.metricsOf(order) } : held.rows.rowsFamily(order));
+      } else if (rows !== undefined) families.push(plain ? familyOfRows(rows) : rows);
       else if (family.metric.length > 0) families.push(family);
     }
     families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -188,14 +269,31 @@ export class FamilyMap {
 }
 
 /**
+ * Deep-frozen label-pair arrays (array and pairs frozen) that passed {@link checkLabels}, each with
+ * its labels sorted by name (the array itself when it was sorted). Such an array cannot change, so
+ * once valid it stays valid and is not checked again. Every other array is checked each time; a
+ * caller can freeze an invalid array, but it is checked the first time like any other.
+ */
+const checkedLabels = new WeakMap<readonly dto.LabelPair[], readonly dto.LabelPair[]>();
+
+/** collectedBefore is the error for a series collected twice in one gather. */
+function collectedBefore(name: string, m: dto.Metric): ConsistencyError {
+  return new ConsistencyError(
+    `collected metric ${goQuote(name)} { ${metricToProtoText(m)}} was collected before with the same name and label values`,
+    name,
+  );
+}
+
+/**
  * checkLabels checks a metric's label pairs and returns them sorted by name (a sorted copy when
- * they were not; Go sorts a copy too, as m may belong to a const metric). Arrays the library built
- * from a valid descriptor and validated values are trusted; only the summary rule is left to check.
+ * they were not; Go sorts a copy too, as m may belong to a const metric).
  */
 function checkLabels(name: string, m: dto.Metric): readonly dto.LabelPair[] {
-  if (sealedLabelsText(m.label) !== undefined) {
-    if (m.summary !== undefined) for (const lp of m.label) checkLabelPair(name, m, lp, "");
-    return m.label;
+  const checked = checkedLabels.get(m.label);
+  if (checked !== undefined) {
+    // The one rule that depends on the metric: a summary has no label named quantile.
+    if (m.summary !== undefined) for (const lp of checked) checkLabelPair(name, m, lp, "");
+    return checked;
   }
   const labels = isSortedByName(m.label) ? m.label : Object.freeze([...m.label].sort(compareLabelPairs));
   // Checked in sorted order, so that a repeated name is caught wherever it appears.
@@ -204,6 +302,7 @@ function checkLabels(name: string, m: dto.Metric): readonly dto.LabelPair[] {
     checkLabelPair(name, m, lp, previous);
     previous = lp.name;
   }
+  if (isDeepFrozen(m.label)) checkedLabels.set(m.label, labels);
   return labels;
 }
 
@@ -219,6 +318,19 @@ function writeMetric(metric: Metric, desc: Desc): dto.Metric {
     const message = err instanceof Error ? err.message : String(err);
     const wrapped = new PrometheusError(`error collecting metric ${desc}: ${message}`, { cause: err });
     throw err instanceof InvalidValueError ? new InvalidValueError(wrapped.message, { cause: err }) : wrapped;
+  }
+}
+
+/** checkFamilyOfRow checks a row of a vec against the family of the same name collected before. */
+function checkFamilyOfRow(family: dto.MetricFamily, m: dto.Metric, rows: dto.RowsFamily): void {
+  if (family.help !== rows.help) {
+    throw new ConsistencyError(
+      `collected metric ${rows.name} ${metricToProtoText(m)} has help ${goQuote(rows.help)} but should have ${goQuote(family.help ?? "")}`,
+      family.name,
+    );
+  }
+  if (!hasValueOfType(m, family.type)) {
+    throw new ConsistencyError(`collected metric ${rows.name} ${metricToProtoText(m)} ${shouldBe[family.type]}`, family.name);
   }
 }
 
@@ -346,23 +458,12 @@ function checkDescConsistency(family: dto.MetricFamily, m: dto.Metric, desc: Des
   }
 }
 
-const labelsKeys = new WeakMap<readonly dto.LabelPair[], string>();
-
 /**
- * labelsKey identifies a series within its family by its label pairs. The key is cached per
- * immutable label-pair array (vec children reuse theirs for every scrape): sealed arrays carry it,
- * others are cached in a WeakMap. Since the same string object comes back each time, its
- * hash is computed once too.
+ * labelsKey identifies a series within its family by its label pairs: their rendered text (values
+ * are escaped and quoted), which lib/expfmt caches for frozen arrays.
  */
 function labelsKey(labels: readonly dto.LabelPair[]): string {
-  const sealed = sealedLabelsText(labels);
-  if (sealed !== undefined) return sealed;
-  let key = labelsKeys.get(labels);
-  if (key === undefined) {
-    key = renderLabels(labels);
-    if (Object.isFrozen(labels)) labelsKeys.set(labels, key);
-  }
-  return key;
+  return labelsText(labels);
 }
 
 

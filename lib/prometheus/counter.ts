@@ -10,13 +10,12 @@
  */
 
 import type * as dto from "../model/index.js";
-import { SelfCollector } from "./collector.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
 import { type ExemplarAdder, newExemplar } from "./exemplar.js";
 import type { Labels } from "./labels.js";
+import { SlotHandle } from "./internal/slot-handle.js";
 import { type CounterOpts, descFromOpts } from "./metric.js";
-import { ScalarBlock } from "./series-blocks.js";
 import { labelPairsOf, ValueFunc } from "./value.js";
 import { MetricVec, type RowKind, type VecKind } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";
@@ -88,6 +87,17 @@ export class CounterColumns implements VecKind<Counter> {
     (this.valFloat ??= new Float64Array(this.#capacity))[slot] += v;
   }
 
+  /** detach copies a deleted slot's series into columns of its own (see internal/slot-handle.ts). */
+  detach(slot: number, serial: number): CounterColumns {
+    const detached = new CounterColumns(this.desc);
+    if (this.serials[slot] === -serial) {
+      detached.valInt[0] = this.valInt[slot]!;
+      if (this.valFloat !== undefined) detached.addFloat(0, this.valFloat[slot]!);
+      detached.setCreated(0, this.createdOf(slot));
+    }
+    return detached;
+  }
+
   /** valueOf returns a slot's value: the fractional part plus the integral one, as in Go. */
   valueOf(slot: number): number {
     return (this.valFloat === undefined ? 0 : this.valFloat[slot]!) + this.valInt[slot]!;
@@ -99,6 +109,7 @@ export class CounterColumns implements VecKind<Counter> {
 
   /** Per row: the value, then the created timestamp. */
   readonly rows: RowKind = {
+    type: "counter",
     stride: () => 2,
     fill: (numbers, slots, from, to) => {
       const { valInt, valFloat, created } = this;
@@ -108,16 +119,14 @@ export class CounterColumns implements VecKind<Counter> {
         numbers[2 * row + 1] = this.createdBase + created[slot]!;
       }
     },
-    block: (rows, numbers) => {
-      let exemplars: Map<number, dto.Exemplar> | undefined;
-      if (this.exemplars.size > 0) {
-        exemplars = new Map();
-        for (let row = 0; row < rows.slots.length; row++) {
-          const exemplar = this.exemplars.get(rows.slots[row]!);
-          if (exemplar !== undefined) exemplars.set(row, exemplar);
-        }
+    extras: (slots) => {
+      if (this.exemplars.size === 0) return {};
+      const exemplars = new Map<number, readonly dto.Exemplar[]>();
+      for (let row = 0; row < slots.length; row++) {
+        const exemplar = this.exemplars.get(slots[row]!);
+        if (exemplar !== undefined) exemplars.set(row, [exemplar]);
       }
-      return new ScalarBlock("counter", rows, numbers, 2, exemplars);
+      return { exemplars };
     },
   };
 }
@@ -132,31 +141,24 @@ export class CounterColumns implements VecKind<Counter> {
  * counter made on its own has columns of one slot. A handle whose series has been deleted from
  * its vec is detached (see vec.ts).
  */
-export class Counter extends SelfCollector implements ExemplarAdder {
-  #columns: CounterColumns;
-  #slot: number;
-  #serial: number;
-  readonly #labelValues: readonly string[] | undefined;
+export class Counter extends SlotHandle<CounterColumns> implements ExemplarAdder {
 
   /** Creates a counter from options; the same as {@link newCounter}. */
   constructor(opts: CounterOpts);
   /** @internal A handle on a slot of a CounterVec. */
   constructor(columns: CounterColumns, slot: number, serial: number, labelValues: readonly string[]);
   constructor(optsOrColumns: CounterOpts | CounterColumns, slot = 0, serial = 1, labelValues?: readonly string[]) {
-    super();
-    this.#columns = optsOrColumns instanceof CounterColumns ? optsOrColumns : new CounterColumns(descFromOpts(optsOrColumns, null));
-    this.#slot = slot;
-    this.#serial = serial;
-    this.#labelValues = labelValues;
+    const columns = optsOrColumns instanceof CounterColumns ? optsOrColumns : new CounterColumns(descFromOpts(optsOrColumns, null));
+    super(columns, slot, serial, labelValues);
   }
 
   desc(): Desc {
-    return this.#columns.desc;
+    return this.columns.desc;
   }
 
   /** inc increments the counter by 1. */
   inc(): void {
-    this.#live().valInt[this.#slot]++;
+    this.live().valInt[this.slot]++;
   }
 
   /**
@@ -165,9 +167,9 @@ export class Counter extends SelfCollector implements ExemplarAdder {
    */
   add(v: number): void {
     checkIncrement(v);
-    const columns = this.#live();
-    if (Number.isInteger(v) && v <= Number.MAX_SAFE_INTEGER) columns.valInt[this.#slot] += v;
-    else columns.addFloat(this.#slot, v);
+    const columns = this.live();
+    if (Number.isInteger(v) && v <= Number.MAX_SAFE_INTEGER) columns.valInt[this.slot] += v;
+    else columns.addFloat(this.slot, v);
   }
 
   /**
@@ -186,41 +188,24 @@ export class Counter extends SelfCollector implements ExemplarAdder {
     checkIncrement(v);
     const exemplar = labels === undefined ? undefined : newExemplar(v, Date.now(), labels);
     this.add(v);
-    if (exemplar !== undefined) this.#columns.exemplars.set(this.#slot, exemplar);
+    if (exemplar !== undefined) this.columns.exemplars.set(this.slot, exemplar);
   }
 
   /** get returns the current value. */
   get(): number {
-    const columns = this.#live();
-    return columns.valueOf(this.#slot);
+    const columns = this.live();
+    return columns.valueOf(this.slot);
   }
 
   write(): dto.Metric {
-    const columns = this.#live();
-    const slot = this.#slot;
+    const columns = this.live();
+    const slot = this.slot;
     const value = columns.valueOf(slot);
     const exemplar = columns.exemplars.get(slot);
     const createdTimestampMs = columns.createdOf(slot);
     const counter: dto.Counter =
       exemplar === undefined ? { value, createdTimestampMs } : { value, exemplar, createdTimestampMs };
-    return { label: labelPairsOf(columns.desc, this.#labelValues), counter };
-  }
-
-  /** live returns the columns holding this series, detaching the handle if it was deleted. */
-  #live(): CounterColumns {
-    const columns = this.#columns;
-    const slot = this.#slot;
-    if (columns.serials[slot] === this.#serial) return columns;
-    const detached = new CounterColumns(columns.desc);
-    if (columns.serials[slot] === -this.#serial) {
-      detached.valInt[0] = columns.valInt[slot]!;
-      if (columns.valFloat !== undefined) detached.addFloat(0, columns.valFloat[slot]!);
-      detached.setCreated(0, columns.createdOf(slot));
-    }
-    this.#columns = detached;
-    this.#slot = 0;
-    this.#serial = 1;
-    return detached;
+    return { label: labelPairsOf(columns.desc, this.labelValues), counter };
   }
 }
 

@@ -8,8 +8,7 @@
  * @module
  */
 
-import { renderLabels } from "../expfmt/text.js";
-import { type LabelPair, sealLabelPairs } from "../model/index.js";
+import type { LabelPair } from "../model/index.js";
 import { DuplicateLabelNamesError, InvalidNameError, InvalidOptionsError, type PrometheusError } from "./errors.js";
 import {
   checkLabelName,
@@ -133,7 +132,7 @@ interface BuiltDesc {
   err: PrometheusError | undefined;
 }
 
-const emptyPairs: readonly LabelPair[] = sealLabelPairs([], "");
+const emptyPairs: readonly LabelPair[] = Object.freeze([]);
 
 function failedDesc(err: PrometheusError): BuiltDesc {
   return { constLabelPairs: emptyPairs, id: "", dimHash: "", err };
@@ -174,7 +173,7 @@ function buildDesc(fqName: string, help: string, variableLabels: readonly string
   const pairs = constNames.map((name) => Object.freeze({ name, value: constLabels[name]! }));
   pairs.sort(compareLabelPairs);
   return {
-    constLabelPairs: pairs.length === 0 ? emptyPairs : sealLabelPairs(pairs, renderLabels(pairs)),
+    constLabelPairs: pairs.length === 0 ? emptyPairs : Object.freeze(pairs),
     id: JSON.stringify([fqName, ...constValues]),
     dimHash: JSON.stringify([help, ...dimNames.sort()]),
     err: undefined,

@@ -1,25 +1,34 @@
 /**
- * Gatherers: several gatherers merged into one, with the same consistency checks as a registry.
+ * Gatherers: several gatherers merged into one, with the same consistency checks as a registry;
+ * and MultiTRegistry, the same for transactional gatherers.
  *
- * Counterpart: `Gatherers` and `GathererFunc` in client_golang's registry.go.
+ * Counterpart: `Gatherers`, `GathererFunc`, `MultiTRegistry` and `NewMultiTRegistry` in
+ * client_golang's registry.go. Go's MultiTRegistry only concatenates and sorts the families (its
+ * source has a TODO to check for duplicates); here it merges and checks them as Gatherers does.
  *
  * @module
  */
 
+import { asMetricFamily } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
-import { blockOf } from "../model/index.js";
+import { isRowsFamily } from "../model/index.js";
 import { checkSuffixCollisions, FamilyMap } from "./consistency.js";
 import { ConsistencyError, GatherError, InvalidOptionsError } from "./errors.js";
 import { goQuote } from "./labels.js";
-import { gatherLeased, type LeasedGatherOptions, type LeasingGatherer, leasingGather, mayLease } from "./leased-gather.js";
 import type { Gatherer, GatherOptions } from "./registry.js";
-import type { ValuesLease } from "./values-lease.js";
+import {
+  type HasTransactionalGatherer,
+  onlyOnce,
+  toTransactionalGatherer,
+  type Transaction,
+  type TransactionalGatherer,
+} from "./transactional.js";
 
 /**
  * Gatherers merges the families of several gatherers. Families of the same name must agree on
  * help and type; series must not repeat. Errors of each gatherer are prefixed with its position.
  */
-export class Gatherers implements Gatherer, LeasingGatherer {
+export class Gatherers implements Gatherer, HasTransactionalGatherer {
   readonly #gatherers: readonly Gatherer[];
 
   /** @throws {InvalidOptionsError} unless given an array of gatherers. */
@@ -31,38 +40,61 @@ export class Gatherers implements Gatherer, LeasingGatherer {
   }
 
   async gather(options: GatherOptions = {}): Promise<dto.MetricFamily[]> {
-    return this.#gather((g) => g.gather(options));
+    const results = await Promise.all(this.#gatherers.map((g) => gatherSettled(() => g.gather(options))));
+    return (await mergeResults(results, true)) as dto.MetricFamily[];
   }
 
-  /** @internal The metrics handler's gather: every gatherer gathers with `lease` (see mayLease). */
-  [gatherLeased](options: LeasedGatherOptions, lease: ValuesLease): Promise<dto.MetricFamily[]> {
-    return this.#gather(async (g) => {
-      const leased = leasingGather(g);
-      // mayLease said yes a moment ago; only a gather replaced since then could say no.
-      if (leased === undefined) throw new InvalidOptionsError("a gatherer's gather was replaced during a gather");
-      return leased(options, lease);
+  /**
+   * transactionalGatherer returns these gatherers as one {@link TransactionalGatherer}: a
+   * {@link MultiTRegistry} of each one's transactional form ({@link toTransactionalGatherer}).
+   */
+  transactionalGatherer(): TransactionalGatherer {
+    return newMultiTRegistry(...this.#gatherers.map(toTransactionalGatherer));
+  }
+}
+
+/**
+ * MultiTRegistry merges the families of several transactional gatherers, as {@link Gatherers}
+ * merges those of gatherers; its `done()` calls every gatherer's `done()`.
+ */
+export class MultiTRegistry implements TransactionalGatherer {
+  readonly #tGatherers: readonly TransactionalGatherer[];
+
+  /** @throws {InvalidOptionsError} unless given transactional gatherers. */
+  constructor(tGatherers: readonly TransactionalGatherer[]) {
+    if (!Array.isArray(tGatherers) || tGatherers.some((g) => typeof g?.gather !== "function")) {
+      throw new InvalidOptionsError("MultiTRegistry needs transactional gatherers, each with a gather method");
+    }
+    this.#tGatherers = [...tGatherers];
+  }
+
+  async gather(options: GatherOptions = {}): Promise<Transaction> {
+    const dones: (() => void)[] = [];
+    const results = await Promise.all(
+      this.#tGatherers.map((g) =>
+        gatherSettled(async () => {
+          const { families, done } = await g.gather(options);
+          dones.push(done);
+          return families;
+        }),
+      ),
+    );
+    const done = onlyOnce(() => {
+      for (const d of dones) d();
     });
+    try {
+      return { families: await mergeResults(results, false), done };
+    } catch (err) {
+      // The error's families are plain data (see mergeResults): nothing refers to the loans.
+      done();
+      throw err;
+    }
   }
+}
 
-  /** @internal Whether the handler may gather with a lease: only when every gatherer may. */
-  [mayLease](): boolean {
-    return this.gather === Gatherers.prototype.gather && this.#gatherers.every((g) => leasingGather(g) !== undefined);
-  }
-
-  async #gather(gatherOne: (g: Gatherer) => Promise<dto.MetricFamily[]>): Promise<dto.MetricFamily[]> {
-    const merged = new FamilyMap();
-    const errors: Error[] = [];
-    const results = await Promise.all(this.#gatherers.map((g) => gatherSettled(() => gatherOne(g))));
-    results.forEach(({ families, error }, i) => {
-      for (const err of error === undefined ? [] : error instanceof AggregateError ? (error.errors as Error[]) : [error]) {
-        errors.push(new Error(`[from Gatherer #${i + 1}] ${err.message}`, { cause: err }));
-      }
-      for (const family of families) mergeFamily(merged, family, errors);
-    });
-    const result = await merged.normalize();
-    if (errors.length > 0) throw new GatherError(errors, result);
-    return result;
-  }
+/** newMultiTRegistry merges transactional gatherers into one (Go's `NewMultiTRegistry`). */
+export function newMultiTRegistry(...tGatherers: TransactionalGatherer[]): MultiTRegistry {
+  return new MultiTRegistry(tGatherers);
 }
 
 /** gathererFunc turns a function into a Gatherer (Go's `GathererFunc`). */
@@ -70,7 +102,12 @@ export function gathererFunc(fn: (options?: GatherOptions) => Promise<dto.Metric
   return { gather: fn };
 }
 
-async function gatherSettled(gather: () => Promise<dto.MetricFamily[]>): Promise<{ families: dto.MetricFamily[]; error: Error | undefined }> {
+interface Settled {
+  families: readonly dto.GatheredFamily[];
+  error: Error | undefined;
+}
+
+async function gatherSettled(gather: () => Promise<readonly dto.GatheredFamily[]>): Promise<Settled> {
   try {
     return { families: await gather(), error: undefined };
   } catch (err) {
@@ -79,46 +116,63 @@ async function gatherSettled(gather: () => Promise<dto.MetricFamily[]>): Promise
   }
 }
 
-function mergeFamily(merged: FamilyMap, family: dto.MetricFamily, errors: Error[]): void {
-  let existing = merged.byName.get(family.name);
+/**
+ * mergeResults merges the families of several gathers, in order, checking them as a registry
+ * checks collected metrics. It returns them sorted (rows families stay rows unless `plain`), or
+ * rejects with a GatherError holding every error, its families as plain data.
+ */
+async function mergeResults(results: readonly Settled[], plain: boolean): Promise<dto.GatheredFamily[]> {
+  const merged = new FamilyMap();
+  const errors: Error[] = [];
+  results.forEach(({ families, error }, i) => {
+    for (const err of error === undefined ? [] : error instanceof AggregateError ? (error.errors as Error[]) : [error]) {
+      errors.push(new Error(`[from Gatherer #${i + 1}] ${err.message}`, { cause: err }));
+    }
+    for (const family of families) mergeFamily(merged, family, errors);
+  });
+  if (errors.length > 0) throw new GatherError(errors, await merged.normalize(true));
+  return merged.normalize(plain);
+}
+
+function mergeFamily(merged: FamilyMap, gathered: dto.GatheredFamily, errors: Error[]): void {
+  let existing = merged.byName.get(gathered.name);
   if (existing !== undefined) {
-    if (existing.help !== family.help) {
+    if (existing.help !== gathered.help) {
       errors.push(
         new ConsistencyError(
-          `gathered metric family ${family.name} has help ${goQuote(family.help ?? "")} but should have ${goQuote(existing.help ?? "")}`,
-          family.name,
+          `gathered metric family ${gathered.name} has help ${goQuote(gathered.help ?? "")} but should have ${goQuote(existing.help ?? "")}`,
+          gathered.name,
         ),
       );
       return;
     }
-    if (existing.type !== family.type) {
+    if (existing.type !== gathered.type) {
       errors.push(
         new ConsistencyError(
-          `gathered metric family ${family.name} has type ${family.type.toUpperCase()} but should have ${existing.type.toUpperCase()}`,
-          family.name,
+          `gathered metric family ${gathered.name} has type ${gathered.type.toUpperCase()} but should have ${existing.type.toUpperCase()}`,
+          gathered.name,
         ),
       );
       return;
     }
   } else {
-    existing = { name: family.name, help: family.help, type: family.type, metric: [] };
-    if (family.unit !== undefined) existing.unit = family.unit;
+    existing = { name: gathered.name, help: gathered.help, type: gathered.type, metric: [] };
+    if (!isRowsFamily(gathered) && gathered.unit !== undefined) existing.unit = gathered.unit;
     try {
       checkSuffixCollisions(existing, merged.byName);
     } catch (err) {
       errors.push(err as Error);
       return;
     }
-    merged.byName.set(family.name, existing);
-    // A family gathered whole from a vec stays a block: its series were checked when gathered.
-    const block = blockOf(family);
-    if (block !== undefined) {
-      merged.adoptBlock(existing, block);
+    merged.byName.set(gathered.name, existing);
+    // A vec's rows stay rows: a registry checked them when it gathered them.
+    if (isRowsFamily(gathered)) {
+      merged.adoptRows(existing, gathered);
       return;
     }
   }
-  merged.unblock(existing);
-  for (const m of family.metric) {
+  merged.expandRows(existing);
+  for (const m of asMetricFamily(gathered).metric) {
     try {
       merged.append(existing, merged.checkMetricConsistency(existing, m));
     } catch (err) {

@@ -18,7 +18,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { SelfCollector } from "./collector.js";
+import { SlotHandle } from "./internal/slot-handle.js";
 import { Desc } from "./desc.js";
 import { InvalidOptionsError, InvalidValueError } from "./errors.js";
 import { type ExemplarObserver, newExemplar } from "./exemplar.js";
@@ -30,11 +30,10 @@ import {
   nativeHistogramConfig,
   type NativeHistogramOpts,
 } from "./native-buckets.js";
-import { HistogramBlock } from "./series-blocks.js";
 import { grown } from "./counter.js";
 import { MetricVec, type RowKind, type VecKind } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";
-import { checkedLabelPairs, ConstMetric, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
+import { ConstMetric, makeLabelPairs, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 /**
  * DefBuckets are the default histogram buckets, tailored to measure the response time (in seconds)
@@ -132,6 +131,7 @@ export class HistogramColumns implements VecKind<Histogram> {
 
   /** Per row: the count, the sum, the created timestamp, then the cumulative bucket counts. */
   readonly rows: RowKind = {
+    type: "histogram",
     // Native buckets are written by `write` only: such series go one by one.
     stride: () => (this.config.native === undefined ? this.stride : undefined),
     fill: (numbers, slots, from, to) => {
@@ -146,19 +146,19 @@ export class HistogramColumns implements VecKind<Histogram> {
         for (let k = bucketsAt; k < stride; k++) numbers[out + k] = cumulative += state[at + k]!;
       }
     },
-    block: (rows, numbers) => {
+    extras: (slots) => {
+      const upperBounds = this.config.upperBounds;
+      if (this.exemplars.size === 0) return { upperBounds };
       const exemplars = new Map<number, readonly (dto.Exemplar | undefined)[]>();
-      if (this.exemplars.size > 0) {
-        for (let row = 0; row < rows.slots.length; row++) {
-          const rowExemplars = this.exemplars.get(rows.slots[row]!);
-          if (rowExemplars !== undefined) exemplars.set(row, rowExemplars.slice());
-        }
+      for (let row = 0; row < slots.length; row++) {
+        const rowExemplars = this.exemplars.get(slots[row]!);
+        if (rowExemplars !== undefined) exemplars.set(row, rowExemplars.slice());
       }
-      return new HistogramBlock(rows, this.config.upperBounds, numbers, exemplars);
+      return { upperBounds, exemplars };
     },
   };
 
-  /** detach copies a deleted slot's series into columns of its own (see Histogram). */
+  /** detach copies a deleted slot's series into columns of its own (see internal/slot-handle.ts). */
   detach(slot: number, serial: number): HistogramColumns {
     const detached = new HistogramColumns(this.desc, this.config);
     if (this.serials[slot] === -serial) {
@@ -181,32 +181,18 @@ export class HistogramColumns implements VecKind<Histogram> {
  * columns, and a histogram made on its own has columns of one slot. A handle whose series has
  * been deleted from its vec is detached (see vec.ts).
  */
-export class Histogram extends SelfCollector implements ExemplarObserver {
-  #columns: HistogramColumns;
-  #slot: number;
-  #serial: number;
-  readonly #labelValues: readonly string[] | undefined;
+export class Histogram extends SlotHandle<HistogramColumns> implements ExemplarObserver {
 
   /** Creates a histogram from options; the same as {@link newHistogram}. */
   constructor(opts: HistogramOpts);
   /** @internal A handle on a slot of a HistogramVec. */
   constructor(columns: HistogramColumns, slot: number, serial: number, labelValues: readonly string[]);
   constructor(optsOrColumns: HistogramOpts | HistogramColumns, slot = 0, serial = 1, labelValues?: readonly string[]) {
-    super();
-    if (optsOrColumns instanceof HistogramColumns) {
-      this.#columns = optsOrColumns;
-    } else {
-      const desc = descFromOpts(optsOrColumns, null);
-      checkNoReservedLabel(desc, BucketLabel, "histograms");
-      this.#columns = new HistogramColumns(desc, histogramConfig(optsOrColumns));
-    }
-    this.#slot = slot;
-    this.#serial = serial;
-    this.#labelValues = labelValues;
+    super(columnsOf(optsOrColumns), slot, serial, labelValues);
   }
 
   desc(): Desc {
-    return this.#columns.desc;
+    return this.columns.desc;
   }
 
   /**
@@ -218,7 +204,7 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
    */
   observe(v: number): void {
     if (typeof v !== "number") throw notANumber(v);
-    const columns = this.#live();
+    const columns = this.live();
     this.#observe(columns, v, findBucket(columns.config.upperBounds, v));
   }
 
@@ -237,23 +223,23 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
   observeWithExemplar(v: number, labels?: Labels): void {
     if (typeof v !== "number") throw notANumber(v);
     const exemplar = labels === undefined ? undefined : newExemplar(v, Date.now(), labels);
-    const columns = this.#live();
+    const columns = this.live();
     const bounds = columns.config.upperBounds;
     const bucket = findBucket(bounds, v);
     this.#observe(columns, v, bucket);
     if (exemplar !== undefined) {
-      let exemplars = columns.exemplars.get(this.#slot);
+      let exemplars = columns.exemplars.get(this.slot);
       if (exemplars === undefined) {
         exemplars = new Array<dto.Exemplar | undefined>(bounds.length + 1).fill(undefined);
-        columns.exemplars.set(this.#slot, exemplars);
+        columns.exemplars.set(this.slot, exemplars);
       }
       exemplars[bucket] = exemplar;
     }
   }
 
   #observe(columns: HistogramColumns, v: number, bucket: number): void {
-    const native = columns.native.get(this.#slot);
-    countObservation(columns, this.#slot, native, v, bucket);
+    const native = columns.native.get(this.slot);
+    countObservation(columns, this.slot, native, v, bucket);
     if (native !== undefined && !Number.isNaN(v)) this.#limitBuckets(columns, native, v, bucket);
   }
 
@@ -278,12 +264,12 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
   #maybeReset(columns: HistogramColumns, native: NativeState, v: number, bucket: number): boolean {
     const config = columns.config.native!;
     if (config.minResetDurationMs === 0 || performance.now() - native.lastResetTime < config.minResetDurationMs) return false;
-    const at = this.#slot * columns.stride;
+    const at = this.slot * columns.stride;
     columns.state.fill(0, at + bucketsAt, at + columns.stride);
     columns.state[at + countAt] = 0;
     columns.state[at + sumAt] = 0;
     native.buckets = new NativeBuckets(config.schema, config.zeroThreshold);
-    countObservation(columns, this.#slot, native, v, bucket);
+    countObservation(columns, this.slot, native, v, bucket);
     native.lastResetTime = performance.now();
     return true;
   }
@@ -294,11 +280,11 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
    * native buckets when configured.
    */
   write(): dto.Metric {
-    const columns = this.#live();
+    const columns = this.live();
     const bounds = columns.config.upperBounds;
     const state = columns.state;
-    const at = this.#slot * columns.stride;
-    const exemplars = columns.exemplars.get(this.#slot);
+    const at = this.slot * columns.stride;
+    const exemplars = columns.exemplars.get(this.slot);
     const bucket: dto.Bucket[] = new Array<dto.Bucket>(bounds.length);
     let cumulativeCount = 0;
     for (let i = 0; i < bounds.length; i++) {
@@ -317,20 +303,18 @@ export class Histogram extends SelfCollector implements ExemplarObserver {
       sampleSum: state[at + sumAt]!,
       bucket,
       createdTimestampMs: state[at + createdAt]!,
-      ...columns.native.get(this.#slot)?.buckets.write(),
+      ...columns.native.get(this.slot)?.buckets.write(),
     };
-    return { label: labelPairsOf(columns.desc, this.#labelValues), histogram };
+    return { label: labelPairsOf(columns.desc, this.labelValues), histogram };
   }
+}
 
-  /** live returns the columns holding this series, detaching the handle if it was deleted. */
-  #live(): HistogramColumns {
-    const columns = this.#columns;
-    if (columns.serials[this.#slot] === this.#serial) return columns;
-    this.#columns = columns.detach(this.#slot, this.#serial);
-    this.#slot = 0;
-    this.#serial = 1;
-    return this.#columns;
-  }
+/** columnsOf returns the columns a histogram handle is made on: a vec's, or one slot of its own. */
+function columnsOf(optsOrColumns: HistogramOpts | HistogramColumns): HistogramColumns {
+  if (optsOrColumns instanceof HistogramColumns) return optsOrColumns;
+  const desc = descFromOpts(optsOrColumns, null);
+  checkNoReservedLabel(desc, BucketLabel, "histograms");
+  return new HistogramColumns(desc, histogramConfig(optsOrColumns));
 }
 
 /** findBucket returns the index of the first bound ≥ v, the number of bounds for `+Inf` (and NaN). */
@@ -538,7 +522,7 @@ export function mustNewConstHistogram(
   }
   bucket.sort((a, b) => a.upperBound - b.upperBound);
   return new ConstMetric(desc, {
-    label: checkedLabelPairs(desc, labelValues),
+    label: makeLabelPairs(desc, labelValues),
     histogram: { sampleCount: count, sampleSum: sum, bucket },
   });
 }

@@ -39,7 +39,13 @@ export {
   mustNewMetricWithExemplars,
   newMetricWithExemplars,
 } from "./exemplar.js";
-export { Gatherers, gathererFunc } from "./gatherers.js";
+export { Gatherers, gathererFunc, MultiTRegistry, newMultiTRegistry } from "./gatherers.js";
+export {
+  type HasTransactionalGatherer,
+  toTransactionalGatherer,
+  type Transaction,
+  type TransactionalGatherer,
+} from "./transactional.js";
 export { Gauge, GaugeVec, newGauge, newGaugeFunc, newGaugeVec } from "./gauge.js";
 export {
   type ConstBuckets,
@@ -131,3 +137,13 @@ export {
 } from "./series-limit.js";
 export { MetricVec, type NewMetric } from "./vec.js";
 export { wrapRegistererWith, wrapRegistererWithPrefix } from "./wrap.js";
+/** @internal For promhttp: how long a slice of work runs before it yields to the event loop. */
+export { SliceMs } from "./internal/slices.js";
+/** The signal a gather follows to stop early: an AbortSignal, or promhttp's lighter one. */
+export type { StopSignal } from "./collect.js";
+/** @internal For testutil: Go's label-value order, quoting and metric printing. */
+export { compareUTF8, goQuote } from "./labels.js";
+/** @internal For testutil: the order a gather sorts metrics in. */
+export { compareMetrics } from "./consistency.js";
+/** @internal For testutil: a metric as Go's proto text prints it. */
+export { metricToProtoText } from "./proto-text.js";

@@ -131,6 +131,8 @@ export function validateValuesInLabels(labels: Labels | null, expected: number, 
  */
 export function compareUTF8(a: string, b: string): number {
   if (a === b) return 0;
+  // Below U+D800, UTF-16 order is UTF-8 order: the engine's own comparison is right (and fast).
+  if (!surrogateOrAbove.test(a) || !surrogateOrAbove.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -146,6 +148,9 @@ export function compareUTF8(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** Characters from U+D800 up: where UTF-16 order and UTF-8 order may differ. */
+const surrogateOrAbove = /[\uD800-\uFFFF]/;
 
 /** compareLabelPairs orders label pairs by name, as client_golang's `labelPairSorter`. */
 export function compareLabelPairs(a: LabelPair, b: LabelPair): number {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { formatFloat } from "../expfmt/float.js";
+import { formatFloat } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 
 /**

@@ -4,7 +4,9 @@
  * Counterpart: client_golang's registry.go (`Registerer`, `Gatherer`, `Registry`, `NewRegistry`,
  * `NewPedanticRegistry`, `DefaultRegisterer`, `MustRegister`, ...). Registration checks the
  * collector's descriptors against those already registered; gathering runs every collector, checks
- * what they collect (consistency.ts) and returns the families sorted.
+ * what they collect (consistency.ts) and returns the families sorted. A registry is also a
+ * TransactionalGatherer, through {@link Registry.transactionalGatherer} (transactional.ts): that
+ * is how the metrics handler gathers it.
  *
  * @module
  */
@@ -14,8 +16,9 @@ import { Channel } from "./channel.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import { runCollectors } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
-import { gatherLeased, type LeasedGatherOptions, type LeasingGatherer, mayLease } from "./leased-gather.js";
-import type { ValuesLease } from "./values-lease.js";
+import { Loans } from "./internal/loans.js";
+import { Slicer } from "./internal/slices.js";
+import { type HasTransactionalGatherer, onlyOnce, type Transaction, type TransactionalGatherer } from "./transactional.js";
 import { Desc } from "./desc.js";
 import {
   AlreadyRegisteredError,
@@ -59,7 +62,7 @@ export interface Gatherer {
  * Registry registers collectors and gathers from them. Create one with {@link newRegistry} (or
  * {@link newPedanticRegistry} in tests); the package also has a default registry.
  */
-export class Registry implements Registerer, Gatherer, LeasingGatherer {
+export class Registry implements Registerer, Gatherer, HasTransactionalGatherer {
   readonly #collectorsById = new Map<string, Collector>();
   readonly #descIds = new Set<string>();
   readonly #dimHashesByName = new Map<string, string>();
@@ -150,29 +153,43 @@ export class Registry implements Registerer, Gatherer, LeasingGatherer {
   }
 
   /**
-   * @internal The metrics handler's gather: as {@link gather}, but the vecs' blocks borrow their
-   * numbers from `lease`, so the families must not be read once the lease has ended.
+   * transactionalGatherer returns this registry as a {@link TransactionalGatherer} (see
+   * transactional.ts), the form promhttp's handlers gather: it gathers as {@link gather} does and
+   * checks the same, but the series of the registry's vecs come as rows families
+   * (lib/model/rows-family.ts) whose value arrays the vecs lend until the transaction's `done()`.
+   * A subclass that overrides `gather` should override this method too.
    */
-  [gatherLeased](options: LeasedGatherOptions, lease: ValuesLease): Promise<dto.MetricFamily[]> {
-    return this.#gather(options, lease);
+  transactionalGatherer(): TransactionalGatherer {
+    return {
+      gather: async (options: GatherOptions = {}): Promise<Transaction> => {
+        const loans = new Loans();
+        let succeeded = false;
+        try {
+          const families = await this.#gather(options, loans);
+          succeeded = true;
+          return { families, done: onlyOnce(() => loans.giveBack()) };
+        } finally {
+          // A failed gather rejected with a GatherError whose families are plain data (see
+          // #gather): nothing refers to the borrowed arrays any more.
+          if (!succeeded) loans.giveBack();
+        }
+      },
+    };
   }
 
-  /** @internal Whether the handler may gather with a lease: not when gather is overridden. */
-  [mayLease](): boolean {
-    return this.gather === Registry.prototype.gather;
-  }
-
-  async #gather(options: LeasedGatherOptions, lease: ValuesLease | undefined): Promise<dto.MetricFamily[]> {
+  #gather(options: GatherOptions, loans: undefined): Promise<dto.MetricFamily[]>;
+  #gather(options: GatherOptions, loans: Loans): Promise<dto.GatheredFamily[]>;
+  async #gather(options: GatherOptions, loans: Loans | undefined): Promise<dto.GatheredFamily[]> {
     const families = new FamilyMap();
     const registered = this.#pedantic ? new Set(this.#descIds) : undefined;
     const jobs = [
       ...[...this.#collectorsById.values()].map((collector) => ({ collector, registeredDescIds: registered })),
       ...this.#uncheckedCollectors.map((collector) => ({ collector, registeredDescIds: undefined })),
     ];
-    const errors = await runCollectors(jobs, families, options.signal, lease);
-    const result = await families.normalize();
-    if (errors.length > 0) throw new GatherError(errors, result);
-    return result;
+    const errors = await runCollectors(jobs, families, options.signal, loans);
+    await families.orderConstRows(new Slicer(), (err) => errors.push(err));
+    if (errors.length > 0) throw new GatherError(errors, await families.normalize(true));
+    return families.normalize(loans === undefined);
   }
 
   /** Checks a descriptor's help and label names against earlier ones of the same name. */

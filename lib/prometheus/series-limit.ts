@@ -35,7 +35,7 @@ import { type Desc, newDesc } from "./desc.js";
 import { InvalidOptionsError, PrometheusError } from "./errors.js";
 import { goQuote, goSlice } from "./labels.js";
 import type { Metric } from "./metric.js";
-import { SeriesTable } from "./series-table.js";
+import { SeriesTable } from "./internal/series-table.js";
 import { CounterValue, mustNewConstMetric, type Result, resultOf } from "./value.js";
 import type { VecKind } from "./vec.js";
 

@@ -13,11 +13,10 @@
  */
 
 import type * as dto from "../model/index.js";
-import { SelfCollector } from "./collector.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError } from "./errors.js";
+import { SlotHandle } from "./internal/slot-handle.js";
 import { descFromOpts, type Opts } from "./metric.js";
-import { ScalarBlock } from "./series-blocks.js";
 import { labelPairsOf } from "./value.js";
 import type { RowKind, VecKind } from "./vec.js";
 
@@ -25,6 +24,7 @@ import type { RowKind, VecKind } from "./vec.js";
 export class SettableColumns<S extends Settable> implements VecKind<S> {
   readonly desc: Desc;
   readonly kind: "gauge" | "untyped";
+  readonly rows: RowKind;
   serials: Int32Array;
   values: Float64Array;
   readonly #newHandle: (columns: SettableColumns<S>, slot: number, serial: number, labelValues: readonly string[]) => S;
@@ -39,6 +39,15 @@ export class SettableColumns<S extends Settable> implements VecKind<S> {
     this.#newHandle = newHandle;
     this.serials = new Int32Array(1).fill(1);
     this.values = new Float64Array(1);
+    this.rows = {
+      type: kind,
+      stride: () => 1,
+      fill: (numbers, slots, from, to) => {
+        const values = this.values;
+        for (let row = from; row < to; row++) numbers[row] = values[slots[row]!]!;
+      },
+      extras: () => ({}),
+    };
   }
 
   grow(capacity: number, used: number, serials: Int32Array): void {
@@ -58,22 +67,17 @@ export class SettableColumns<S extends Settable> implements VecKind<S> {
     return this.#newHandle(this, slot, serial, labelValues);
   }
 
-  readonly rows: RowKind = {
-    stride: () => 1,
-    fill: (numbers, slots, from, to) => {
-      const values = this.values;
-      for (let row = from; row < to; row++) numbers[row] = values[slots[row]!]!;
-    },
-    block: (rows, numbers) => new ScalarBlock(this.kind, rows, numbers, 1),
-  };
+  /** detach copies a deleted slot's series into columns of its own (see internal/slot-handle.ts). */
+  detach(slot: number, serial: number): SettableColumns<S> {
+    const detached = new SettableColumns<S>(this.desc, this.kind, this.#newHandle);
+    if (this.serials[slot] === -serial) detached.values[0] = this.values[slot]!;
+    return detached;
+  }
+
 }
 
 /** Settable is the base of Gauge and Untyped. */
-export abstract class Settable extends SelfCollector {
-  #columns: SettableColumns<Settable>;
-  #slot: number;
-  #serial: number;
-  readonly #labelValues: readonly string[] | undefined;
+export abstract class Settable extends SlotHandle<SettableColumns<Settable>> {
 
   /** @internal From options, or as a handle on a vec's slot. */
   protected constructor(
@@ -83,72 +87,61 @@ export abstract class Settable extends SelfCollector {
     serial = 1,
     labelValues?: readonly string[],
   ) {
-    super();
-    this.#columns =
-      optsOrColumns instanceof SettableColumns ? optsOrColumns : new SettableColumns<Settable>(descFromOpts(optsOrColumns, null), kind, () => this);
-    this.#slot = slot;
-    this.#serial = serial;
-    this.#labelValues = labelValues;
+    const columns =
+      optsOrColumns instanceof SettableColumns
+        ? optsOrColumns
+        : new SettableColumns<Settable>(descFromOpts(optsOrColumns, null), kind, () => {
+            throw new Error("a lone metric's columns make no children");
+          });
+    super(columns, slot, serial, labelValues);
   }
 
   desc(): Desc {
-    return this.#columns.desc;
+    return this.columns.desc;
   }
 
   /** set sets the value to v. @throws {InvalidValueError} if v is not a number. */
   set(v: number): void {
     const checked = this.#checked(v);
-    this.#live().values[this.#slot] = checked;
+    this.live().values[this.slot] = checked;
   }
 
   /** inc increments the value by 1. */
   inc(): void {
-    this.#live().values[this.#slot]++;
+    this.live().values[this.slot]++;
   }
 
   /** dec decrements the value by 1. */
   dec(): void {
-    this.#live().values[this.#slot]--;
+    this.live().values[this.slot]--;
   }
 
   /** add adds v (which may be negative). @throws {InvalidValueError} if v is not a number. */
   add(v: number): void {
     const checked = this.#checked(v);
-    this.#live().values[this.#slot] += checked;
+    this.live().values[this.slot] += checked;
   }
 
   /** sub subtracts v. @throws {InvalidValueError} if v is not a number. */
   sub(v: number): void {
     const checked = this.#checked(v);
-    this.#live().values[this.#slot] -= checked;
+    this.live().values[this.slot] -= checked;
   }
 
   /** get returns the current value. */
   get(): number {
-    return this.#live().values[this.#slot]!;
+    return this.live().values[this.slot]!;
   }
 
   write(): dto.Metric {
-    const columns = this.#live();
-    const value = columns.values[this.#slot]!;
-    const label = labelPairsOf(columns.desc, this.#labelValues);
+    const columns = this.live();
+    const value = columns.values[this.slot]!;
+    const label = labelPairsOf(columns.desc, this.labelValues);
     return columns.kind === "gauge" ? { label, gauge: { value } } : { label, untyped: { value } };
   }
 
-  /** live returns the columns holding this series, detaching the handle if it was deleted. */
-  #live(): SettableColumns<Settable> {
-    const columns = this.#columns;
-    if (columns.serials[this.#slot] === this.#serial) return columns;
-    const detached = new SettableColumns<Settable>(columns.desc, columns.kind, () => this);
-    if (columns.serials[this.#slot] === -this.#serial) detached.values[0] = columns.values[this.#slot]!;
-    this.#columns = detached;
-    this.#slot = 0;
-    this.#serial = 1;
-    return detached;
-  }
-
   #checked(v: number): number {
-    if (typeof v !== "number") throw new InvalidValueError(`${this.#columns.kind} value must be a number, got ${typeof v}`);
+    if (typeof v !== "number") throw new InvalidValueError(`${this.columns.kind} value must be a number, got ${typeof v}`);
     return v;
   }
 }

@@ -22,7 +22,7 @@ import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
 import { MetricVec, ObjectKind } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";
-import { checkedLabelPairs, ConstMetric, type Result, resultOf, withCreatedTimestamp } from "./value.js";
+import { ConstMetric, makeLabelPairs, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 
 export { DefAgeBuckets, DefBufCap, DefMaxAgeMs };
 
@@ -196,7 +196,7 @@ export function mustNewConstSummary(
   }
   quantile.sort((a, b) => a.quantile - b.quantile);
   return new ConstMetric(desc, {
-    label: checkedLabelPairs(desc, labelValues),
+    label: makeLabelPairs(desc, labelValues),
     summary: { sampleCount: count, sampleSum: sum, quantile },
   });
 }

@@ -10,8 +10,6 @@
  */
 
 import type * as dto from "../model/index.js";
-import { renderLabels } from "../expfmt/text.js";
-import { sealLabelPairs } from "../model/index.js";
 import type { Desc } from "./desc.js";
 import { InvalidValueError, type PrometheusError } from "./errors.js";
 import { compareLabelPairs, validateLabelValues } from "./labels.js";
@@ -89,7 +87,49 @@ export function newConstMetric(
 export function mustNewConstMetric(desc: Desc, valueType: ValueType, value: number, ...labelValues: string[]): Metric {
   if (desc.err !== undefined) throw desc.err;
   validateLabelValues(labelValues, desc.variableLabels.length);
-  return new ConstMetric(desc, populateMetric(valueType, value, checkedLabelPairs(desc, labelValues)));
+  checkValue(valueType, value);
+  return new ConstValueMetric(desc, valueType, value, labelValues);
+}
+
+/** checkValue throws what populateMetric throws for a value type and value. */
+function checkValue(valueType: ValueType, value: number): void {
+  if (typeof value !== "number") throw new InvalidValueError(`metric value must be a number, got ${typeof value}`);
+  if (valueType !== "counter" && valueType !== "gauge" && valueType !== "untyped") {
+    throw new InvalidValueError(`encountered unknown type ${String(valueType)}`);
+  }
+}
+
+/**
+ * ConstValueMetric is what mustNewConstMetric returns: a descriptor, checked label values and a
+ * value, from which `write` makes the client_model metric. A registry gathers many of them as
+ * rows (internal/const-rows.ts) instead of writing each: it knows they were checked when made.
+ */
+export class ConstValueMetric implements Metric {
+  readonly #desc: Desc;
+  /** @internal */
+  readonly valueType: ValueType;
+  /** @internal */
+  readonly value: number;
+  /** @internal The label values, checked, in the order of the descriptor's variable labels. */
+  readonly labelValues: readonly string[];
+  /** What write made, made on the first call: a const metric writes the same data every time. */
+  #written: dto.Metric | undefined;
+
+  /** @internal Only mustNewConstMetric makes one, with what it checked. */
+  constructor(desc: Desc, valueType: ValueType, value: number, labelValues: readonly string[]) {
+    this.#desc = desc;
+    this.valueType = valueType;
+    this.value = value;
+    this.labelValues = labelValues;
+  }
+
+  desc(): Desc {
+    return this.#desc;
+  }
+
+  write(): dto.Metric {
+    return (this.#written ??= populateMetric(this.valueType, this.value, makeLabelPairs(this.#desc, this.labelValues)));
+  }
 }
 
 /**
@@ -127,7 +167,7 @@ export function mustNewConstMetricWithCreatedTimestamp(
   validateLabelValues(labelValues, desc.variableLabels.length);
   if (valueType !== "counter") throw new InvalidValueError("created timestamps are only supported for counters");
   const createdMs = createdTimestampMsOf(ct);
-  return new ConstMetric(desc, populateMetric(valueType, value, checkedLabelPairs(desc, labelValues), createdMs));
+  return new ConstMetric(desc, populateMetric(valueType, value, makeLabelPairs(desc, labelValues), createdMs));
 }
 
 /**
@@ -195,23 +235,12 @@ export function makeLabelPairs(desc: Desc, labelValues: readonly string[]): read
 }
 
 /**
- * checkedLabelPairs is makeLabelPairs for a valid descriptor and label values that were already
- * validated: the result is sealed with its rendered text (see lib/model/label-cache.ts), which
- * also tells the registry that it need not be checked again at every scrape.
- */
-export function checkedLabelPairs(desc: Desc, labelValues: readonly string[]): readonly dto.LabelPair[] {
-  if (desc.variableLabels.length === 0) return desc.constLabelPairs;
-  const pairs = buildLabelPairs(desc, labelValues);
-  return sealLabelPairs(pairs, renderLabels(pairs));
-}
-
-/**
  * labelPairsOf returns the label pairs of a series: the descriptor's const labels when it has no
- * label values, else the pairs of the values, sealed when the descriptor is valid.
+ * label values, else {@link makeLabelPairs} of the values (frozen, sorted by name).
  */
 export function labelPairsOf(desc: Desc, labelValues: readonly string[] | undefined): readonly dto.LabelPair[] {
   if (labelValues === undefined) return desc.constLabelPairs;
-  return desc.err === undefined ? checkedLabelPairs(desc, labelValues) : makeLabelPairs(desc, labelValues);
+  return makeLabelPairs(desc, labelValues);
 }
 
 function buildLabelPairs(desc: Desc, labelValues: readonly string[]): dto.LabelPair[] {

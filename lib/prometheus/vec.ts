@@ -5,8 +5,9 @@
  * Counterpart: client_golang's vec.go (`MetricVec`, `metricMap`, `curriedLabelValue`). Go keeps a
  * child object per label-value combination in a map of hashes; here the series live in the
  * columns of a {@link SeriesTable} (series-table.ts), and a child is a handle on one of them, made
- * by the metric type's {@link VecKind}. A registry gathers a vec as one block of rows
- * ({@link collectBlock}) instead of a metric per child.
+ * by the metric type's {@link VecKind}. A registry's gather takes a vec's children all at once,
+ * as one rows family (lib/model/rows-family.ts, {@link MetricVec.collectRows}), instead of a
+ * metric per child.
  *
  * A child held across the deletion of its series (delete, deleteLabelValues, deletePartialMatch,
  * reset) is *detached*: as in Go, what is written to it is no longer exported. Unlike Go's
@@ -32,12 +33,12 @@ import {
   validateValuesInLabels,
 } from "./labels.js";
 import type { Metric } from "./metric.js";
-import type { LabelLayout } from "./label-arena.js";
 import { limitSeries, newSeries, type SeriesLimitError, type SeriesLimitOpts, strictResultOf } from "./series-limit.js";
-import { type SeriesColumns, SeriesTable } from "./series-table.js";
-import type { Slicer } from "./slices.js";
+import { type SeriesColumns, SeriesTable } from "./internal/series-table.js";
+import type { Slicer } from "./internal/slices.js";
 import { type Result, resultOf } from "./value.js";
-import { ValueSpares, type ValuesLease } from "./values-lease.js";
+import { GatherChannel } from "./internal/gather-channel.js";
+import { type Loans, ValueSpares } from "./internal/loans.js";
 
 /** CurriedLabelValue fixes the value of the variable label at `index`. */
 interface CurriedLabelValue {
@@ -48,20 +49,23 @@ interface CurriedLabelValue {
 /**
  * VecKind is what a metric type brings to a vec: the columns of its values, the handle that
  * `withLabelValues` returns for a slot, and, for the types the encoders write from columns, how
- * a gather copies rows into a block.
+ * a gather copies rows into a rows family.
  */
 export interface VecKind<M> extends SeriesColumns {
   /** child returns the metric of a live slot whose label values are `labelValues`. */
   child(slot: number, serial: number, labelValues: readonly string[]): M;
-  /** How a gather takes this kind's series as a block; absent: metric by metric. */
+  /** How a gather takes this kind's series as rows; absent: metric by metric. */
   readonly rows?: RowKind;
 }
 
 /**
- * RowKind copies a kind's values into the numbers of a block, row by row, and makes the block.
- * A gather calls `stride`, then `fill` over the rows (in slices, for many), then `block`.
+ * RowKind copies a kind's values into the numbers of a rows family (lib/model/rows-family.ts),
+ * row by row. A gather calls `stride`, then `fill` over the rows (in slices, for many), then
+ * `extras`.
  */
 export interface RowKind {
+  /** The family's type. */
+  readonly type: dto.RowsFamily["type"];
   /** stride returns the numbers per row, or `undefined` when the series must go one by one now. */
   stride(): number | undefined;
   /**
@@ -69,29 +73,18 @@ export interface RowKind {
    * writing every number of those rows: the array may hold an earlier gather's numbers.
    */
   fill(numbers: Float64Array, slots: Int32Array, from: number, to: number): void;
-  /** block makes the block of the rows (exemplars, which are few, are gathered here). */
-  block(rows: RowSnapshot, numbers: Float64Array): dto.SeriesBlock;
-}
-
-/**
- * RowSnapshot is the part of a block that the table provides: the rows (as slots) and where
- * their label entries lie (indexed by slot).
- */
-export interface RowSnapshot {
-  readonly slots: Int32Array;
-  readonly arena: Uint8Array;
-  readonly textStart: Uint32Array;
-  readonly textLength: Uint32Array;
-  readonly layout: LabelLayout;
+  /** extras returns the rows' exemplars (which are few) and, for histograms, the bucket bounds. */
+  extras(slots: Int32Array): Pick<dto.RowsFamily, "exemplars" | "upperBounds">;
 }
 
 /** NewMetric makes a vec's child from its label values and its (sorted, immutable) label pairs. */
 export type NewMetric<M> = (labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]) => M;
 
 /**
- * ObjectKind keeps one metric object per series, made by `newMetric` (summaries, and histograms
- * with native buckets, whose state is too rich for columns). A child is the same object each
- * time, and one held across its deletion keeps its own value, as in Go.
+ * ObjectKind keeps one metric object per series, made by `newMetric`: summaries, whose state (a
+ * sliding window of observations) is too rich for columns. (Histograms, native buckets included,
+ * keep their state in HistogramColumns.) A child is the same object each time, and one held across
+ * its deletion keeps its own value, as in Go.
  */
 export class ObjectKind<M extends Metric> implements VecKind<M> {
   readonly #newMetric: NewMetric<M>;
@@ -105,8 +98,8 @@ export class ObjectKind<M extends Metric> implements VecKind<M> {
     if (used === 0) this.#children = [];
   }
 
-  init(slot: number, labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]): void {
-    this.#children[slot] = this.#newMetric(labelValues, labelPairs);
+  init(slot: number, labelValues: readonly string[], labelPairs: () => readonly dto.LabelPair[]): void {
+    this.#children[slot] = this.#newMetric(labelValues, labelPairs());
   }
 
   release(slot: number): void {
@@ -116,15 +109,6 @@ export class ObjectKind<M extends Metric> implements VecKind<M> {
   child(slot: number): M {
     return this.#children[slot]!;
   }
-}
-
-/** The internal method through which a registry gathers a vec as a block (see collect.ts). */
-export const collectBlock: unique symbol = Symbol("collectBlock");
-
-/** BlockSource is a collector that can hand a registry its series as one block. */
-export interface BlockSource {
-  /** With a `lease`, the block's numbers are borrowed, and given back when the lease ends. */
-  [collectBlock](slicer: Slicer, lease?: ValuesLease): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined>;
 }
 
 /** How many rows are copied between two looks at the clock. */
@@ -151,14 +135,14 @@ function dropDeleted(table: SeriesTable, slots: Int32Array, from: number, to: nu
  * MetricVec is a collector of metrics of one descriptor, one per combination of variable label
  * values. It is usually used through its typed subclasses.
  */
-export class MetricVec<M extends Metric> implements Collector, BlockSource {
+export class MetricVec<M extends Metric> implements Collector {
   /** @internal The series, shared with curried views. */
   protected table: SeriesTable;
   /** @internal What the metric type stores per series, shared with curried views. */
   protected kind: VecKind<M>;
   /** @internal The curried label values of this view, sorted by index. */
   protected curry: readonly CurriedLabelValue[];
-  /** @internal Value arrays that leased gathers gave back, shared with curried views. */
+  /** @internal Value arrays that transactional gathers gave back, shared with curried views. */
   protected spares: ValueSpares;
 
   /** Creates a vec for `desc` whose series are stored as `kind` says, limited as `limit` says. */
@@ -177,9 +161,11 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
 
   /**
    * collect sends every child (of all curried views: they share the children), in the order a
-   * gather sorts them when that order is at hand, so that the registry need not sort them.
+   * gather sorts them when that order is at hand, so that the registry need not sort them. A
+   * registry's own channel ({@link GatherChannel}) takes them all at once, as rows.
    */
   collect(ch: SendOnlyChannel<Metric>): void {
+    if (ch instanceof GatherChannel && this.rowsAvailable() && ch.sendRows(this)) return;
     const table = this.table;
     const slots = table.ordered() ?? table.liveSlots();
     for (const slot of slots) {
@@ -187,24 +173,29 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
     }
   }
 
+  /** @internal Whether {@link collectRows} can gather this vec now. */
+  rowsAvailable(): boolean {
+    return this.kind.rows?.stride() !== undefined && this.table.desc.err === undefined;
+  }
+
   /**
-   * @internal The registry's way to collect: the children as one block of rows, in order, when
-   * the metric type supports it (else `undefined`, and the registry calls collect). With a
-   * `lease` (the metrics handler's gather), the numbers are a spare array, given back to the
-   * spares when the lease ends.
+   * @internal collectRows returns the children as a rows family, in order (see
+   * lib/model/rows-family.ts); only when {@link rowsAvailable}. With `loans` (a transactional
+   * gather), the numbers are a spare array, given back when the transaction is done; with
+   * `withLabels` (a plain gather, which turns the rows into client_model data), the family
+   * carries each row's label pairs.
    */
-  async [collectBlock](slicer: Slicer, lease?: ValuesLease): Promise<{ desc: Desc; block: dto.SeriesBlock } | undefined> {
+  async collectRows(slicer: Slicer, loans: Loans | undefined, withLabels: boolean): Promise<dto.RowsFamily> {
     const table = this.table;
-    const kind = this.kind.rows;
-    const stride = kind?.stride();
-    if (kind === undefined || stride === undefined || table.desc.err !== undefined) return undefined;
-    // The order comes back with live slots only. The block refers to it and to where the label
-    // entries lie, as they are now (neither is changed in place later), and copies the values:
+    const kind = this.kind.rows!;
+    const stride = kind.stride()!;
+    // The order comes back with live slots only. The rows refer to it and to where the label
+    // entries lie, as they are now (neither is changed in place later), and copy the values:
     // at once when they are few, else in slices.
     let slots = table.ordered() ?? (await table.orderedAsync());
     const text = table.shareText();
     const rows = slots.length;
-    const copied = lease === undefined ? new Float64Array(rows * stride) : this.spares.take(rows * stride);
+    const copied = loans === undefined ? new Float64Array(rows * stride) : this.spares.take(rows * stride);
     let numbers = copied;
     if (rows <= syncRows) {
       kind.fill(numbers, slots, 0, rows);
@@ -230,11 +221,30 @@ export class MetricVec<M extends Metric> implements Collector, BlockSource {
         numbers = numbers.filter((_, i) => kept[Math.floor(i / stride)] === 1);
       }
     }
-    // Kept only now that the block is complete: an array still being filled when a gather was
+    // Lent only now that the rows are complete: an array still being filled when a gather was
     // aborted is never given back.
-    lease?.keep(copied, this.spares);
-    const block = kind.block({ slots, ...text, layout: table.layout }, numbers);
-    return { desc: table.desc, block };
+    loans?.add(copied, this.spares);
+    const desc = table.desc;
+    let labels: (readonly dto.LabelPair[])[] | undefined;
+    if (withLabels) {
+      labels = new Array<readonly dto.LabelPair[]>(slots.length);
+      for (let row = 0; row < slots.length; row++) labels[row] = table.labelPairs(slots[row]!);
+    }
+    return {
+      rows: true,
+      name: desc.fqName,
+      help: desc.help,
+      type: kind.type,
+      length: slots.length,
+      width: table.width,
+      pieces: table.layout.pieces,
+      slots,
+      ...text,
+      numbers,
+      stride,
+      ...kind.extras(slots),
+      ...(labels === undefined ? {} : { labels }),
+    };
   }
 
   /**

@@ -27,7 +27,7 @@ export type Chunk = string | Uint8Array;
 
 /** FamilyEncoder writes one format: each family's chunks, and what ends the exposition. */
 interface FamilyEncoder {
-  familyChunks(family: dto.MetricFamily, chunkSize: number): Iterable<Chunk>;
+  familyChunks(family: dto.GatheredFamily, chunkSize: number): Iterable<Chunk>;
   trailer: Chunk | undefined;
   /** close lets go of what the encoder holds (the text encoder's last slab). */
   close?(): void;
@@ -107,9 +107,9 @@ class Pending {
  * `pool.done(chunk)` once it is written (see lib/expfmt/slab-pool.ts).
  */
 export function* expositionChunks(
-  families: Iterable<dto.MetricFamily>,
+  families: Iterable<dto.GatheredFamily>,
   format: Format,
-  onEncodeError: (err: unknown, family: dto.MetricFamily) => void,
+  onEncodeError: (err: unknown, family: dto.GatheredFamily) => void,
   chunkSize: number = DefaultChunkSize,
   pool?: SlabPool,
 ): Generator<Chunk, void, undefined> {

@@ -2,10 +2,13 @@
  * The metrics endpoint: an HTTP handler that gathers from a Gatherer and answers with the text
  * exposition format.
  *
- * Counterpart: client_golang's promhttp/http.go (`Handler`, `HandlerFor`, `HandlerOpts`,
- * `HandlerErrorHandling`, `gzipAccepted`, `httpError`) with the `http.TimeoutHandler` it wraps
- * around the handler when `Timeout` is set. The steps of one scrape read top to bottom in
- * {@link MetricsScrape}: limit → gather → handle a gather error → encode and stream.
+ * Counterpart: client_golang's promhttp/http.go (`Handler`, `HandlerFor`,
+ * `HandlerForTransactional`, `HandlerOpts`, `HandlerErrorHandling`, `gzipAccepted`, `httpError`)
+ * with the `http.TimeoutHandler` it wraps around the handler when `Timeout` is set. As in Go,
+ * `handlerFor(g)` is `handlerForTransactional(toTransactionalGatherer(g))`: a scrape gathers a
+ * transaction and calls its `done()` once the response is encoded. The steps of one scrape read
+ * top to bottom in {@link MetricsScrape}: limit → gather → handle a gather error → encode and
+ * stream → done.
  *
  * Deliberate differences from client_golang 1.14, each for a reason:
  * - Only GET and HEAD are served; other methods get 405 with `Allow: GET, HEAD` (Go serves any).
@@ -39,10 +42,11 @@ import {
   InvalidOptionsError,
   newCounterVec,
   type Registerer,
+  SliceMs,
+  toTransactionalGatherer,
+  type Transaction,
+  type TransactionalGatherer,
 } from "../prometheus/index.js";
-import { leasingGather } from "../prometheus/leased-gather.js";
-import { SliceMs } from "../prometheus/slices.js";
-import { ValuesLease } from "../prometheus/values-lease.js";
 import { ResponseBody, responseDone } from "./body.js";
 import { gzipAccepted } from "./compression.js";
 import { expositionChunks } from "./encode.js";
@@ -110,8 +114,10 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 const sliceMs = SliceMs;
 
 /**
- * handlerFor returns an uninstrumented handler for `gatherer` (Go's `HandlerFor`). Wrap it with
- * {@link instrumentMetricHandler} to count scrapes as {@link handler} does.
+ * handlerFor returns an uninstrumented handler for `gatherer` (Go's `HandlerFor`): the handler
+ * of {@link handlerForTransactional} for `toTransactionalGatherer(gatherer)`, which for a Registry
+ * is its fast transactional form. Wrap it with {@link instrumentMetricHandler} to count scrapes as
+ * {@link handler} does.
  * @throws {InvalidOptionsError} when `gatherer` has no `gather` method, `errorHandling` is not one
  * of the three modes, or `maxRequestsInFlight` or `timeout` is negative or not a number (Go takes
  * a negative value as "none"; here it is more likely a mistake).
@@ -126,8 +132,20 @@ const sliceMs = SliceMs;
  * ```
  */
 export function handlerFor(gatherer: Gatherer, opts: HandlerOpts = {}): RequestHandler {
+  validateGatherer(gatherer);
+  return handlerForTransactional(toTransactionalGatherer(gatherer), opts);
+}
+
+/**
+ * handlerForTransactional returns an uninstrumented handler for a transactional gatherer (Go's
+ * `HandlerForTransactional`): each scrape gathers a transaction, encodes its families and calls
+ * its `done()` in a `finally`, once nothing reads them any more.
+ * @throws as {@link handlerFor}.
+ */
+export function handlerForTransactional(gatherer: TransactionalGatherer, opts: HandlerOpts = {}): RequestHandler {
   const options = { ...opts }; // Go copies HandlerOpts by value: later changes do not apply.
-  validateHandlerArgs(gatherer, options);
+  validateGatherer(gatherer);
+  validateHandlerArgs(options);
   const errCnt = errorCounter(options.registry);
   const limit = options.maxRequestsInFlight ?? 0; // 0: no limit
   // Slabs for the text encoder, used again once their chunks are written (see slab-pool.ts).
@@ -153,11 +171,15 @@ export function handlerFor(gatherer: Gatherer, opts: HandlerOpts = {}): RequestH
   };
 }
 
-/** validateHandlerArgs rejects what handlerFor cannot serve with, before the first scrape. */
-function validateHandlerArgs(gatherer: Gatherer, opts: HandlerOpts): void {
+/** validateGatherer rejects a gatherer without a gather method. */
+function validateGatherer(gatherer: Gatherer | TransactionalGatherer): void {
   if (typeof (gatherer as Partial<Gatherer> | null)?.gather !== "function") {
     throw new InvalidOptionsError(`${String(gatherer)} is not a gatherer: it needs a gather() method`);
   }
+}
+
+/** validateHandlerArgs rejects options a handler cannot serve with, before the first scrape. */
+function validateHandlerArgs(opts: HandlerOpts): void {
   const mode = opts.errorHandling;
   if (mode !== undefined && mode !== HTTPErrorOnError && mode !== ContinueOnError && mode !== PanicOnError) {
     const known = `"${HTTPErrorOnError}", "${ContinueOnError}" or "${PanicOnError}"`;
@@ -200,7 +222,7 @@ function errorCounter(registry: Registerer | undefined): CounterVec {
 
 /** MetricsScrape serves one scrape request, start to finish. */
 class MetricsScrape {
-  readonly #gatherer: Gatherer;
+  readonly #gatherer: TransactionalGatherer;
   readonly #opts: HandlerOpts;
   readonly #errCnt: CounterVec;
   readonly #req: IncomingMessage;
@@ -208,11 +230,9 @@ class MetricsScrape {
   readonly #ctx: ScrapeContext;
   readonly #pool: SlabPool;
   #encodeError: unknown = undefined;
-  /** What the gather borrowed from the vecs (see values-lease.ts), while it may be given back. */
-  #lease: ValuesLease | undefined = undefined;
 
   constructor(
-    gatherer: Gatherer,
+    gatherer: TransactionalGatherer,
     opts: HandlerOpts,
     errCnt: CounterVec,
     req: IncomingMessage,
@@ -235,35 +255,30 @@ class MetricsScrape {
 
   /** serve gathers and answers; it rejects only in panic mode. */
   async serve(): Promise<void> {
-    const families = await this.#gather();
-    if (families === undefined) return;
+    const transaction = await this.#gather();
+    if (transaction === undefined) return;
     try {
-      await this.#send(families);
+      await this.#send(transaction.families);
     } finally {
-      // The encoder was the families' only reader, and it is done: the vecs get their arrays back.
-      this.#lease?.end();
+      // The encoder was the families' only reader, and it is done: the gatherer gets back what
+      // it lent (the vecs their value arrays).
+      transaction.done();
     }
   }
 
-  /** gather returns the families to serve, or `undefined` once the request has been answered. */
-  async #gather(): Promise<dto.MetricFamily[] | undefined> {
-    const leased = leasingGather(this.#gatherer);
-    let gathering: Promise<dto.MetricFamily[]>;
-    if (leased === undefined) {
-      gathering = (async () => this.#gatherer.gather({ signal: this.#ctx.signal }))();
-    } else {
-      this.#lease = new ValuesLease();
-      gathering = leased({ signal: this.#ctx.stopSignal }, this.#lease);
-    }
-    let result: dto.MetricFamily[] | typeof Stopped;
+  /** gather returns the transaction to serve, or `undefined` once the request has been answered. */
+  async #gather(): Promise<Transaction | undefined> {
+    const gathering = (async () => this.#gatherer.gather({ signal: this.#ctx.signal }))();
+    let result: Transaction | typeof Stopped;
     try {
       result = await this.#ctx.until(gathering);
     } catch (err) {
-      return this.#gatherFailed(err);
+      const partial = await this.#gatherFailed(err);
+      return partial === undefined ? undefined : { families: partial, done: () => undefined };
     }
-    // A gather that did not finish may still fill its arrays: they are left to the garbage collector.
     if (result === Stopped) {
-      this.#lease = undefined;
+      // The gather may still finish later: then what it lent goes back at once.
+      void gathering.then((late) => late.done(), () => undefined);
       return this.#stop(undefined);
     }
     return result;
@@ -271,8 +286,6 @@ class MetricsScrape {
 
   /** gatherFailed logs and counts a gather error, then serves what the error handling says. */
   async #gatherFailed(err: unknown): Promise<dto.MetricFamily[] | undefined> {
-    // The error holds the families, and a log may keep it: their arrays are not given back.
-    this.#lease = undefined;
     this.#opts.errorLog?.error("error gathering metrics", "err", err);
     this.#errCnt.withLabelValues("gathering").inc();
     const partial = err instanceof GatherError ? err.families : [];
@@ -289,7 +302,7 @@ class MetricsScrape {
    * one is written, so an encoding error in the first chunk can still become a 500, and a body of
    * one chunk goes out whole, with a Content-Length.
    */
-  async #send(families: dto.MetricFamily[]): Promise<void> {
+  async #send(families: readonly dto.GatheredFamily[]): Promise<void> {
     const format = this.#negotiate();
     const chunks = expositionChunks(families, format, (err) => this.#encodeFailed(err), undefined, this.#pool);
     let body: ResponseBody | undefined;

@@ -1,6 +1,6 @@
 /**
  * The promhttp package: serving metrics over HTTP, mirroring client_golang's `promhttp`
- * (`Handler`, `HandlerFor`, `HandlerOpts`, `InstrumentMetricHandler`).
+ * (`Handler`, `HandlerFor`, `HandlerForTransactional`, `HandlerOpts`, `InstrumentMetricHandler`).
  * @module
  */
 export {
@@ -9,6 +9,7 @@ export {
   type ErrorLogger,
   handler,
   handlerFor,
+  handlerForTransactional,
   type HandlerOpts,
   HTTPErrorOnError,
   PanicOnError,

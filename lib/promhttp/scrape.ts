@@ -11,7 +11,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { StopSignal } from "../prometheus/collect.js";
+import type { StopSignal } from "../prometheus/index.js";
 import { firstHeader } from "./compression.js";
 
 /** Why a scrape stopped before it finished. */

@@ -10,7 +10,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { PrometheusError } from "../prometheus/errors.js";
+import { PrometheusError } from "../prometheus/index.js";
 
 /**
  * TestutilError is the base class of the errors of this package. Used as is, it wraps the failure

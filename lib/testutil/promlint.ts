@@ -18,7 +18,7 @@
 
 import { parseText } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
-import { compareUTF8, goQuote } from "../prometheus/labels.js";
+import { compareUTF8, goQuote } from "../prometheus/index.js";
 
 /** Problem is an issue the linter found: the family's name and a description (Go's `Problem`). */
 export interface Problem {

@@ -17,8 +17,7 @@
 import { metricFamiliesToText, parseText } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 import { type Collector, type Gatherer, type Metric, newPedanticRegistry } from "../prometheus/index.js";
-import { compareMetrics } from "../prometheus/consistency.js";
-import { metricToProtoText } from "../prometheus/proto-text.js";
+import { compareMetrics, metricToProtoText } from "../prometheus/index.js";
 import { splitLines, unifiedDiff } from "./difflib.js";
 import { CompareError, MetricCountError, MetricTypeError, TestutilError } from "./errors.js";
 

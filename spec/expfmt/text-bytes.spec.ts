@@ -1,14 +1,21 @@
 /**
- * textByteChunks, the byte encoder of the text format, against textChunks/metricFamiliesToText:
- * the same bytes for families gathered as series blocks (gauge, counter, untyped and histogram
- * vecs, with and without const or variable labels, with escaped, multi-byte and long label
- * values, and odd values), for the same families once their `metric` was read (the slow path),
+ * textByteChunks, the byte encoder of the text format, against textChunks (which builds strings,
+ * line by line, with code of its own; metricFamiliesToText decodes textByteChunks' bytes):
+ * the same bytes for families gathered as rows families by a transactional gather (gauge, counter,
+ * untyped and histogram vecs, with and without const or variable labels, with escaped, multi-byte
+ * and long label values, and odd values), for the same families gathered as plain data,
  * for plain families mixed in, at small chunk sizes (chunks are cut only when full or at a family
  * end), for the values the integer fast path writes, and the same errors.
  */
 import { describe, expect, it } from "vitest";
-import { EncodeError, metricFamiliesToText, TextByteEncoder, textByteChunks, textChunks } from "../../lib/expfmt/index.js";
-import { blockOf, familyOfBlock, type Metric, type MetricFamily, type SeriesBlock } from "../../lib/model/index.js";
+import { EncodeError, TextByteEncoder, textByteChunks, textChunks } from "../../lib/expfmt/index.js";
+import {
+  type GatheredFamily,
+  isRowsFamily,
+  type Metric,
+  type MetricFamily,
+  type RowsFamily,
+} from "../../lib/model/index.js";
 import * as prom from "../../lib/prometheus/index.js";
 
 /** Label values that need escaping, multi-byte UTF-8, a leading BOM, and long ones. */
@@ -57,7 +64,7 @@ const fastValues: [string, number, string][] = [
   ["v_999999.9", 999999.9, "999999.9"],
 ];
 
-/** buildRegistry makes a registry of vecs that a gather hands over as blocks. */
+/** buildRegistry makes a registry of vecs that a transactional gather hands over as rows. */
 function buildRegistry(): prom.Registry {
   const reg = prom.newRegistry();
 
@@ -122,20 +129,28 @@ function buildRegistry(): prom.Registry {
 
 const reg = buildRegistry();
 
-/** gatherBlocks gathers anew and checks that every family came as a block (the fast path). */
-async function gatherBlocks(): Promise<MetricFamily[]> {
-  const families = await reg.gather();
+/**
+ * gatherRows gathers anew, transactionally, and checks that every family came as rows (the fast
+ * path). The transaction is left open: its arrays are simply not reused.
+ */
+async function gatherRows(): Promise<GatheredFamily[]> {
+  const { families } = await reg.transactionalGatherer().gather();
   expect(families).toHaveLength(12);
-  for (const family of families) expect(blockOf(family), family.name).toBeDefined();
+  for (const family of families) expect(isRowsFamily(family), family.name).toBe(true);
   return families;
 }
 
-function encode(families: Iterable<MetricFamily>, chunkSize?: number): Buffer {
+/** metricFamiliesToText is the string encoder's text (textChunks), for comparisons. */
+function metricFamiliesToText(families: Iterable<GatheredFamily>): string {
+  return [...textChunks(families)].join("");
+}
+
+function encode(families: Iterable<GatheredFamily>, chunkSize?: number): Buffer {
   return Buffer.concat([...textByteChunks(families, chunkSize)]);
 }
 
-/** unsealed copies families with fresh label arrays, which the text encoder renders itself. */
-function unsealed(families: readonly MetricFamily[]): MetricFamily[] {
+/** copied copies families with fresh label arrays, which the text encoder renders itself. */
+function copied(families: readonly MetricFamily[]): MetricFamily[] {
   return families.map((f) => ({ ...f, metric: f.metric.map((m): Metric => ({ ...m, label: m.label.map((lp) => ({ ...lp })) })) }));
 }
 
@@ -155,21 +170,21 @@ function thrown(fn: () => unknown): Error {
 }
 
 describe("textByteChunks", () => {
-  it("writes gathered blocks as metricFamiliesToText does, and again after `metric` was read", async () => {
-    const families = await gatherBlocks();
+  it("writes rows families as textChunks writes them and the plain gather's families", async () => {
+    const families = await gatherRows();
     const fast = encode(families);
-    // Reading `metric` (as metricFamiliesToText does) leaves the families without their blocks.
     const expected = Buffer.from(metricFamiliesToText(families));
-    for (const family of families) expect(blockOf(family)).toBeUndefined();
     expectSameBytes(fast, expected);
     expectSameBytes(encode(families), expected);
+    const plain = await reg.gather();
+    expectSameBytes(encode(plain), expected);
     // The label text rendered from the label values themselves, not from the arena's copy.
-    expectSameBytes(Buffer.from(metricFamiliesToText(unsealed(families))), expected);
+    expectSameBytes(Buffer.from(metricFamiliesToText(copied(plain))), expected);
     expect(fast.length).toBeGreaterThan(1.5 * 1024 * 1024); // more than one slab
   });
 
   it("writes every tricky label value, escaped", async () => {
-    const text = encode(await gatherBlocks()).toString("utf8");
+    const text = encode(await gatherRows()).toString("utf8");
     expect(text).toContain('tb_gauge{aa="é",code="0",instance="i-\\"1\\"\\n\\\\",path=""} -7.25\n');
     expect(text).toContain(`tb_gauge{aa="é",code="2",instance="i-\\"1\\"\\n\\\\",path="a\\"quote"} -5.25\n`);
     expect(text).toContain(`tb_hist_custom_bucket{a="1",b="new\\nline",zone="z\\"1",le="-5"} 0\n`);
@@ -183,7 +198,7 @@ describe("textByteChunks", () => {
   });
 
   it("writes the values of the integer fast path as formatFloat does", async () => {
-    const families = await gatherBlocks();
+    const families = await gatherRows();
     const text = encode(families).toString("utf8");
     for (const [label, , written] of fastValues) expect(text).toContain(`\ntb_values{v="${label}"} ${written}\n`);
     expect(text).toContain('\ntb_counter_total{method="tenths"} 0.30000000000000004\n');
@@ -196,8 +211,8 @@ describe("textByteChunks", () => {
     expectSameBytes(Buffer.from(text), Buffer.from(metricFamiliesToText(families)));
   });
 
-  it("writes plain families mixed with blocks as metricFamiliesToText does", async () => {
-    const blocks = await gatherBlocks();
+  it("writes plain families mixed with rows families as textChunks does", async () => {
+    const blocks = await gatherRows();
     const byName = (name: string) => blocks.find((f) => f.name === name)!;
     const plainGauge: MetricFamily = {
       name: "plain_gauge",
@@ -258,7 +273,7 @@ describe("textByteChunks", () => {
     expect(at).toBe(expected.length);
 
     for (const chunkSize of [64, 100, 1000, 65536]) {
-      const fresh = await gatherBlocks();
+      const fresh = await gatherRows();
       const chunks = [...textByteChunks(fresh, chunkSize)];
       expectSameBytes(Buffer.concat(chunks), expected);
       expect(chunks.length).toBeGreaterThan(expected.length / (chunkSize + 2048) - 1);
@@ -286,21 +301,19 @@ describe("textByteChunks", () => {
   });
 
   it("fails as textChunks does for a family it cannot write", async () => {
-    const [sample] = (await reg.gather()).filter((f) => f.name === "tb_hist_custom");
-    const block = blockOf(sample!)!;
-    /** A family of the real block with some fields changed. */
-    const derived = (name: string, type: MetricFamily["type"], rows?: number): MetricFamily => {
-      const b = rows === undefined ? block : (Object.assign(Object.create(block) as SeriesBlock, { rows }) as SeriesBlock);
-      return familyOfBlock(name, "help", type, b);
-    };
-    const cases: [string, () => MetricFamily][] = [
+    const [sample] = (await gatherRows()).filter((f) => f.name === "tb_hist_custom");
+    const rows = sample as RowsFamily;
+    /** The real rows family with some fields changed. */
+    const derived = (name: string, type: MetricFamily["type"], length?: number): GatheredFamily =>
+      ({ ...rows, name, type, length: length ?? rows.length }) as RowsFamily;
+    const cases: [string, () => GatheredFamily][] = [
       ["plain, no metrics", () => ({ name: "empty", type: "gauge", metric: [] })],
       ["plain, no name", () => ({ name: "", type: "gauge", metric: [{ label: [], gauge: { value: 1 } }] })],
       ["plain, gauge histogram", () => ({ name: "gh", type: "gaugehistogram", metric: [{ label: [], histogram: { sampleCount: 0, sampleSum: 0, bucket: [] } }] })],
       ["plain, value of another type", () => ({ name: "wrong", type: "counter", metric: [{ label: [], gauge: { value: 1 } }] })],
-      ["block, no rows", () => derived("empty_block", "histogram", 0)],
-      ["block, no name", () => derived("", "histogram")],
-      ["block, gauge histogram", () => derived("gh_block", "gaugehistogram")],
+      ["rows, no rows", () => derived("empty_rows", "histogram", 0)],
+      ["rows, no name", () => derived("", "histogram")],
+      ["rows, gauge histogram", () => derived("gh_rows", "gaugehistogram")],
     ];
     for (const [what, make] of cases) {
       const family = make();
@@ -310,7 +323,7 @@ describe("textByteChunks", () => {
       expect(fromBytes.constructor, what).toBe(fromText.constructor);
       expect(fromBytes.message, what).toBe(fromText.message);
     }
-    expect(thrown(() => [...textByteChunks([derived("empty_block", "histogram", 0)])]).message).toBe("MetricFamily has no metrics: empty_block");
+    expect(thrown(() => [...textByteChunks([derived("empty_rows", "histogram", 0)])]).message).toBe("MetricFamily has no metrics: empty_rows");
   });
 });
 

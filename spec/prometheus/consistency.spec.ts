@@ -303,7 +303,7 @@ describe("FamilyMap.normalize and compareMetrics", () => {
     families.processMetric(raw(newDesc("b", "h"), gauge(1)), undefined);
     families.processMetric(raw(newDesc("a", "h"), gauge(1)), undefined);
     families.byName.set("empty", { name: "empty", help: "h", type: "gauge", metric: [] });
-    expect((await families.normalize()).map((f) => f.name)).toEqual(["a", "b"]);
+    expect((await families.normalize(true)).map((f) => f.name)).toEqual(["a", "b"]);
   });
 
   it("orders by label count, then label values in UTF-8 order, then timestamp (none last)", () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { metricFamiliesToText } from "../../lib/expfmt/text.js";
 import type * as dto from "../../lib/model/index.js";
-import { blockOf } from "../../lib/model/index.js";
+import { isRowsFamily } from "../../lib/model/index.js";
 import * as prom from "../../lib/prometheus/index.js";
 import { newCounter } from "../../lib/prometheus/counter.js";
 import { ConsistencyError, GatherError, type GatherOptions, InvalidOptionsError } from "../../lib/prometheus/index.js";
@@ -197,10 +197,14 @@ describe("Gatherers and vecs gathered as blocks", () => {
     return reg;
   }
 
-  it("passes a family that only one gatherer has on as a block, and merges one that two have", async () => {
-    const alone = await new prom.Gatherers([vecRegistry(undefined, ["b", "a"])]).gather();
-    expect(blockOf(alone[0]!)).toBeDefined();
+  it("passes a family that only one gatherer has on as rows (transactional), and merges one that two have", async () => {
+    const { families: alone, done } = await new prom.Gatherers([vecRegistry(undefined, ["b", "a"])]).transactionalGatherer().gather();
+    expect(isRowsFamily(alone[0]!)).toBe(true);
     expect(metricFamiliesToText(alone)).toBe('# HELP merged h\n# TYPE merged gauge\nmerged{k="a"} 2\nmerged{k="b"} 1\n');
+    done();
+    const plain = await new prom.Gatherers([vecRegistry(undefined, ["b", "a"])]).gather();
+    expect(isRowsFamily(plain[0]!)).toBe(false);
+    expect(metricFamiliesToText(plain)).toBe('# HELP merged h\n# TYPE merged gauge\nmerged{k="a"} 2\nmerged{k="b"} 1\n');
 
     const both = await new prom.Gatherers([vecRegistry({ z: "2" }, ["b"]), vecRegistry({ z: "1" }, ["c", "a"])]).gather();
     expect(metricFamiliesToText(both)).toBe(

@@ -12,10 +12,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { escapeLabelValue, formatFloat, textByteChunks } from "../../lib/expfmt/index.js";
-import { blockOf, type MetricFamily } from "../../lib/model/index.js";
+import { isRowsFamily, type MetricFamily } from "../../lib/model/index.js";
 import * as prom from "../../lib/prometheus/index.js";
 import { compareUTF8 } from "../../lib/prometheus/labels.js";
-import { hashValues } from "../../lib/prometheus/series-table.js";
+import { hashValues } from "../../lib/prometheus/internal/series-table.js";
 import { Prng } from "../support/prng.js";
 
 type Vec = prom.GaugeVec | prom.CounterVec;
@@ -440,19 +440,33 @@ class Harness {
       JSON.stringify(b, (_, v: unknown) => (typeof v === "number" ? String(Object.is(v, -0) ? "-0" : v) : v));
   }
 
-  /** check gathers and compares the family with the model, as bytes and as metrics. */
+  /**
+   * check gathers and compares the family with the model, as bytes (the transactional gather's
+   * rows, written by the byte encoder) and as metrics (the plain gather's).
+   */
   async check(): Promise<void> {
     this.checks++;
+    const model = this.model;
+    const { families: gathered, done } = await this.reg.transactionalGatherer().gather();
+    let text: string;
+    try {
+      const rows = gathered.find((f) => f.name === this.name);
+      if (model.series.size === 0) {
+        expect(rows).toBeUndefined();
+      } else {
+        expect(rows !== undefined && isRowsFamily(rows)).toBe(true);
+      }
+      text = Buffer.concat([...textByteChunks(gathered.filter((f) => f.name === this.name))]).toString("utf8");
+    } finally {
+      done();
+    }
     const families = await this.reg.gather();
     const family: MetricFamily | undefined = families.find((f) => f.name === this.name);
-    const model = this.model;
     if (model.series.size === 0) {
       expect(family).toBeUndefined();
       return;
     }
     expect(family).toBeDefined();
-    expect(blockOf(family!)).toBeDefined();
-    const text = Buffer.concat([...textByteChunks([family!])]).toString("utf8");
     const sorted = model.sorted();
     const rows = family!.metric.map((m) => [m.label.map((lp) => [lp.name, lp.value]), (m.gauge ?? m.counter)!.value]);
     const expectedRows = sorted.map((s) => [model.labelPairs(s), model.valueOf(s)]);

@@ -2,7 +2,7 @@
  * Time-sliced sorting: the same order as a plain stable sort, and the event loop keeps turning.
  */
 import { describe, expect, it } from "vitest";
-import { Slicer, sortInSlices } from "../../lib/prometheus/slices.js";
+import { Slicer, sortInSlices } from "../../lib/prometheus/internal/slices.js";
 
 function xorshift(seed: number): () => number {
   let x = seed >>> 0 || 1;

@@ -6,7 +6,7 @@
  * them, `1",b="2",c="3`: the variable label values in the order of their names, escaped as the
  * text format writes them (`\\`, `\"`, `\n`), with the fixed pieces between them, as UTF-8. So the
  * text encoder writes a series' labels with three copies, and a value ends where an unescaped `"`
- * starts the next piece (see entryTexts in lib/model/series-block.ts, which reads entries).
+ * starts the next piece (see {@link LabelLayout.entryValues}, which reads entries back).
  *
  * Lookups compare the label values a caller gives with an entry without decoding it, and the
  * gather order compares two entries, unescaping on the fly, so that the order is that of the raw
@@ -15,23 +15,23 @@
  * @module
  */
 
-import { escapeLabelValue } from "../expfmt/escape.js";
-import type { LabelTemplate } from "../model/index.js";
-import type { Desc } from "./desc.js";
+import { escapeLabelValue, unescapeLabelValue } from "../../expfmt/index.js";
+import type { Desc } from "../desc.js";
+
+/** Decodes arena bytes; a leading U+FEFF is part of a value, not a byte-order mark to drop. */
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** LabelLayout is what a vec's entries and pieces look like, from its descriptor. */
 export class LabelLayout {
   /** Variable label indexes in the order of their names: the order of the values in an entry. */
   readonly byName: readonly number[];
   /**
-   * The fixed text around the values (see SeriesBlock.pieces): `byName.length + 1` pieces, or
+   * The fixed text around the values (see RowsFamily.pieces): `byName.length + 1` pieces, or
    * one piece (all the labels, or nothing) without variable labels.
    */
   readonly pieces: readonly string[];
   /** The pieces between values (pieces 1 to width-1) as UTF-8, for lookups. */
   readonly inner: readonly Buffer[];
-  /** How to make a row's label pairs (see rowLabelPairs). */
-  readonly template: LabelTemplate;
 
   constructor(desc: Desc) {
     const names = desc.variableLabels;
@@ -40,7 +40,6 @@ export class LabelLayout {
       ...this.byName.map((i, position) => ({ name: names[i]!, index: position })),
       ...desc.constLabelPairs.map((lp) => ({ name: lp.name, value: lp.value })),
     ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    this.template = all;
     const pieces: string[] = [];
     let piece = "{";
     for (let i = 0; i < all.length; i++) {
@@ -66,6 +65,24 @@ export class LabelLayout {
       text += escapeLabelValue(values[this.byName[j]!]!);
     }
     return text;
+  }
+
+  /**
+   * entryValues reads the label values (in variable-label order) back from the entry at
+   * arena[start, start+length), unescaped. A value ends at an unescaped quote (the start of the
+   * next piece) or at the end of the entry.
+   */
+  entryValues(arena: Uint8Array, start: number, length: number): string[] {
+    const values = new Array<string>(this.byName.length);
+    const end = start + length;
+    let at = start;
+    for (let j = 0; j < this.byName.length; j++) {
+      if (j > 0) at += this.inner[j - 1]!.length;
+      const from = at;
+      while (at < end && arena[at] !== 0x22) at += arena[at] === 0x5c ? 2 : 1;
+      values[this.byName[j]!] = unescapeLabelValue(decoder.decode(arena.subarray(from, at)));
+    }
+    return values;
   }
 
   /**

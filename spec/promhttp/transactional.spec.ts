@@ -1,17 +1,17 @@
 /**
- * The handler's gather borrows the vecs' value arrays and gives them back after encoding
- * (lib/prometheus/values-lease.ts). What must hold: every scrape serves its own values, and no
- * array that anyone else can still read (families returned by gather(), kept by an overriding
- * gather, or held by a logged GatherError) is ever written over.
+ * The handler gathers through a TransactionalGatherer (lib/prometheus/transactional.ts): a
+ * Registry's transactional gather borrows the vecs' value arrays, and the transaction's `done()`
+ * gives them back after encoding (lib/prometheus/internal/loans.ts). What must hold: every scrape
+ * serves its own values, and no array that anyone else can still read (families returned by
+ * gather(), kept by a caching gatherer, or held by a logged GatherError) is ever written over.
  */
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { metricFamiliesToText } from "../../lib/expfmt/index.js";
 import type { MetricFamily } from "../../lib/model/index.js";
-import { ContinueOnError, handlerFor } from "../../lib/promhttp/index.js";
+import { ContinueOnError, handlerFor, handlerForTransactional } from "../../lib/promhttp/index.js";
 import * as prom from "../../lib/prometheus/index.js";
-import { leasingGather } from "../../lib/prometheus/leased-gather.js";
-import { ValueSpares, ValuesLease } from "../../lib/prometheus/values-lease.js";
+import { Loans, ValueSpares } from "../../lib/prometheus/internal/loans.js";
 import { startServer, type TestServer } from "./server.js";
 
 const servers: TestServer[] = [];
@@ -81,11 +81,14 @@ describe("the handler's borrowed value arrays", () => {
     expect(metricFamiliesToText(families)).toBe(expected(100, 1));
   });
 
-  it("are not used through a Registry whose gather is overridden (it may keep the families)", async () => {
+  it("are not used by a Registry subclass whose transactional form is its (caching) gather", async () => {
     class CachingRegistry extends prom.Registry {
       #cached: MetricFamily[] | undefined;
       override async gather(options?: prom.GatherOptions): Promise<MetricFamily[]> {
         return (this.#cached ??= await super.gather(options));
+      }
+      override transactionalGatherer(): prom.TransactionalGatherer {
+        return prom.toTransactionalGatherer(prom.gathererFunc((options) => this.gather(options)));
       }
     }
     const { vec, setAll } = gauges(100);
@@ -104,7 +107,7 @@ describe("the handler's borrowed value arrays", () => {
     expect(await scrapeText(cachingUrl)).toBe(expected(100, 1));
   });
 
-  it("are not given back when the gather failed: the logged error holds the families", async () => {
+  it("leave a failed gather's families intact: the logged error holds them as plain data", async () => {
     const { vec, setAll } = gauges(100);
     const failing: prom.Collector = {
       describe: (ch) => ch.send(prom.newDesc("broken", "Fails.", [], {})),
@@ -130,35 +133,82 @@ describe("the handler's borrowed value arrays", () => {
   });
 });
 
-describe("leasingGather", () => {
-  it("lends through a Registry's own gather, and through Gatherers made only of such", () => {
-    expect(leasingGather(prom.newRegistry())).toBeTypeOf("function");
-    expect(leasingGather(prom.newPedanticRegistry())).toBeTypeOf("function");
+describe("toTransactionalGatherer", () => {
+  it("returns a Registry's and Gatherers' own transactional form, and wraps any other gatherer", async () => {
     const reg = prom.newRegistry();
-    expect(leasingGather(new prom.Gatherers([reg, prom.newRegistry()]))).toBeTypeOf("function");
-    expect(leasingGather(new prom.Gatherers([new prom.Gatherers([reg])]))).toBeTypeOf("function");
+    reg.mustRegister(gauges(2).vec);
+    const own = await prom.toTransactionalGatherer(reg).gather();
+    expect(own.families.map((f) => "rows" in f)).toEqual([true]);
+    own.done();
+    const merged = await prom.toTransactionalGatherer(new prom.Gatherers([reg])).gather();
+    expect(merged.families.map((f) => "rows" in f)).toEqual([true]);
+    merged.done();
     const func = prom.gathererFunc(async () => reg.gather());
-    expect(leasingGather(func)).toBeUndefined();
-    expect(leasingGather(new prom.Gatherers([reg, func]))).toBeUndefined();
-    const patched = prom.newRegistry();
-    patched.gather = async () => [];
-    expect(leasingGather(patched)).toBeUndefined();
-    expect(leasingGather(new prom.Gatherers([reg, patched]))).toBeUndefined();
+    const wrapped = await prom.toTransactionalGatherer(func).gather();
+    expect(wrapped.families.map((f) => "rows" in f)).toEqual([false]);
+    expect(metricFamiliesToText(wrapped.families)).toBe(metricFamiliesToText(await reg.gather()));
+    wrapped.done();
+    expect(() => prom.toTransactionalGatherer({} as prom.Gatherer)).toThrow(prom.InvalidOptionsError);
   });
 
-  it("fails the gather with a typed error when a member's gather is replaced after the check", async () => {
-    const reg = prom.newRegistry();
-    reg.mustRegister(gauges(3).vec);
-    const gather = leasingGather(new prom.Gatherers([reg]))!;
-    reg.gather = async () => [];
-    const err = await gather({}, new ValuesLease()).catch((e: unknown) => e);
+  it("gives a done that can be called twice, and a pedantic registry's families are plain", async () => {
+    const reg = prom.newPedanticRegistry();
+    reg.mustRegister(gauges(2).vec);
+    const { families, done } = await reg.transactionalGatherer().gather();
+    expect(families.map((f) => "rows" in f)).toEqual([false]);
+    done();
+    done();
+  });
+});
+
+describe("newMultiTRegistry", () => {
+  it("merges transactional gatherers, and done() calls every one's done", async () => {
+    const calls: string[] = [];
+    const tg = (name: string, value: number): prom.TransactionalGatherer => ({
+      gather: async () => ({
+        families: [{ name, help: "h", type: "gauge", metric: [{ label: [], gauge: { value } }] }],
+        done: () => void calls.push(name),
+      }),
+    });
+    const multi = prom.newMultiTRegistry(tg("b", 2), tg("a", 1));
+    const { families, done } = await multi.gather();
+    expect(metricFamiliesToText(families)).toBe("# HELP a h\n# TYPE a gauge\na 1\n# HELP b h\n# TYPE b gauge\nb 2\n");
+    expect(calls).toEqual([]);
+    done();
+    expect(calls.sort()).toEqual(["a", "b"]);
+    done();
+    expect(calls).toHaveLength(2);
+  });
+
+  it("rejects a series two gatherers both have, after giving back what they lent", async () => {
+    const calls: string[] = [];
+    const tg = (name: string): prom.TransactionalGatherer => ({
+      gather: async () => ({
+        families: [{ name: "same", help: "h", type: "gauge", metric: [{ label: [], gauge: { value: 1 } }] }],
+        done: () => void calls.push(name),
+      }),
+    });
+    const err = await prom.newMultiTRegistry(tg("x"), tg("y")).gather().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(prom.GatherError);
-    const cause = ((err as prom.GatherError).errors[0] as Error).cause;
-    expect(cause).toBeInstanceOf(prom.InvalidOptionsError);
-    expect(String(cause)).toContain("gather was replaced during a gather");
+    expect(String(err)).toContain("was collected before with the same name and label values");
+    expect(calls.sort()).toEqual(["x", "y"]);
   });
 
-  it("serves the right values through Gatherers, and keeps a failed gather's arrays", async () => {
+  it("serves through handlerForTransactional", async () => {
+    const { vec, setAll } = gauges(100);
+    const reg = prom.newRegistry();
+    reg.mustRegister(vec);
+    const server = await startServer(handlerForTransactional(prom.newMultiTRegistry(reg.transactionalGatherer())));
+    servers.push(server);
+    for (let value = 1; value <= 3; value++) {
+      setAll(value);
+      expect(await scrapeText(server.url)).toBe(expected(100, value));
+    }
+  });
+});
+
+describe("Gatherers through the handler", () => {
+  it("serves the right values through Gatherers, and leaves a failed gather's families intact", async () => {
     const { vec, setAll } = gauges(100);
     const reg = prom.newRegistry();
     reg.mustRegister(vec);
@@ -193,7 +243,7 @@ describe("leasingGather", () => {
   });
 });
 
-describe("ValueSpares and ValuesLease", () => {
+describe("ValueSpares and Loans", () => {
   it("keep at most 8 arrays, and one alone when they are large", () => {
     const spares = new ValueSpares();
     for (let i = 0; i < 10; i++) spares.giveBack(new Float64Array(10));
@@ -215,15 +265,15 @@ describe("ValueSpares and ValuesLease", () => {
     expect(spares.size).toBe(0);
   });
 
-  it("give back what was kept before the end, and nothing kept after it", () => {
+  it("give back what was added before giveBack, and nothing added after it", () => {
     const spares = new ValueSpares();
-    const lease = new ValuesLease();
-    lease.keep(new Float64Array(2), spares);
+    const loans = new Loans();
+    loans.add(new Float64Array(2), spares);
     expect(spares.size).toBe(0);
-    lease.end();
+    loans.giveBack();
     expect(spares.size).toBe(1);
-    lease.keep(new Float64Array(2), spares);
-    lease.end();
+    loans.add(new Float64Array(2), spares);
+    loans.giveBack();
     expect(spares.size).toBe(1);
   });
 });

@@ -21,10 +21,9 @@
  * @module
  */
 
-import { CopyOverrun } from "../expfmt/text-bytes.js";
-import type * as dto from "../model/index.js";
-import { entryValues, sealLabelPairs } from "../model/index.js";
-import type { Desc } from "./desc.js";
+import { parseFrozenLabelsText } from "../../expfmt/index.js";
+import type * as dto from "../../model/index.js";
+import type { Desc } from "../desc.js";
 import { LabelLayout } from "./label-arena.js";
 import { Slicer, sortInSlices, StepsPerCheck } from "./slices.js";
 
@@ -32,8 +31,11 @@ import { Slicer, sortInSlices, StepsPerCheck } from "./slices.js";
 export interface SeriesColumns {
   /** grow makes room for `capacity` slots, keeping the first `used`; `serials` is the new array. */
   grow(capacity: number, used: number, serials: Int32Array): void;
-  /** init prepares `slot` for a new series with these label values and pairs. */
-  init(slot: number, labelValues: readonly string[], labelPairs: readonly dto.LabelPair[]): void;
+  /**
+   * init prepares `slot` for a new series with these label values; `labelPairs` returns the
+   * series' label pairs, for kinds that keep them.
+   */
+  init(slot: number, labelValues: readonly string[], labelPairs: () => readonly dto.LabelPair[]): void;
   /** release lets go of what `slot` holds once its series is deleted (objects, exemplars). */
   release(slot: number): void;
 }
@@ -45,6 +47,12 @@ const trimLimit = 1 << 18;
 const syncReorderLimit = 50_000;
 
 const initialCapacity = 8;
+
+/**
+ * The arena keeps this many bytes free after its last entry: a rows family's arena must have
+ * them (lib/model/rows-family.ts), for encoders that read eight bytes at a time.
+ */
+const arenaPadding = 8;
 
 /** The table of one vec's series; curried views of the vec share it. */
 export class SeriesTable {
@@ -68,7 +76,7 @@ export class SeriesTable {
   arena: Buffer = Buffer.alloc(0);
   #arenaUsed = 0;
   #arenaGarbage = 0;
-  /** Set while a gather's block refers to textStart and textLength: change copies, not them. */
+  /** Set while a gather's rows refer to textStart and textLength: change copies, not them. */
   #textShared = false;
   /** The number of live series. */
   count = 0;
@@ -90,6 +98,8 @@ export class SeriesTable {
   #reordering: Promise<void> | undefined;
   /** Gathers copying rows in time slices; while any runs, no slot is reused. */
   #pins = 0;
+  /** Per slot: its label pairs, once asked for (see labelPairs). */
+  #pairs: (readonly dto.LabelPair[] | undefined)[] = [];
 
   constructor(desc: Desc, columns: SeriesColumns) {
     this.desc = desc;
@@ -132,7 +142,7 @@ export class SeriesTable {
     const serial = this.#nextSerial;
     this.#nextSerial = serial === 0x7fffffff ? 1 : serial + 1;
     this.serials[slot] = serial;
-    this.#columns.init(slot, values, this.#labelPairs(values, entry));
+    this.#columns.init(slot, values, () => this.labelPairs(slot));
     this.#insertIndex(slot, hash);
     this.#added.push(slot);
     this.count++;
@@ -141,6 +151,7 @@ export class SeriesTable {
 
   /** delete removes the series in `slot` (which must be live). */
   delete(slot: number): void {
+    this.#pairs[slot] = undefined;
     this.#removeIndex(slot);
     this.serials[slot] = -this.serials[slot]!;
     this.#arenaGarbage += this.textLength[slot]!;
@@ -158,6 +169,7 @@ export class SeriesTable {
   /** clear deletes every series and gives the memory back. */
   clear(): void {
     for (let slot = 0; slot < this.#used; slot++) if (this.serials[slot]! > 0) this.#columns.release(slot);
+    this.#pairs = [];
     this.#capacity = initialCapacity;
     this.serials = new Int32Array(initialCapacity);
     this.hashes = new Int32Array(initialCapacity);
@@ -181,10 +193,23 @@ export class SeriesTable {
 
   /** valuesOf returns the label values of `slot`, in the order of the variable labels. */
   valuesOf(slot: number): string[] {
-    const inEntryOrder = entryValues(this.arena, this.textStart[slot]!, this.textLength[slot]!, this.layout.pieces);
-    const values = new Array<string>(this.width);
-    this.layout.byName.forEach((i, j) => (values[i] = inEntryOrder[j]!));
-    return values;
+    return this.layout.entryValues(this.arena, this.textStart[slot]!, this.textLength[slot]!);
+  }
+
+  /**
+   * labelPairs returns the label pairs of a live slot's series, sorted by name and frozen: the
+   * same array for the series' whole life, made on first use (a plain gather, an object child).
+   */
+  labelPairs(slot: number): readonly dto.LabelPair[] {
+    let pairs = this.#pairs[slot];
+    if (pairs === undefined) {
+      const start = this.textStart[slot]!;
+      const entry = this.arena.toString("utf8", start, start + this.textLength[slot]!);
+      const { pieces } = this.layout;
+      pairs = parseFrozenLabelsText(this.width === 0 ? pieces[0]! : pieces[0]! + entry + pieces[this.width]!);
+      this.#pairs[slot] = pairs;
+    }
+    return pairs;
   }
 
   /** liveSlots returns the live slots in slot order. */
@@ -339,15 +364,6 @@ export class SeriesTable {
     return n === out.length ? out : out.slice(0, n);
   }
 
-  /** labelPairs returns a new series' label pairs, sealed when the descriptor is valid. */
-  #labelPairs(values: readonly string[], entry: string): readonly dto.LabelPair[] {
-    const { byName, pieces, template } = this.layout;
-    const pairs: dto.LabelPair[] = template.map((t) => ({ name: t.name, value: "value" in t ? t.value : values[byName[t.index]!]! }));
-    if (this.desc.err !== undefined) return Object.freeze(pairs);
-    const text = this.width === 0 ? pieces[0]! : pieces[0]! + entry + pieces[this.width]!;
-    return sealLabelPairs(pairs, text);
-  }
-
   #takeSlot(): number {
     const reused = this.#free.pop();
     if (reused !== undefined) return reused; // its old text stays counted as garbage
@@ -386,9 +402,9 @@ export class SeriesTable {
   }
 
   /**
-   * shareText returns where each slot's label entry lies, for a gather's block to refer to: the
+   * shareText returns where each slot's label entry lies, for a gather's rows to refer to: the
    * arrays are not changed in place afterwards (the next change works on copies), and the arena's
-   * bytes never are, so the block reads the entries as they are now.
+   * bytes never are, so the rows read the entries as they are now.
    */
   shareText(): { arena: Buffer; textStart: Uint32Array; textLength: Uint32Array } {
     this.#textShared = true;
@@ -406,8 +422,7 @@ export class SeriesTable {
   /** writeEntry appends a slot's label entry to the arena, making a new arena when it is full. */
   #writeEntry(slot: number, entry: string): void {
     const length = Buffer.byteLength(entry);
-    // The arena keeps CopyOverrun bytes free at its end for the text encoder's word copies.
-    if (this.#arenaUsed + length + CopyOverrun > this.arena.length) this.#compactArena(length);
+    if (this.#arenaUsed + length + arenaPadding > this.arena.length) this.#compactArena(length);
     this.#unshareText();
     this.arena.write(entry, this.#arenaUsed, "utf8");
     this.textStart[slot] = this.#arenaUsed;
@@ -421,7 +436,7 @@ export class SeriesTable {
    */
   #compactArena(extra: number, growth = 1.5): void {
     const live = this.#arenaUsed - this.#arenaGarbage;
-    const size = Math.max(1024, Math.ceil((live + extra) * growth)) + CopyOverrun;
+    const size = Math.max(1024, Math.ceil((live + extra) * growth)) + arenaPadding;
     const next = Buffer.alloc(size);
     if (this.#arenaGarbage === 0) {
       // Nothing to squeeze out: the entries keep their places, copied in one go.
