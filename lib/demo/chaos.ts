@@ -8,11 +8,7 @@
  * @module
  */
 
-import type { Collector } from "../prometheus/collector.js";
-import type { SendOnlyChannel } from "../prometheus/channel.js";
-import { newDesc } from "../prometheus/desc.js";
-import type { Metric } from "../prometheus/metric.js";
-import { GaugeValue, mustNewConstMetric } from "../prometheus/value.js";
+import { type Collector, GaugeValue, type Metric, mustNewConstMetric, newDesc, type SendOnlyChannel } from "../prometheus/index.js";
 
 /** ChaosHangMs is how long a hanging collection of the ChaosCollector waits before it sends. */
 export const ChaosHangMs = 1_500;

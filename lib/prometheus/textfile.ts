@@ -11,7 +11,7 @@ import { randomInt } from "node:crypto";
 import { chmod, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
-import { metricFamiliesToText } from "../expfmt/text.js";
+import { metricFamiliesToText } from "../expfmt/index.js";
 import type { Gatherer } from "./registry.js";
 
 /**

@@ -34,11 +34,15 @@ import {
   textChunks,
 } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
-import type { Collector } from "../prometheus/collector.js";
-import { Gatherers } from "../prometheus/gatherers.js";
-import { isValidLabelName } from "../prometheus/labels.js";
-import { metricToProtoText } from "../prometheus/proto-text.js";
-import { type Gatherer, newRegistry, type Registry } from "../prometheus/registry.js";
+import {
+  type Collector,
+  type Gatherer,
+  Gatherers,
+  isValidLabelName,
+  metricToProtoText,
+  newRegistry,
+  type Registry,
+} from "../prometheus/index.js";
 import {
   PushConfigError,
   PushEncodeError,

@@ -21,7 +21,7 @@
 
 import { parseText } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
-import { compareUTF8 } from "../prometheus/labels.js";
+import { compareUTF8 } from "../prometheus/index.js";
 
 /** FamilyCardinality is one row of the table. */
 export interface FamilyCardinality {
