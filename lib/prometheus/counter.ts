@@ -17,7 +17,8 @@ import type { Labels } from "./labels.js";
 import { SlotHandle } from "./internal/slot-handle.js";
 import { type CounterOpts, descFromOpts } from "./metric.js";
 import { labelPairsOf, ValueFunc } from "./value.js";
-import { MetricVec, type RowKind, type VecKind } from "./vec.js";
+import type { RowKind, VecKind } from "./internal/metric-map.js";
+import { MetricVec } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";
 
 /**

@@ -31,7 +31,8 @@ import {
   type NativeHistogramOpts,
 } from "./native-buckets.js";
 import { grown } from "./counter.js";
-import { MetricVec, type RowKind, type VecKind } from "./vec.js";
+import type { RowKind, VecKind } from "./internal/metric-map.js";
+import { MetricVec } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";
 import { ConstMetric, makeLabelPairs, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 

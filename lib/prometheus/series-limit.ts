@@ -37,7 +37,7 @@ import { goQuote, goSlice } from "./labels.js";
 import type { Metric } from "./metric.js";
 import { SeriesTable } from "./internal/series-table.js";
 import { CounterValue, mustNewConstMetric, type Result, resultOf } from "./value.js";
-import type { VecKind } from "./vec.js";
+import type { VecKind } from "./internal/metric-map.js";
 
 /** SeriesLimitOpts is the option every `new…Vec` takes besides the metric's own options. */
 export interface SeriesLimitOpts {
@@ -116,8 +116,8 @@ export function applyDefaultSeriesLimit(collector: Collector, maxSeries: number)
   while (c !== null && typeof c === "object" && typeof (c as { unwrap?: unknown }).unwrap === "function") {
     c = (c as { unwrap(): unknown }).unwrap();
   }
-  // A vec keeps its series in a protected `table` field; views and vec share it.
-  const table = (c as { table?: unknown } | null)?.table;
+  // A vec keeps its series in a protected `metricMap` field; views and vec share it.
+  const table = (c as { metricMap?: { table?: unknown } } | null)?.metricMap?.table;
   if (table instanceof SeriesTable && !limits.has(table)) setLimit(table, maxSeries);
 }
 

@@ -18,7 +18,7 @@ import { InvalidValueError } from "./errors.js";
 import { SlotHandle } from "./internal/slot-handle.js";
 import { descFromOpts, type Opts } from "./metric.js";
 import { labelPairsOf } from "./value.js";
-import type { RowKind, VecKind } from "./vec.js";
+import type { RowKind, VecKind } from "./internal/metric-map.js";
 
 /** SettableColumns hold the values of gauge or untyped series, one per slot. */
 export class SettableColumns<S extends Settable> implements VecKind<S> {

@@ -20,7 +20,8 @@ import { checkCount, checkNoReservedLabel, checkNumber } from "./histogram.js";
 import { QuantileLabel, validateLabelValues } from "./labels.js";
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import { DefAgeBuckets, DefBufCap, DefMaxAgeMs, SummaryWindow, validateObjectives } from "./summary-window.js";
-import { MetricVec, ObjectKind } from "./vec.js";
+import { ObjectKind } from "./internal/metric-map.js";
+import { MetricVec } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";
 import { ConstMetric, makeLabelPairs, type Result, resultOf, withCreatedTimestamp } from "./value.js";
 

@@ -236,7 +236,7 @@ describe("Gatherers through the handler", () => {
       expect(body).toContain("other 0\n");
     }
     // The arrays did go back to the vec: the scrapes through Gatherers borrowed them.
-    expect((vec as unknown as { spares: ValueSpares }).spares.size).toBeGreaterThan(0);
+    expect((vec as unknown as { metricMap: { spares: ValueSpares } }).metricMap.spares.size).toBeGreaterThan(0);
     const err = logged[0] as prom.GatherError;
     expect(err).toBeInstanceOf(prom.GatherError);
     expect(firstValue(metricFamiliesToText(err.families))).toBe("1000");
