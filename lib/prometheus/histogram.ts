@@ -30,7 +30,7 @@ import {
   nativeHistogramConfig,
   type NativeHistogramOpts,
 } from "./native-buckets.js";
-import { grown } from "./counter.js";
+import { grown } from "./internal/counter-columns.js";
 import type { RowKind, VecKind } from "./internal/metric-map.js";
 import { MetricVec } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { metricFamiliesToText } from "../../lib/expfmt/text.js";
 import type { Collector } from "../../lib/prometheus/collector.js";
-import { Counter, CounterColumns, CounterVec, newCounter, newCounterFunc, newCounterVec } from "../../lib/prometheus/counter.js";
+import { Counter, CounterVec, newCounter, newCounterFunc, newCounterVec } from "../../lib/prometheus/counter.js";
+import { CounterColumns } from "../../lib/prometheus/internal/counter-columns.js";
 import { newDesc } from "../../lib/prometheus/desc.js";
 import { GatherError, InvalidDescError, InvalidValueError } from "../../lib/prometheus/errors.js";
 import { metricToProtoText } from "../../lib/prometheus/proto-text.js";
@@ -194,7 +195,7 @@ describe("Counter created timestamp (client_golang 1.17+ createdTs)", () => {
 
 describe("CounterColumns creation times", () => {
   it("keeps them exact when a series is made more than 49 days after the vec, or before it", () => {
-    const columns = new CounterColumns(newDesc("c", "h", null, null));
+    const columns = new CounterColumns(newDesc("c", "h", null, null), (c, slot, serial, values) => new Counter(c, slot, serial, values));
     const base = columns.createdBase;
     columns.grow(4, 0, new Int32Array(4));
     columns.setCreated(0, base + 1234);
