@@ -101,6 +101,27 @@ export const versionFlag: Readonly<FlagSpec> = {
 };
 
 /**
+ * promlogFlags are the logging flags of Prometheus' promlog (`flag.AddFlags`), which every command
+ * that logs takes: `--log.level` and `--log.format`.
+ */
+export const promlogFlags: readonly Readonly<FlagSpec>[] = [
+  {
+    name: "log.level",
+    kind: "enum",
+    values: ["debug", "info", "warn", "error"],
+    default: "info",
+    help: "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
+  },
+  {
+    name: "log.format",
+    kind: "enum",
+    values: ["logfmt", "json"],
+    default: "logfmt",
+    help: "Output format of log messages. One of: [logfmt, json]",
+  },
+];
+
+/**
  * parseFlags parses `argv` (without the program name) against `specs`. It accepts
  * `--name=value`, `--name value`, `--bool`, `--no-bool`, short forms (`-h`, combined bool shorts
  * like `-hv`, `-xVALUE`) and `--`, after which everything is positional. A repeated flag keeps its

@@ -21,7 +21,7 @@ import { GatherError, isValidLabelName } from "../prometheus/index.js";
 import { newPusher } from "../push/index.js";
 import { DefaultHost } from "./config.js";
 import { newExporter } from "./exporter.js";
-import { type FlagSpec, helpFlag, parseFlags, usage, UsageError } from "./flags.js";
+import { type FlagSpec, helpFlag, parseFlags, promlogFlags, usage, UsageError } from "./flags.js";
 import { type BuildInfo, program } from "./version.js";
 
 /** PushIO is where the command writes: usage to `stdout`, logs and errors to `stderr`. */
@@ -56,20 +56,7 @@ export const pushFlagSpecs: readonly FlagSpec[] = [
   },
   { name: "timeout", kind: "string", default: "10s", help: "How long the Pushgateway may take to answer (e.g. 500ms, 10s, 1m)." },
   { name: "demo.host", kind: "string", default: DefaultHost, help: "The host the demo exporter reports on." },
-  {
-    name: "log.level",
-    kind: "enum",
-    values: ["debug", "info", "warn", "error"],
-    default: "info",
-    help: "Only log messages with the given severity or above. One of: [debug, info, warn, error]",
-  },
-  {
-    name: "log.format",
-    kind: "enum",
-    values: ["logfmt", "json"],
-    default: "logfmt",
-    help: "Output format of log messages. One of: [logfmt, json]",
-  },
+  ...promlogFlags,
 ];
 
 const description =
