@@ -47,6 +47,7 @@ class Processor {
   aborted = false;
   readonly slicer = new Slicer();
   readonly #families: FamilyMap;
+  readonly #onError = (err: unknown): void => void this.errors.push(asError(err));
 
   constructor(families: FamilyMap) {
     this.#families = families;
@@ -57,9 +58,9 @@ class Processor {
     for (let i = 0; i < batch.length; i++) {
       if (this.aborted) return;
       try {
-        this.#families.processMetric(batch[i]!, registeredDescIds);
+        this.#families.processMetric(batch[i]!, registeredDescIds, this.#onError);
       } catch (err) {
-        this.errors.push(asError(err));
+        this.#onError(err);
       }
       if (i % checkEvery === checkEvery - 1 && this.slicer.due()) await this.slicer.yield();
     }
@@ -68,7 +69,7 @@ class Processor {
   /** processRows adds a vec's series, sent as rows (see internal/gather-channel.ts). */
   processRows(rows: dto.RowsFamily): void {
     if (this.aborted) return;
-    this.#families.processRows(rows, (err) => this.errors.push(asError(err)));
+    this.#families.processRows(rows, this.#onError);
   }
 }
 
