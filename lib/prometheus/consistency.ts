@@ -166,8 +166,8 @@ export class FamilyMap {
 
   /**
    * orderConstRows puts the const rows of every family in order, in time slices; each series
-   * that repeats an earlier one is left out and reported to `onError`. A gather calls it once
-   * every collector is done, before {@link normalize}.
+   * that repeats an earlier one is left out and reported to `onError`. runCollectors (collect.ts)
+   * calls it once every collector is done (not after an abort), before {@link normalize}.
    */
   async orderConstRows(slicer: Slicer, onError: (err: Error) => void): Promise<void> {
     for (const [family, held] of this.#constRows) {

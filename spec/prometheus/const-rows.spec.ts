@@ -161,4 +161,22 @@ describe("const rows report what Go reports", () => {
     ]);
     expect(out.text).toBe("# HELP u Untyped.\n# TYPE u untyped\nu 1\n");
   });
+
+  it("are not reported after an abort: the abort comes alone, as for every other error", async () => {
+    const reg = prom.newRegistry();
+    reg.mustRegister({
+      describe: () => undefined,
+      collect: (ch) => {
+        for (const v of [1, 2]) ch.send(prom.mustNewConstMetric(g, prom.GaugeValue, v));
+      },
+    });
+    reg.mustRegister({ describe: () => undefined, collect: () => new Promise<void>(() => undefined) });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    const err = await reg.gather({ signal: ac.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(prom.GatherError);
+    const errors = (err as prom.GatherError).errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(prom.GatherAbortedError);
+  });
 });
