@@ -47,6 +47,7 @@ class Processor {
   aborted = false;
   readonly slicer = new Slicer();
   readonly #families: FamilyMap;
+  readonly onError = (err: unknown): void => void this.errors.push(asError(err));
 
   constructor(families: FamilyMap) {
     this.#families = families;
@@ -57,9 +58,9 @@ class Processor {
     for (let i = 0; i < batch.length; i++) {
       if (this.aborted) return;
       try {
-        this.#families.processMetric(batch[i]!, registeredDescIds);
+        this.#families.processMetric(batch[i]!, registeredDescIds, this.onError);
       } catch (err) {
-        this.errors.push(asError(err));
+        this.onError(err);
       }
       if (i % checkEvery === checkEvery - 1 && this.slicer.due()) await this.slicer.yield();
     }
@@ -68,12 +69,13 @@ class Processor {
   /** processRows adds a vec's series, sent as rows (see internal/gather-channel.ts). */
   processRows(rows: dto.RowsFamily): void {
     if (this.aborted) return;
-    this.#families.processRows(rows, (err) => this.errors.push(asError(err)));
+    this.#families.processRows(rows, this.onError);
   }
 }
 
 /**
- * runCollectors collects from every job into `families` and returns the errors. A collector that
+ * runCollectors collects from every job into `families`, then puts their const rows in order
+ * ({@link FamilyMap.orderConstRows}), and returns the errors. A collector that
  * throws or rejects adds a {@link CollectorError}; what it sent before still counts. When `signal`
  * aborts, pending collectors' channels are closed and a {@link GatherAbortedError} is returned
  * alone. A send on a closed channel (after an abort, or from a timer after `collect` returned) is
@@ -101,13 +103,15 @@ export async function runCollectors(
     channels.push(ch);
     drains.push(runOne(job, ch, processor));
   }
+  // Once every collector is done, the const rows are put in order and their repeats reported.
+  const finished = Promise.all(drains).then(() => families.orderConstRows(processor.slicer, processor.onError));
   if (signal === undefined) {
-    await Promise.all(drains);
+    await finished;
     return processor.errors;
   }
   const aborted = abortPromise(signal);
   try {
-    const outcome = await Promise.race([Promise.all(drains).then(() => "done" as const), aborted.promise]);
+    const outcome = await Promise.race([finished.then(() => "done" as const), aborted.promise]);
     if (outcome === "done") return processor.errors;
   } finally {
     aborted.dispose();

@@ -89,7 +89,7 @@ export class FamilyMap {
       this.#rows.set(family, rows);
       return;
     }
-    this.#expandRows(existing);
+    this.#expandRows(existing, onError);
     for (let row = 0; row < rows.length; row++) {
       try {
         const m = metricOfRow(rows, row);
@@ -101,15 +101,20 @@ export class FamilyMap {
     }
   }
 
-  /** processMetric writes a collected metric and adds it to its family, checking it on the way. */
-  processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined): void {
+  /**
+   * processMetric writes a collected metric and adds it to its family, checking it on the way; it
+   * throws the metric's own error. When the family held const metrics as rows, they are checked
+   * first, one by one in the order they came (see {@link expandRows}); their errors, which Go
+   * reports before this metric's, go to `onError`.
+   */
+  processMetric(metric: Metric, registeredDescIds: ReadonlySet<string> | undefined, onError: (err: unknown) => void): void {
     if (registeredDescIds === undefined && metric instanceof ConstValueMetric && this.#addConst(metric)) return;
     const desc = metric.desc();
     if (desc.err !== undefined) throw desc.err;
     let m = writeMetric(metric, desc);
     let family = this.byName.get(desc.fqName);
     if (family !== undefined) {
-      this.#expandRows(family);
+      this.#expandRows(family, onError);
       checkFamilyOfCollected(family, m, desc);
     } else {
       family = { name: desc.fqName, help: desc.help, type: metricTypeOf(m), metric: [] };
@@ -161,8 +166,8 @@ export class FamilyMap {
 
   /**
    * orderConstRows puts the const rows of every family in order, in time slices; each series
-   * that repeats an earlier one is left out and reported to `onError`. A gather calls it once
-   * every collector is done, before {@link normalize}.
+   * that repeats an earlier one is left out and reported to `onError`. runCollectors (collect.ts)
+   * calls it once every collector is done (not after an abort), before {@link normalize}.
    */
   async orderConstRows(slicer: Slicer, onError: (err: Error) => void): Promise<void> {
     for (const [family, held] of this.#constRows) {
@@ -178,18 +183,28 @@ export class FamilyMap {
     this.#rows.set(family, rows);
   }
 
-  /** expandRows turns a family's rows into metrics, so that more can be added and checked. */
-  expandRows(family: dto.MetricFamily): void {
-    this.#expandRows(family);
+  /**
+   * expandRows turns a family's rows into metrics, so that more can be added and checked. Const
+   * rows, not checked for repeats yet, are checked now as Go checks them as they come: each
+   * series that repeats an earlier one is left out, and its error goes to `onError`.
+   */
+  expandRows(family: dto.MetricFamily, onError: (err: unknown) => void): void {
+    this.#expandRows(family, onError);
   }
 
-  #expandRows(family: dto.MetricFamily): void {
+  #expandRows(family: dto.MetricFamily, onError: (err: unknown) => void): void {
     const held = this.#constRows.get(family);
     if (held !== undefined) {
-      // Made valid, but neither sorted nor checked for repeats yet.
+      // Made valid and of the family's type and help (one descriptor), but not checked for repeats.
       this.#constRows.delete(family);
       if (this.#lastConst === held.rows) this.#lastConst = undefined;
-      for (const m of held.rows.metrics) this.append(family, this.checkMetricConsistency(family, m.write()));
+      for (const m of held.rows.metrics) {
+        try {
+          this.append(family, this.checkMetricConsistency(family, m.write()));
+        } catch (err) {
+          onError(err);
+        }
+      }
     }
     const rows = this.#rows.get(family);
     if (rows === undefined) return;

@@ -171,7 +171,7 @@ function mergeFamily(merged: FamilyMap, gathered: dto.GatheredFamily, errors: Er
       return;
     }
   }
-  merged.expandRows(existing);
+  merged.expandRows(existing, (err) => errors.push(err as Error));
   for (const m of asMetricFamily(gathered).metric) {
     try {
       merged.append(existing, merged.checkMetricConsistency(existing, m));

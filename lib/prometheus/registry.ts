@@ -17,7 +17,6 @@ import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import { runCollectors } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
 import { Loans } from "./internal/loans.js";
-import { Slicer } from "./internal/slices.js";
 import { type HasTransactionalGatherer, onlyOnce, type Transaction, type TransactionalGatherer } from "./transactional.js";
 import { Desc } from "./desc.js";
 import {
@@ -187,7 +186,6 @@ export class Registry implements Registerer, Gatherer, HasTransactionalGatherer 
       ...this.#uncheckedCollectors.map((collector) => ({ collector, registeredDescIds: undefined })),
     ];
     const errors = await runCollectors(jobs, families, options.signal, loans);
-    await families.orderConstRows(new Slicer(), (err) => errors.push(err));
     if (errors.length > 0) throw new GatherError(errors, await families.normalize(true));
     return families.normalize(loans === undefined);
   }

@@ -37,6 +37,10 @@ const histogram = (...label: dto.LabelPair[]): dto.Metric => ({
 });
 const summary = (...label: dto.LabelPair[]): dto.Metric => ({ label, summary: { sampleCount: 1, sampleSum: 1, quantile: [] } });
 const lp = (name: string, value: string): dto.LabelPair => ({ name, value });
+/** rethrow is the onError of processMetric for the cases here, which hold no const rows. */
+const rethrow = (err: unknown): never => {
+  throw err;
+};
 
 /** gatherError gathers and returns the GatherError it must reject with. */
 async function gatherError(reg: Registry): Promise<GatherError> {
@@ -300,8 +304,8 @@ function metricText(m: dto.Metric): string {
 describe("FamilyMap.normalize and compareMetrics", () => {
   it("drops families left without metrics and sorts by name", async () => {
     const families = new FamilyMap();
-    families.processMetric(raw(newDesc("b", "h"), gauge(1)), undefined);
-    families.processMetric(raw(newDesc("a", "h"), gauge(1)), undefined);
+    families.processMetric(raw(newDesc("b", "h"), gauge(1)), undefined, rethrow);
+    families.processMetric(raw(newDesc("a", "h"), gauge(1)), undefined, rethrow);
     families.byName.set("empty", { name: "empty", help: "h", type: "gauge", metric: [] });
     expect((await families.normalize(true)).map((f) => f.name)).toEqual(["a", "b"]);
   });
@@ -341,7 +345,7 @@ describe("FamilyMap duplicate detection, in order and out of order", () => {
     const errors: string[] = [];
     for (const [name, value] of values) {
       try {
-        families.processMetric(raw(desc, gauge(1, lp(name, value))), undefined);
+        families.processMetric(raw(desc, gauge(1, lp(name, value))), undefined, rethrow);
       } catch (err) {
         errors.push((err as Error).message);
       }

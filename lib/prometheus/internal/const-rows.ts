@@ -74,21 +74,25 @@ export class ConstRows {
 
   /**
    * order returns the rows in the order of their label values, sorting them in time slices if
-   * they did not come in order; `onRepeat` gets each series that repeats an earlier one, which is
-   * left out.
+   * they did not come in order. As in Go, the first of a series is kept and every later one that
+   * repeats it is left out; `onRepeat` gets those, in the order they came.
    */
   async order(slicer: Slicer, onRepeat: (m: ConstValueMetric) => void): Promise<Int32Array> {
     const rows = new Int32Array(this.metrics.length);
     for (let i = 0; i < rows.length; i++) rows[i] = i;
     if (this.#ordered) return rows;
     const metrics = this.metrics;
-    await sortInSlices(rows, (a, b) => this.#compare(metrics[a]!, metrics[b]!), slicer);
+    // Equal series sort by arrival, so the first of each comes first and is the one kept.
+    await sortInSlices(rows, (a, b) => this.#compare(metrics[a]!, metrics[b]!) || a - b, slicer);
     let n = 0;
+    let repeats: number[] | undefined;
     for (let i = 0; i < rows.length; i++) {
-      if (n > 0 && this.#compare(metrics[rows[n - 1]!]!, metrics[rows[i]!]!) === 0) onRepeat(metrics[rows[i]!]!);
+      if (n > 0 && this.#compare(metrics[rows[n - 1]!]!, metrics[rows[i]!]!) === 0) (repeats ??= []).push(rows[i]!);
       else rows[n++] = rows[i]!;
     }
-    return n === rows.length ? rows : rows.slice(0, n);
+    if (repeats === undefined) return rows;
+    for (const i of repeats.sort((a, b) => a - b)) onRepeat(metrics[i]!);
+    return rows.slice(0, n);
   }
 
   /**
