@@ -1,0 +1,412 @@
+/**
+ * The merge: the workers' families, in wire form, folded into one set of client_model families
+ * by the rules of rules.ts. It runs on the primary in slices (see lib/prometheus/slices.ts), so
+ * that a big cluster does not stall the primary's event loop.
+ *
+ * The steps: {@link mergeAnswers} groups the families by name → checks that the workers agree on
+ * help and type → picks the family's rule → sums or picks series by their exact label set (or
+ * keeps each worker's series with a worker label) → sorts the series as a registry does.
+ * A family that cannot be merged is left out and its error reported; the others still merge.
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import { compareMetrics } from "../prometheus/consistency.js";
+import { goQuote } from "../prometheus/labels.js";
+import { Slicer, sortInSlices } from "../prometheus/slices.js";
+import { BucketMismatchError, FamilyConflictError, MergeError, MergeRuleError, WireFormatError } from "./errors.js";
+import { type MergeRule, type RuleBook, ruleFits } from "./rules.js";
+import { exemplarFromWire, isWireFamily, numbersOf, type WireExemplar, type WireExtra, type WireFamily } from "./wire.js";
+
+/** WorkerAnswer is what one worker sent: its cluster id and its families. */
+export interface WorkerAnswer {
+  workerId: number;
+  families: readonly unknown[];
+}
+
+/** MergeOptions are the rules and the name of the label that marks a worker's series. */
+export interface MergeOptions {
+  rules: RuleBook;
+  workerLabel: string;
+  slicer?: Slicer;
+}
+
+/** MergeResult holds the merged families (sorted by name) and the errors of those left out. */
+export interface MergeResult {
+  families: dto.MetricFamily[];
+  errors: Error[];
+}
+
+/** One worker's family, decoded and indexed: where each series' labels and numbers start. */
+interface Part {
+  workerId: number;
+  wire: WireFamily;
+  numbers: Float64Array;
+  /** Per series: index of its first label string, and of its first value in `numbers`. */
+  labelAt: Int32Array;
+  valueAt: Int32Array;
+  extras: Map<number, WireExtra> | undefined;
+}
+
+/** Series are checked against the clock every this many (a power of two). */
+const seriesPerCheck = 1024;
+
+/**
+ * mergeAnswers merges the workers' answers (in any order; they are taken by worker id).
+ */
+export async function mergeAnswers(answers: readonly WorkerAnswer[], options: MergeOptions): Promise<MergeResult> {
+  const slicer = options.slicer ?? new Slicer();
+  const errors: Error[] = [];
+  const groups = groupByName([...answers].sort((a, b) => a.workerId - b.workerId), errors);
+  const families: dto.MetricFamily[] = [];
+  for (const name of [...groups.keys()].sort()) {
+    try {
+      const family = await mergeFamily(groups.get(name)!, options, slicer);
+      if (family !== undefined) families.push(family);
+    } catch (err) {
+      if (!(err instanceof MergeError)) throw err;
+      errors.push(err);
+    }
+    if (slicer.due()) await slicer.yield();
+  }
+  return { families, errors };
+}
+
+/** groupByName decodes each worker's families and groups them by name, in worker order. */
+function groupByName(answers: readonly WorkerAnswer[], errors: Error[]): Map<string, Part[]> {
+  const groups = new Map<string, Part[]>();
+  for (const answer of answers) {
+    const seen = new Set<string>();
+    for (const wire of answer.families) {
+      if (!isWireFamily(wire)) {
+        errors.push(new WireFormatError(`worker ${answer.workerId} sent a family that is not in wire form`, "", answer.workerId));
+        continue;
+      }
+      if (seen.has(wire.name)) {
+        errors.push(new WireFormatError(`worker ${answer.workerId} sent metric family ${wire.name} twice`, wire.name, answer.workerId));
+        continue;
+      }
+      seen.add(wire.name);
+      try {
+        const part = indexPart(answer.workerId, wire);
+        const group = groups.get(wire.name);
+        if (group === undefined) groups.set(wire.name, [part]);
+        else group.push(part);
+      } catch (err) {
+        if (!(err instanceof MergeError)) throw err;
+        errors.push(err);
+      }
+    }
+  }
+  return groups;
+}
+
+/** How many numbers follow a series' values header, by type (k read from the numbers). */
+function valuesLength(type: dto.MetricType, numbers: Float64Array, at: number): number {
+  if (type === "counter" || type === "gauge" || type === "untyped") return 1;
+  return 3 + 2 * numbers[at + 2]!;
+}
+
+/** indexPart decodes a wire family and finds where each series starts, checking the lengths. */
+function indexPart(workerId: number, wire: WireFamily): Part {
+  const numbers = numbersOf(wire);
+  const labelAt = new Int32Array(wire.series);
+  const valueAt = new Int32Array(wire.series);
+  const bad = (what: string): WireFormatError =>
+    new WireFormatError(`worker ${workerId}: metric family ${wire.name}: ${what}`, wire.name, workerId);
+  let l = 0;
+  let n = 0;
+  for (let i = 0; i < wire.series; i++) {
+    const pairs = numbers[n];
+    if (pairs === undefined || !Number.isInteger(pairs) || pairs < 0) throw bad(`series ${i} has no label count`);
+    labelAt[i] = l;
+    l += 2 * pairs;
+    valueAt[i] = n + 1;
+    const k = wire.type === "counter" || wire.type === "gauge" || wire.type === "untyped" ? 0 : numbers[n + 3];
+    if (k !== 0 && (k === undefined || !Number.isInteger(k) || k < 0)) throw bad(`series ${i} has no bucket or quantile count`);
+    n += 1 + valuesLength(wire.type, numbers, n + 1);
+  }
+  if (l !== wire.labels.length || n !== numbers.length) throw bad("the label and number columns do not match the series count");
+  let extras: Map<number, WireExtra> | undefined;
+  if (wire.extras !== undefined) extras = new Map(wire.extras);
+  return { workerId, wire, numbers, labelAt, valueAt, extras };
+}
+
+/** mergeFamily merges one family's parts, or returns undefined when its rule omits it. */
+async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer): Promise<dto.MetricFamily | undefined> {
+  const first = parts[0]!.wire;
+  checkAgreement(parts);
+  const rule = options.rules.ruleFor(first.name, first.type);
+  if (!ruleFits(rule, first.type)) {
+    throw new MergeRuleError(`merge rule "${rule}" does not apply to metric family ${first.name} of type ${first.type}`, first.name);
+  }
+  if (rule === "omit") return undefined;
+  const family: dto.MetricFamily = { name: first.name, type: first.type, metric: [] };
+  if (first.help !== undefined) family.help = first.help;
+  if (first.unit !== undefined) family.unit = first.unit;
+  family.metric = rule === "worker" ? await keepPerWorker(parts, options.workerLabel, slicer) : await combine(parts, rule, slicer);
+  await sortInSlices(family.metric, compareMetrics, slicer);
+  return family;
+}
+
+/** checkAgreement throws when a worker's help, type or unit differs from the first worker's. */
+function checkAgreement(parts: Part[]): void {
+  const first = parts[0]!.wire;
+  for (const { wire, workerId } of parts.slice(1)) {
+    const at = `worker ${workerId}: gathered metric family ${first.name}`;
+    if (wire.help !== first.help) {
+      throw new FamilyConflictError(`${at} has help ${goQuote(wire.help ?? "")} but should have ${goQuote(first.help ?? "")}`, first.name, workerId);
+    }
+    if (wire.type !== first.type) {
+      throw new FamilyConflictError(`${at} has type ${wire.type.toUpperCase()} but should have ${first.type.toUpperCase()}`, first.name, workerId);
+    }
+    if (wire.unit !== first.unit) {
+      throw new FamilyConflictError(`${at} has unit ${goQuote(wire.unit ?? "")} but should have ${goQuote(first.unit ?? "")}`, first.name, workerId);
+    }
+  }
+}
+
+/** labelPairs builds a series' label pairs from its part. */
+function labelPairs(part: Part, series: number): dto.LabelPair[] {
+  const from = part.labelAt[series]!;
+  const to = series + 1 < part.wire.series ? part.labelAt[series + 1]! : part.wire.labels.length;
+  const pairs: dto.LabelPair[] = [];
+  for (let i = from; i < to; i += 2) pairs.push({ name: part.wire.labels[i]!, value: part.wire.labels[i + 1]! });
+  return pairs;
+}
+
+/** keepPerWorker keeps every worker's series, each with the worker label added. */
+async function keepPerWorker(parts: Part[], workerLabel: string, slicer: Slicer): Promise<dto.Metric[]> {
+  const metrics: dto.Metric[] = [];
+  for (const part of parts) {
+    const workerPair = { name: workerLabel, value: String(part.workerId) };
+    for (let i = 0; i < part.wire.series; i++) {
+      const pairs = labelPairs(part, i);
+      if (pairs.some((p) => p.name === workerLabel)) {
+        throw new MergeRuleError(
+          `worker ${part.workerId}: metric family ${part.wire.name} already has a label named ${goQuote(workerLabel)}, so its series cannot be kept per worker`,
+          part.wire.name,
+          part.workerId,
+        );
+      }
+      const at = pairs.findIndex((p) => p.name > workerLabel);
+      pairs.splice(at === -1 ? pairs.length : at, 0, workerPair);
+      metrics.push(metricOf(part, i, pairs));
+      if ((i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+    }
+  }
+  return metrics;
+}
+
+/** metricOf builds one series of a part as it is, with `pairs` as its labels. */
+function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dto.Metric {
+  const nums = part.numbers;
+  const at = part.valueAt[series]!;
+  const extra = part.extras?.get(series);
+  const m: dto.Metric = { label: pairs };
+  switch (part.wire.type) {
+    case "counter":
+      m.counter = { value: nums[at]! };
+      if (extra?.exemplar) m.counter.exemplar = exemplarFromWire(extra.exemplar);
+      if (extra?.createdTimestampMs !== undefined) m.counter.createdTimestampMs = extra.createdTimestampMs;
+      break;
+    case "gauge":
+      m.gauge = { value: nums[at]! };
+      break;
+    case "untyped":
+      m.untyped = { value: nums[at]! };
+      break;
+    case "summary": {
+      const quantile: dto.Quantile[] = [];
+      for (let j = 0; j < nums[at + 2]!; j++) quantile.push({ quantile: nums[at + 3 + 2 * j]!, value: nums[at + 4 + 2 * j]! });
+      m.summary = { sampleCount: nums[at]!, sampleSum: nums[at + 1]!, quantile };
+      if (extra?.createdTimestampMs !== undefined) m.summary.createdTimestampMs = extra.createdTimestampMs;
+      break;
+    }
+    default: {
+      const bucket: dto.Bucket[] = [];
+      for (let j = 0; j < nums[at + 2]!; j++) {
+        const b: dto.Bucket = { upperBound: nums[at + 3 + 2 * j]!, cumulativeCount: nums[at + 4 + 2 * j]! };
+        const e = extra?.bucketExemplars?.[j];
+        if (e) b.exemplar = exemplarFromWire(e);
+        bucket.push(b);
+      }
+      m.histogram = { sampleCount: nums[at]!, sampleSum: nums[at + 1]!, bucket, ...extra?.native };
+      if (extra?.createdTimestampMs !== undefined) m.histogram.createdTimestampMs = extra.createdTimestampMs;
+    }
+  }
+  if (extra?.timestampMs !== undefined) m.timestampMs = extra.timestampMs;
+  return m;
+}
+
+/** One merged series while the parts are folded in. */
+interface Acc {
+  part: Part;
+  series: number;
+  /** Workers that had the series. */
+  n: number;
+  /** The value, or count and sum; for histograms also the bounds and cumulative counts. */
+  value: number;
+  sum: number;
+  bounds?: Float64Array;
+  counts?: Float64Array;
+  createdTimestampMs?: number;
+  timestampMs?: number;
+  exemplar?: WireExemplar;
+  bucketExemplars?: (WireExemplar | null)[];
+}
+
+/** The separator of a series key: NUL, unless a label holds one (then keys are JSON). */
+const sep = "\u0000";
+
+/** combine folds the parts' series with the same label set into one, by `rule`. */
+async function combine(parts: Part[], rule: Exclude<MergeRule, "worker" | "omit">, slicer: Slicer): Promise<dto.Metric[]> {
+  const json = parts.some((p) => p.wire.labels.some((s) => s.includes(sep)));
+  const byKey = new Map<string, Acc>();
+  for (const part of parts) {
+    const { wire, labelAt } = part;
+    for (let i = 0; i < wire.series; i++) {
+      const to = i + 1 < wire.series ? labelAt[i + 1]! : wire.labels.length;
+      const slice = wire.labels.slice(labelAt[i]!, to);
+      const key = json ? JSON.stringify(slice) : slice.join(sep);
+      const acc = byKey.get(key);
+      if (acc === undefined) byKey.set(key, startAcc(part, i));
+      else foldInto(acc, part, i, rule);
+      if ((i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+    }
+  }
+  const metrics: dto.Metric[] = [];
+  let i = 0;
+  for (const acc of byKey.values()) {
+    metrics.push(finish(acc, rule));
+    if ((++i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+  }
+  return metrics;
+}
+
+/** startAcc takes the first worker's series as the start of a merged one. */
+function startAcc(part: Part, series: number): Acc {
+  const nums = part.numbers;
+  const at = part.valueAt[series]!;
+  const extra = part.extras?.get(series);
+  const acc: Acc = { part, series, n: 1, value: nums[at]!, sum: 0 };
+  const type = part.wire.type;
+  if (type === "summary" || type === "histogram" || type === "gaugehistogram") acc.sum = nums[at + 1]!;
+  if (type === "histogram" || type === "gaugehistogram") {
+    if (extra?.native !== undefined) {
+      throw new MergeRuleError(
+        `worker ${part.workerId}: metric family ${part.wire.name} has native histogram buckets, which are not summed: use the "worker" rule`,
+        part.wire.name,
+        part.workerId,
+      );
+    }
+    const k = nums[at + 2]!;
+    acc.bounds = new Float64Array(k);
+    acc.counts = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      acc.bounds[j] = nums[at + 3 + 2 * j]!;
+      acc.counts[j] = nums[at + 4 + 2 * j]!;
+    }
+    if (extra?.bucketExemplars !== undefined) acc.bucketExemplars = [...extra.bucketExemplars];
+  }
+  if (extra?.exemplar !== undefined) acc.exemplar = extra.exemplar;
+  if (extra?.createdTimestampMs !== undefined) acc.createdTimestampMs = extra.createdTimestampMs;
+  if (extra?.timestampMs !== undefined) acc.timestampMs = extra.timestampMs;
+  return acc;
+}
+
+/** foldInto adds (or picks) another worker's series into a merged one. */
+function foldInto(acc: Acc, part: Part, series: number, rule: MergeRule): void {
+  const nums = part.numbers;
+  const at = part.valueAt[series]!;
+  const v = nums[at]!;
+  acc.n++;
+  if (rule === "sum" || rule === "average") acc.value += v;
+  else if (rule === "min") acc.value = Math.min(acc.value, v);
+  else if (rule === "max") acc.value = Math.max(acc.value, v);
+  const type = part.wire.type;
+  if (type === "summary") acc.sum += nums[at + 1]!;
+  if (type === "histogram" || type === "gaugehistogram") foldBuckets(acc, part, series);
+  const extra = part.extras?.get(series);
+  if (extra === undefined) return;
+  if (extra.createdTimestampMs !== undefined) acc.createdTimestampMs = Math.min(acc.createdTimestampMs ?? Infinity, extra.createdTimestampMs);
+  if (extra.timestampMs !== undefined) acc.timestampMs = Math.max(acc.timestampMs ?? -Infinity, extra.timestampMs);
+  if (extra.exemplar !== undefined) acc.exemplar = newer(acc.exemplar, extra.exemplar);
+  if (extra.bucketExemplars !== undefined) {
+    const mine = (acc.bucketExemplars ??= new Array<WireExemplar | null>(acc.counts!.length).fill(null));
+    extra.bucketExemplars.forEach((e, j) => {
+      if (e) mine[j] = newer(mine[j] ?? undefined, e);
+    });
+  }
+}
+
+/** foldBuckets adds a histogram series bucket by bucket, after checking its bounds. */
+function foldBuckets(acc: Acc, part: Part, series: number): void {
+  const nums = part.numbers;
+  const at = part.valueAt[series]!;
+  const name = part.wire.name;
+  if (part.extras?.get(series)?.native !== undefined) {
+    throw new MergeRuleError(`worker ${part.workerId}: metric family ${name} has native histogram buckets, which are not summed: use the "worker" rule`, name, part.workerId);
+  }
+  acc.sum += nums[at + 1]!;
+  const k = nums[at + 2]!;
+  const bounds = acc.bounds!;
+  let same = k === bounds.length;
+  for (let j = 0; same && j < k; j++) same = nums[at + 3 + 2 * j] === bounds[j];
+  if (!same) {
+    const got = Array.from({ length: k }, (_, j) => nums[at + 3 + 2 * j]!);
+    const labels = labelPairs(part, series).map((p) => `${p.name}=${goQuote(p.value)}`).join(",");
+    throw new BucketMismatchError(
+      `worker ${part.workerId}: histogram ${name}{${labels}} has bucket bounds [${got.join(" ")}] but should have [${[...bounds].join(" ")}]: histograms are merged bucket by bucket`,
+      name,
+      part.workerId,
+      [...bounds],
+      got,
+    );
+  }
+  const counts = acc.counts!;
+  for (let j = 0; j < k; j++) counts[j] += nums[at + 4 + 2 * j]!;
+}
+
+/** newer returns the exemplar with the later timestamp (the later one when neither has one). */
+function newer(a: WireExemplar | undefined, b: WireExemplar): WireExemplar {
+  if (a === undefined) return b;
+  return (a.timestampMs ?? -Infinity) > (b.timestampMs ?? -Infinity) ? a : b;
+}
+
+/** finish turns a merged series into its client_model metric. */
+function finish(acc: Acc, rule: MergeRule): dto.Metric {
+  const m: dto.Metric = { label: labelPairs(acc.part, acc.series) };
+  const value = rule === "average" ? acc.value / acc.n : acc.value;
+  switch (acc.part.wire.type) {
+    case "counter":
+      m.counter = { value };
+      if (acc.exemplar !== undefined) m.counter.exemplar = exemplarFromWire(acc.exemplar);
+      if (acc.createdTimestampMs !== undefined) m.counter.createdTimestampMs = acc.createdTimestampMs;
+      break;
+    case "gauge":
+      m.gauge = { value };
+      break;
+    case "untyped":
+      m.untyped = { value };
+      break;
+    case "summary":
+      m.summary = { sampleCount: value, sampleSum: acc.sum, quantile: [] };
+      if (acc.createdTimestampMs !== undefined) m.summary.createdTimestampMs = acc.createdTimestampMs;
+      break;
+    default: {
+      const bucket: dto.Bucket[] = [];
+      for (let j = 0; j < acc.bounds!.length; j++) {
+        const b: dto.Bucket = { upperBound: acc.bounds![j]!, cumulativeCount: acc.counts![j]! };
+        const e = acc.bucketExemplars?.[j];
+        if (e) b.exemplar = exemplarFromWire(e);
+        bucket.push(b);
+      }
+      m.histogram = { sampleCount: value, sampleSum: acc.sum, bucket };
+      if (acc.createdTimestampMs !== undefined) m.histogram.createdTimestampMs = acc.createdTimestampMs;
+    }
+  }
+  if (acc.timestampMs !== undefined) m.timestampMs = acc.timestampMs;
+  return m;
+}

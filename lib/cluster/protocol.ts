@@ -1,0 +1,41 @@
+/**
+ * The two messages between the primary and a worker, over node:cluster's IPC channel. Both are
+ * tagged with a `type` of their own, so that an application's other messages on the same channel
+ * pass by untouched, and every request carries an `id` that its answer repeats: an answer that
+ * comes after its scrape gave up on it finds no request waiting and is dropped.
+ *
+ * @module
+ */
+
+import type { WireFamily } from "./wire.js";
+
+/** GatherRequestType tags the primary's request for a worker's families. */
+export const GatherRequestType = "demo-exporter/cluster:gather";
+/** GatherAnswerType tags a worker's answer. */
+export const GatherAnswerType = "demo-exporter/cluster:families";
+
+/** GatherRequest asks a worker for its families. */
+export interface GatherRequest {
+  type: typeof GatherRequestType;
+  id: number;
+}
+
+/** GatherAnswer is a worker's families, and the messages of its gather errors (if any). */
+export interface GatherAnswer {
+  type: typeof GatherAnswerType;
+  id: number;
+  families: WireFamily[];
+  errors: string[];
+}
+
+/** isGatherRequest tells the primary's requests from other messages. */
+export function isGatherRequest(msg: unknown): msg is GatherRequest {
+  return typeof msg === "object" && msg !== null && (msg as GatherRequest).type === GatherRequestType && Number.isInteger((msg as GatherRequest).id);
+}
+
+/** isGatherAnswer tells a worker's answers from other messages. */
+export function isGatherAnswer(msg: unknown): msg is GatherAnswer {
+  if (typeof msg !== "object" || msg === null) return false;
+  const a = msg as GatherAnswer;
+  return a.type === GatherAnswerType && Number.isInteger(a.id) && Array.isArray(a.families) && Array.isArray(a.errors);
+}

@@ -1,0 +1,221 @@
+/**
+ * The wire form of a worker's families: what a cluster worker sends to the primary over the IPC
+ * channel, and how the primary reads it back.
+ *
+ * No client_golang counterpart (Go has no cluster of processes); prom-client sends
+ * `getMetricsAsJSON()` objects. Here a family travels as columns: every series' label names and
+ * values in one flat string array, and every number of the family in one `Float64Array` whose
+ * bytes are sent as a base64 string. That form
+ * - is exact: NaN, ±Inf and -0 are IEEE bytes, not JSON numbers, so they survive either of
+ *   node:cluster's serializations (`"json"`, the default, or `"advanced"`);
+ * - is cheap on the primary: a few arrays per family instead of one object per series and per
+ *   label (measured in docs/cluster.md: 10,000 series as plain objects take ~70 ms to
+ *   deserialize with `"advanced"`, as columns ~2 ms).
+ *
+ * What is rare rides beside the columns as plain data, per series: timestamps, created
+ * timestamps, exemplars and native-histogram fields ({@link WireExtra}).
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import { compareLabelPairs } from "../prometheus/labels.js";
+import { WireFormatError } from "./errors.js";
+
+/**
+ * WireFamily is one family as a worker sends it.
+ *
+ * `numbers` holds, for each series in order, its count of label pairs and then its values:
+ * counter, gauge, untyped: `value`; summary: `count, sum, k`, then k pairs `quantile, value`;
+ * histogram and gauge histogram: `count, sum, k`, then k pairs `upperBound, cumulativeCount`.
+ * `labels` holds each series' label pairs as `name, value, name, value, ...`, sorted by name.
+ */
+export interface WireFamily {
+  name: string;
+  help?: string;
+  type: dto.MetricType;
+  unit?: string;
+  series: number;
+  labels: string[];
+  /** The bytes of a Float64Array (little-endian, as every platform Node runs on), base64. */
+  numbers: string;
+  /** Series (by index) that carry more than the columns hold. */
+  extras?: [number, WireExtra][];
+}
+
+/** A float that JSON cannot carry exactly travels as its `String()` (`"NaN"`, `"-Infinity"`, `"-0"`). */
+export type WireFloat = number | string;
+
+/** WireExemplar is an exemplar whose value survives JSON. */
+export interface WireExemplar {
+  label: dto.LabelPair[];
+  value: WireFloat;
+  timestampMs?: number;
+}
+
+/** WireExtra is what a series carries beside its columns. */
+export interface WireExtra {
+  timestampMs?: number;
+  createdTimestampMs?: number;
+  /** A counter's exemplar. */
+  exemplar?: WireExemplar;
+  /** A histogram's bucket exemplars, by bucket index (null where a bucket has none). */
+  bucketExemplars?: (WireExemplar | null)[];
+  /** A histogram's native (sparse) fields, as they are. */
+  native?: NativeFields;
+}
+
+/** NativeFields are the native-histogram fields of a client_model Histogram. */
+export type NativeFields = Pick<
+  dto.Histogram,
+  "schema" | "zeroThreshold" | "zeroCount" | "negativeSpan" | "negativeDelta" | "positiveSpan" | "positiveDelta"
+>;
+
+const nativeKeys = ["schema", "zeroThreshold", "zeroCount", "negativeSpan", "negativeDelta", "positiveSpan", "positiveDelta"] as const;
+
+/**
+ * toWire turns gathered families into their wire form.
+ * @throws {WireFormatError} when a series lacks the value its family's type needs.
+ */
+export function toWire(families: readonly dto.MetricFamily[]): WireFamily[] {
+  return families.map(familyToWire);
+}
+
+function familyToWire(family: dto.MetricFamily): WireFamily {
+  const metrics = family.metric;
+  const numbers: number[] = [];
+  const labels: string[] = [];
+  const extras: [number, WireExtra][] = [];
+  for (let i = 0; i < metrics.length; i++) {
+    const m = metrics[i]!;
+    const pairs = sortedPairs(m.label);
+    numbers.push(pairs.length);
+    for (const p of pairs) labels.push(p.name, p.value);
+    const extra = writeValues(family, m, numbers);
+    if (m.timestampMs !== undefined) extra.timestampMs = m.timestampMs;
+    if (Object.keys(extra).length > 0) extras.push([i, extra]);
+  }
+  const wire: WireFamily = {
+    name: family.name,
+    type: family.type,
+    series: metrics.length,
+    labels,
+    numbers: Buffer.from(Float64Array.from(numbers).buffer).toString("base64"),
+  };
+  if (family.help !== undefined) wire.help = family.help;
+  if (family.unit !== undefined) wire.unit = family.unit;
+  if (extras.length > 0) wire.extras = extras;
+  return wire;
+}
+
+function sortedPairs(pairs: readonly dto.LabelPair[]): readonly dto.LabelPair[] {
+  for (let i = 1; i < pairs.length; i++) {
+    if (pairs[i - 1]!.name > pairs[i]!.name) return [...pairs].sort(compareLabelPairs);
+  }
+  return pairs;
+}
+
+/** writeValues appends a series' values to `numbers` and returns what the columns cannot hold. */
+function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[]): WireExtra {
+  const extra: WireExtra = {};
+  const missing = (field: string): WireFormatError =>
+    new WireFormatError(`metric family ${family.name} of type ${family.type} has a series without a ${field} value`, family.name);
+  switch (family.type) {
+    case "counter":
+      if (m.counter === undefined) throw missing("counter");
+      numbers.push(m.counter.value);
+      if (m.counter.exemplar !== undefined) extra.exemplar = exemplarToWire(m.counter.exemplar);
+      if (m.counter.createdTimestampMs !== undefined) extra.createdTimestampMs = m.counter.createdTimestampMs;
+      return extra;
+    case "gauge":
+      if (m.gauge === undefined) throw missing("gauge");
+      numbers.push(m.gauge.value);
+      return extra;
+    case "untyped":
+      if (m.untyped === undefined) throw missing("untyped");
+      numbers.push(m.untyped.value);
+      return extra;
+    case "summary": {
+      const s = m.summary;
+      if (s === undefined) throw missing("summary");
+      numbers.push(s.sampleCount, s.sampleSum, s.quantile.length);
+      for (const q of s.quantile) numbers.push(q.quantile, q.value);
+      if (s.createdTimestampMs !== undefined) extra.createdTimestampMs = s.createdTimestampMs;
+      return extra;
+    }
+    case "histogram":
+    case "gaugehistogram": {
+      const h = m.histogram;
+      if (h === undefined) throw missing("histogram");
+      numbers.push(h.sampleCount, h.sampleSum, h.bucket.length);
+      for (const b of h.bucket) numbers.push(b.upperBound, b.cumulativeCount);
+      if (h.bucket.some((b) => b.exemplar !== undefined)) {
+        extra.bucketExemplars = h.bucket.map((b) => (b.exemplar === undefined ? null : exemplarToWire(b.exemplar)));
+      }
+      if (h.createdTimestampMs !== undefined) extra.createdTimestampMs = h.createdTimestampMs;
+      if (h.schema !== undefined) {
+        const native: NativeFields = {};
+        for (const key of nativeKeys) if (h[key] !== undefined) (native as Record<string, unknown>)[key] = h[key];
+        extra.native = native;
+      }
+      return extra;
+    }
+    default:
+      throw new WireFormatError(`metric family ${family.name} has unknown type ${String(family.type)}`, family.name);
+  }
+}
+
+/** floatToWire keeps finite non-negative-zero numbers and spells the rest as strings. */
+export function floatToWire(x: number): WireFloat {
+  return Number.isFinite(x) && !Object.is(x, -0) ? x : String(x);
+}
+
+/** floatFromWire reads a {@link WireFloat} back. */
+export function floatFromWire(x: WireFloat): number {
+  return typeof x === "number" ? x : Number(x);
+}
+
+function exemplarToWire(e: dto.Exemplar): WireExemplar {
+  const w: WireExemplar = { label: e.label.map((l) => ({ name: l.name, value: l.value })), value: floatToWire(e.value) };
+  if (e.timestampMs !== undefined) w.timestampMs = e.timestampMs;
+  return w;
+}
+
+/** exemplarFromWire reads an exemplar back. */
+export function exemplarFromWire(w: WireExemplar): dto.Exemplar {
+  const e: dto.Exemplar = { label: w.label, value: floatFromWire(w.value) };
+  if (w.timestampMs !== undefined) e.timestampMs = w.timestampMs;
+  return e;
+}
+
+/**
+ * numbersOf decodes a family's numbers column.
+ * @throws {WireFormatError} when the column is not a whole number of float64s.
+ */
+export function numbersOf(wire: WireFamily): Float64Array {
+  const bytes = Buffer.from(wire.numbers, "base64");
+  if (bytes.length % 8 !== 0) {
+    throw new WireFormatError(`metric family ${wire.name}: numbers column of ${bytes.length} bytes is not a whole number of float64s`, wire.name);
+  }
+  // A copy: Buffer.from may hand out a slice of its pool, not aligned for a Float64Array.
+  const floats = new Float64Array(bytes.length / 8);
+  new Uint8Array(floats.buffer).set(bytes);
+  return floats;
+}
+
+/**
+ * isWireFamily checks the shape of what a worker sent, before the merge reads it.
+ */
+export function isWireFamily(x: unknown): x is WireFamily {
+  if (x === null || typeof x !== "object") return false;
+  const w = x as Partial<WireFamily>;
+  return (
+    typeof w.name === "string" &&
+    typeof w.type === "string" &&
+    (w.help === undefined || typeof w.help === "string") &&
+    Number.isInteger(w.series) &&
+    Array.isArray(w.labels) &&
+    typeof w.numbers === "string" &&
+    (w.extras === undefined || Array.isArray(w.extras))
+  );
+}

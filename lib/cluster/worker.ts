@@ -1,0 +1,81 @@
+/**
+ * The worker's side: answer the primary's gather requests from a gatherer (by default the
+ * default registry). prom-client does this as a side effect of constructing an
+ * `AggregatorRegistry` in the worker; here it is one explicit call.
+ *
+ * @module
+ */
+
+import type * as dto from "../model/index.js";
+import { InvalidOptionsError } from "../prometheus/errors.js";
+import { defaultGatherer, type Gatherer, GatherError } from "../prometheus/index.js";
+import { type GatherAnswer, GatherAnswerType, isGatherRequest } from "./protocol.js";
+import { toWire } from "./wire.js";
+
+/** ServeWorkerOptions tune {@link serveWorker}. */
+export interface ServeWorkerOptions {
+  /** What to gather from; the default registry when absent. */
+  gatherer?: Gatherer;
+}
+
+/** WorkerServer is a running {@link serveWorker}; `close` stops answering. */
+export interface WorkerServer {
+  close(): void;
+}
+
+/**
+ * serveWorker answers the cluster primary's gather requests in this worker: each request is
+ * answered with one gather of `options.gatherer`, sent over the IPC channel in wire form. A gather
+ * that fails in part sends the families gathered despite the errors, and the errors' messages,
+ * which the primary reports. Other messages on the channel are left alone.
+ * @throws {InvalidOptionsError} when the process has no IPC channel (not a cluster worker or a
+ * forked child), or `gatherer` has no `gather` method.
+ *
+ * @example
+ * ```ts
+ * import cluster from "node:cluster";
+ * import { serveWorker } from "demo-exporter/cluster";
+ * if (cluster.isWorker) serveWorker(); // answers from the default registry
+ * ```
+ */
+export function serveWorker(options: ServeWorkerOptions = {}): WorkerServer {
+  const gatherer = options.gatherer ?? defaultGatherer;
+  if (typeof (gatherer as Partial<Gatherer> | null)?.gather !== "function") {
+    throw new InvalidOptionsError(`${String(gatherer)} is not a gatherer: it needs a gather() method`);
+  }
+  if (typeof process.send !== "function") {
+    throw new InvalidOptionsError("serveWorker needs an IPC channel to the primary: call it in a node:cluster worker");
+  }
+  const onMessage = (msg: unknown): void => {
+    if (isGatherRequest(msg)) void answer(gatherer, msg.id);
+  };
+  process.on("message", onMessage);
+  return { close: () => void process.off("message", onMessage) };
+}
+
+/** answer gathers once and sends the result; a primary that is gone gets nothing. */
+async function answer(gatherer: Gatherer, id: number): Promise<void> {
+  const errors: string[] = [];
+  let families: dto.MetricFamily[] = [];
+  try {
+    families = await gatherer.gather();
+  } catch (err) {
+    if (err instanceof GatherError) {
+      families = err.families;
+      for (const e of err.errors as unknown[]) errors.push(e instanceof Error ? e.message : String(e));
+    } else {
+      errors.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  const msg: GatherAnswer = { type: GatherAnswerType, id, families: [], errors };
+  for (const family of families) {
+    try {
+      msg.families.push(...toWire([family]));
+    } catch (err) {
+      errors.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  // With a callback, a closed channel is reported to it instead of an 'error' event: the primary
+  // has gone or disconnected us, and there is nobody left to answer.
+  process.send?.(msg, undefined, undefined, () => {});
+}
