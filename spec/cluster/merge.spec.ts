@@ -1,0 +1,321 @@
+/**
+ * The merge of workers' families, without a cluster: families go through the wire form (and
+ * through JSON, as node:cluster's default serialization sends them), then mergeAnswers. The
+ * expected exposition is written out as text.
+ */
+import { deserialize, serialize } from "node:v8";
+import { describe, expect, it } from "vitest";
+import {
+  BucketMismatchError,
+  FamilyConflictError,
+  mergeAnswers,
+  MergeRuleError,
+  type MergeRules,
+  RuleBook,
+  toWire,
+  WireFormatError,
+  type WorkerAnswer,
+} from "../../lib/cluster/index.js";
+import { metricFamiliesToText } from "../../lib/expfmt/index.js";
+import type { Metric, MetricFamily } from "../../lib/model/index.js";
+import { ConsistencyError, InvalidOptionsError, newCounterVec, newHistogramVec, newRegistry } from "../../lib/prometheus/index.js";
+
+const lbl = (o: Record<string, string>) => Object.entries(o).map(([name, value]) => ({ name, value }));
+const gauge = (name: string, series: [Record<string, string>, number][], help = "h"): MetricFamily => ({
+  name,
+  help,
+  type: "gauge",
+  metric: series.map(([l, value]) => ({ label: lbl(l), gauge: { value } })),
+});
+const counter = (name: string, series: [Record<string, string>, number][], help = "h"): MetricFamily => ({
+  name,
+  help,
+  type: "counter",
+  metric: series.map(([l, value]) => ({ label: lbl(l), counter: { value } })),
+});
+const histogram = (name: string, bounds: number[], counts: number[], sum: number, label: Record<string, string> = {}): MetricFamily => ({
+  name,
+  help: "h",
+  type: "histogram",
+  metric: [
+    {
+      label: lbl(label),
+      histogram: { sampleCount: counts.at(-1)!, sampleSum: sum, bucket: bounds.map((upperBound, i) => ({ upperBound, cumulativeCount: counts[i]! })) },
+    },
+  ],
+});
+
+/** Through the wire and through JSON (node:cluster's default serialization), as a worker sends. */
+function viaJSON(workerId: number, families: MetricFamily[]): WorkerAnswer {
+  return { workerId, families: JSON.parse(JSON.stringify(toWire(families))) as unknown[] };
+}
+
+async function merge(workers: MetricFamily[][], rules?: MergeRules, workerLabel = "worker") {
+  const answers = workers.map((families, i) => viaJSON(i + 1, families));
+  const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(rules), workerLabel });
+  return { families, errors, text: metricFamiliesToText(families) };
+}
+
+describe("mergeAnswers", () => {
+  it("sums counters by their exact label set", async () => {
+    const { text, errors } = await merge([
+      [counter("c_total", [[{ a: "x" }, 1], [{ a: "y" }, 2], [{}, 5]])],
+      [counter("c_total", [[{ a: "x" }, 10], [{ a: "x", b: "z" }, 100]])],
+      [counter("c_total", [[{ a: "y" }, 20]])],
+    ]);
+    expect(errors).toEqual([]);
+    expect(text).toBe(`# HELP c_total h
+# TYPE c_total counter
+c_total 5
+c_total{a="x"} 11
+c_total{a="y"} 22
+c_total{a="x",b="z"} 100
+`);
+  });
+
+  it("keeps NaN, ±Inf, -0 and big integers exact through JSON", async () => {
+    const values = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e-300, 2 ** 53 + 2];
+    const w1 = [gauge("g", values.map((v, i) => [{ i: String(i) }, v]))];
+    const { families } = await merge([w1, w1]);
+    for (let i = 0; i < values.length; i++) {
+      const ofI = families[0]!.metric.filter((m) => m.label.some((l) => l.name === "i" && l.value === String(i)));
+      expect(ofI).toHaveLength(2); // default gauge rule: one series per worker
+      for (const m of ofI) expect(Object.is(m.gauge!.value, values[i])).toBe(true);
+    }
+  });
+
+  it("also keeps them exact through structured clone (serialization: advanced)", async () => {
+    const family = gauge("g", [[{}, -0], [{ a: "nan" }, Number.NaN]]);
+    const answer = { workerId: 7, families: deserialize(serialize(toWire([family]))) as unknown[] };
+    const { families } = await mergeAnswers([answer], { rules: new RuleBook({ byType: { gauge: "first" } }), workerLabel: "worker" });
+    expect(Object.is(families[0]!.metric[0]!.gauge!.value, -0)).toBe(true);
+    expect(families[0]!.metric[1]!.gauge!.value).toBeNaN();
+  });
+
+  it("merges gauges by the rule named for the family, and keeps them per worker by default", async () => {
+    const fams = (v: number) => [gauge("g_sum", [[{}, v]]), gauge("g_min", [[{}, v]]), gauge("g_max", [[{}, v]]), gauge("g_avg", [[{}, v]]), gauge("g_first", [[{}, v]]), gauge("g_omit", [[{}, v]]), gauge("g_default", [[{}, v]])];
+    const rules: MergeRules = { byName: { g_sum: "sum", g_min: "min", g_max: "max", g_avg: "average", g_first: "first", g_omit: "omit" } };
+    const { text } = await merge([fams(3), fams(-1), fams(7)], rules);
+    expect(text).toBe(`# HELP g_avg h
+# TYPE g_avg gauge
+g_avg 3
+# HELP g_default h
+# TYPE g_default gauge
+g_default{worker="1"} 3
+g_default{worker="2"} -1
+g_default{worker="3"} 7
+# HELP g_first h
+# TYPE g_first gauge
+g_first 3
+# HELP g_max h
+# TYPE g_max gauge
+g_max 7
+# HELP g_min h
+# TYPE g_min gauge
+g_min -1
+# HELP g_sum h
+# TYPE g_sum gauge
+g_sum 9
+`);
+  });
+
+  it("averages over the workers that have the series, not over all workers", async () => {
+    const { text } = await merge([[gauge("g", [[{ a: "1" }, 4], [{ a: "2" }, 10]])], [gauge("g", [[{ a: "1" }, 8]])]], { byName: { g: "average" } });
+    expect(text).toContain(`g{a="1"} 6\ng{a="2"} 10\n`);
+  });
+
+  it("puts the worker label in its sorted place, under the name asked for", async () => {
+    const { text } = await merge([[gauge("g", [[{ a: "1", z: "2" }, 1]])]], undefined, "pid_slot");
+    expect(text).toContain(`g{a="1",pid_slot="1",z="2"} 1\n`);
+  });
+
+  it("sums histograms bucket by bucket", async () => {
+    const { text, errors } = await merge([
+      [histogram("h", [0.1, 1, 10], [1, 3, 4], 7.5, { path: "/" })],
+      [histogram("h", [0.1, 1, 10], [0, 2, 2], 1.5, { path: "/" })],
+    ]);
+    expect(errors).toEqual([]);
+    expect(text).toBe(`# HELP h h
+# TYPE h histogram
+h_bucket{path="/",le="0.1"} 1
+h_bucket{path="/",le="1"} 5
+h_bucket{path="/",le="10"} 6
+h_bucket{path="/",le="+Inf"} 6
+h_sum{path="/"} 9
+h_count{path="/"} 6
+`);
+  });
+
+  it("reports histograms with different bounds as a BucketMismatchError and merges the rest", async () => {
+    const { families, errors } = await merge([
+      [histogram("h", [0.1, 1], [1, 2], 1), counter("c_total", [[{}, 1]])],
+      [histogram("h", [0.1, 2], [1, 2], 1), counter("c_total", [[{}, 2]])],
+    ]);
+    expect(families.map((f) => f.name)).toEqual(["c_total"]);
+    expect(errors).toHaveLength(1);
+    const err = errors[0] as BucketMismatchError;
+    expect(err).toBeInstanceOf(BucketMismatchError);
+    expect(err).toBeInstanceOf(ConsistencyError);
+    expect(err.metricName).toBe("h");
+    expect(err.workerId).toBe(2);
+    expect(err.expectedBounds).toEqual([0.1, 1]);
+    expect(err.gotBounds).toEqual([0.1, 2]);
+    expect(err.message).toBe("worker 2: histogram h{} has bucket bounds [0.1 2] but should have [0.1 1]: histograms are merged bucket by bucket");
+  });
+
+  it("reports a different number of buckets too", async () => {
+    const { errors } = await merge([[histogram("h", [1], [1], 1)], [histogram("h", [1, 2], [1, 1], 1)]]);
+    expect(errors[0]).toBeInstanceOf(BucketMismatchError);
+  });
+
+  it("sums histograms made by real registries in two workers", async () => {
+    const worker = (observations: number[]) => {
+      const reg = newRegistry();
+      const h = newHistogramVec({ name: "rt_seconds", help: "r", buckets: [0.5, 1] }, ["code"]);
+      reg.mustRegister(h);
+      for (const o of observations) h.withLabelValues("200").observe(o);
+      return reg.gather();
+    };
+    const { text } = await merge([await worker([0.1, 0.7]), await worker([0.2, 3])]);
+    expect(text).toBe(`# HELP rt_seconds r
+# TYPE rt_seconds histogram
+rt_seconds_bucket{code="200",le="0.5"} 2
+rt_seconds_bucket{code="200",le="1"} 3
+rt_seconds_bucket{code="200",le="+Inf"} 4
+rt_seconds_sum{code="200"} 4
+rt_seconds_count{code="200"} 4
+`);
+  });
+
+  it("sums a summary's count and sum and drops its quantiles, or keeps it whole per worker", async () => {
+    const summary = (count: number, sum: number, q50: number): MetricFamily => ({
+      name: "s",
+      help: "h",
+      type: "summary",
+      metric: [{ label: [], summary: { sampleCount: count, sampleSum: sum, quantile: [{ quantile: 0.5, value: q50 }] } }],
+    });
+    const summed = await merge([[summary(2, 3, 1)], [summary(4, 5, 9)]]);
+    expect(summed.text).toBe(`# HELP s h
+# TYPE s summary
+s_sum 8
+s_count 6
+`);
+    const kept = await merge([[summary(2, 3, 1)], [summary(4, 5, 9)]], { byName: { s: "worker" } });
+    expect(kept.text).toBe(`# HELP s h
+# TYPE s summary
+s{worker="1",quantile="0.5"} 1
+s_sum{worker="1"} 3
+s_count{worker="1"} 2
+s{worker="2",quantile="0.5"} 9
+s_sum{worker="2"} 5
+s_count{worker="2"} 4
+`);
+  });
+
+  it("reports workers that disagree on help or type as a FamilyConflictError", async () => {
+    const { families, errors } = await merge([
+      [counter("a_total", [[{}, 1]], "one"), counter("b", [[{}, 1]])],
+      [counter("a_total", [[{}, 1]], "two"), gauge("b", [[{}, 1]])],
+    ]);
+    expect(families).toEqual([]);
+    expect(errors.map((e) => [e.constructor, e.message])).toEqual([
+      [FamilyConflictError, 'worker 2: gathered metric family a_total has help "two" but should have "one"'],
+      [FamilyConflictError, "worker 2: gathered metric family b has type GAUGE but should have COUNTER"],
+    ]);
+  });
+
+  it("reports a gauge rule on a counter, a worker label already there, and native buckets under sum", async () => {
+    const native: MetricFamily = {
+      name: "n",
+      help: "h",
+      type: "histogram",
+      metric: [{ label: [], histogram: { sampleCount: 1, sampleSum: 1, bucket: [], schema: 0, zeroThreshold: 1e-128, zeroCount: 0, positiveSpan: [{ offset: 0, length: 1 }], positiveDelta: [1] } }],
+    };
+    const { errors, families } = await merge([[counter("c_total", [[{}, 1]]), gauge("g", [[{ worker: "x" }, 1]]), native]], { byName: { c_total: "max" } });
+    expect(families).toEqual([]);
+    expect(errors.every((e) => e instanceof MergeRuleError)).toBe(true);
+    expect(errors.map((e) => e.message)).toEqual([
+      'merge rule "max" does not apply to metric family c_total of type counter',
+      'worker 1: metric family g already has a label named "worker", so its series cannot be kept per worker',
+      'worker 1: metric family n has native histogram buckets, which are not summed: use the "worker" rule',
+    ]);
+    const kept = await merge([[native]], { byName: { n: "worker" } });
+    expect(kept.errors).toEqual([]);
+    expect(kept.families[0]!.metric[0]!.histogram).toMatchObject({ schema: 0, positiveSpan: [{ offset: 0, length: 1 }], positiveDelta: [1] });
+  });
+
+  it("matches label sets exactly even when values hold the key separator", async () => {
+    const { text } = await merge([
+      [counter("c_total", [[{ a: "x\u0000b\u0000y" }, 1]])],
+      [{ name: "c_total", help: "h", type: "counter", metric: [{ label: lbl({ a: "x", b: "y" }), counter: { value: 2 } }] }],
+    ]);
+    expect(text).toContain(`c_total{a="x\u0000b\u0000y"} 1\n`);
+    expect(text).toContain(`c_total{a="x",b="y"} 2\n`);
+  });
+
+  it("keeps the newest exemplar, the earliest created timestamp and the latest timestamp", async () => {
+    const c = (value: number, exTs: number, created: number, ts: number): MetricFamily => ({
+      name: "c_total",
+      help: "h",
+      type: "counter",
+      metric: [{ label: [], timestampMs: ts, counter: { value, createdTimestampMs: created, exemplar: { label: lbl({ trace: String(exTs) }), value: Number.NaN, timestampMs: exTs } } }],
+    });
+    const { families } = await merge([[c(1, 5, 100, 7)], [c(2, 9, 50, 3)], [c(3, 1, 70, 4)]]);
+    const m: Metric = families[0]!.metric[0]!;
+    expect(m.counter!.value).toBe(6);
+    expect(m.counter!.createdTimestampMs).toBe(50);
+    expect(m.counter!.exemplar!.label).toEqual(lbl({ trace: "9" }));
+    expect(m.counter!.exemplar!.value).toBeNaN();
+    expect(m.timestampMs).toBe(7);
+  });
+
+  it("sorts series as a registry does, whatever order the workers sent them in", async () => {
+    const reg = newRegistry();
+    const c = newCounterVec({ name: "c_total", help: "h" }, ["k"]);
+    reg.mustRegister(c);
+    for (const k of ["b", "d", "a", "c"]) c.withLabelValues(k).inc();
+    const { families } = await merge([[counter("c_total", [[{ k: "d" }, 1], [{ k: "b" }, 1]])], [counter("c_total", [[{ k: "c" }, 1], [{ k: "a" }, 1]])]]);
+    expect(metricFamiliesToText(families)).toBe(metricFamiliesToText(await reg.gather()));
+  });
+
+  it("reports what is not wire data as a WireFormatError, and merges the rest", async () => {
+    const good = toWire([counter("c_total", [[{}, 1]])])[0]!;
+    const answers: WorkerAnswer[] = [
+      { workerId: 1, families: [good, { name: 3 }] },
+      { workerId: 2, families: [{ ...good, series: 2 }, { ...good, name: "d_total", numbers: "AAA=" }, good] },
+    ];
+    const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(), workerLabel: "worker" });
+    expect(errors.map((e) => [e.constructor, e.message])).toEqual([
+      [WireFormatError, "worker 1 sent a family that is not in wire form"],
+      [WireFormatError, "worker 2: metric family c_total: series 1 has no label count"],
+      [WireFormatError, "metric family d_total: numbers column of 2 bytes is not a whole number of float64s"],
+      [WireFormatError, "worker 2 sent metric family c_total twice"],
+    ]);
+    expect(metricFamiliesToText(families)).toBe("# HELP c_total h\n# TYPE c_total counter\nc_total 1\n");
+  });
+});
+
+describe("RuleBook", () => {
+  it("rejects unknown rules and types, and value rules for types they do not fit", () => {
+    expect(() => new RuleBook({ byName: { x: "median" as never } })).toThrow(InvalidOptionsError);
+    expect(() => new RuleBook({ byName: { x: "median" as never } })).toThrow(
+      'rules.byName["x"]: unknown merge rule "median", use one of "sum", "min", "max", "average", "first", "worker", "omit"',
+    );
+    expect(() => new RuleBook({ byType: { counter: "max" } })).toThrow('rules.byType.counter: rule "max" does not apply to a counter');
+    expect(() => new RuleBook({ byType: { bogus: "sum" } as never })).toThrow('rules.byType: unknown metric type "bogus"');
+  });
+
+  it("gives each type its documented default, and a named rule first", () => {
+    const book = new RuleBook({ byName: { g: "sum" }, byType: { untyped: "max" } });
+    expect(["counter", "histogram", "summary", "gauge", "untyped", "gaugehistogram"].map((t) => book.ruleFor("x", t as never))).toEqual([
+      "sum",
+      "sum",
+      "sum",
+      "worker",
+      "max",
+      "worker",
+    ]);
+    expect(book.ruleFor("g", "gauge")).toBe("sum");
+  });
+});
+
