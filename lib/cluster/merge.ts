@@ -17,6 +17,7 @@ import { goQuote } from "../prometheus/labels.js";
 import { Slicer, sortInSlices } from "../prometheus/slices.js";
 import { BucketMismatchError, FamilyConflictError, MergeError, MergeRuleError, WireFormatError } from "./errors.js";
 import { type MergeRule, type RuleBook, ruleFits } from "./rules.js";
+import { LabelTexts } from "./label-text.js";
 import { exemplarFromWire, isWireFamily, numbersOf, type WireExemplar, type WireExtra, type WireFamily } from "./wire.js";
 
 /** WorkerAnswer is what one worker sent: its cluster id and its families. */
@@ -30,6 +31,8 @@ export interface MergeOptions {
   rules: RuleBook;
   workerLabel: string;
   slicer?: Slicer;
+  /** Label pairs of earlier merges, to use again (a gatherer keeps one across scrapes). */
+  labelTexts?: LabelTexts;
 }
 
 /** MergeResult holds the merged families (sorted by name) and the errors of those left out. */
@@ -38,15 +41,17 @@ export interface MergeResult {
   errors: Error[];
 }
 
-/** One worker's family, decoded and indexed: where each series' labels and numbers start. */
+/** One worker's family, decoded and indexed: where each series' numbers start. */
 interface Part {
   workerId: number;
   wire: WireFamily;
   numbers: Float64Array;
-  /** Per series: index of its first label string, and of its first value in `numbers`. */
-  labelAt: Int32Array;
+  /** Per series: the index of its first value in `numbers`. */
   valueAt: Int32Array;
+  /** Per series: its created timestamp, NaN for none; undefined when no series has one. */
+  created: Float64Array | undefined;
   extras: Map<number, WireExtra> | undefined;
+  labelTexts: LabelTexts;
 }
 
 /** Series are checked against the clock every this many (a power of two). */
@@ -57,8 +62,10 @@ const seriesPerCheck = 1024;
  */
 export async function mergeAnswers(answers: readonly WorkerAnswer[], options: MergeOptions): Promise<MergeResult> {
   const slicer = options.slicer ?? new Slicer();
+  const labelTexts = options.labelTexts ?? new LabelTexts();
+  labelTexts.nextMerge();
   const errors: Error[] = [];
-  const groups = groupByName([...answers].sort((a, b) => a.workerId - b.workerId), errors);
+  const groups = groupByName([...answers].sort((a, b) => a.workerId - b.workerId), labelTexts, errors);
   const families: dto.MetricFamily[] = [];
   for (const name of [...groups.keys()].sort()) {
     try {
@@ -74,7 +81,7 @@ export async function mergeAnswers(answers: readonly WorkerAnswer[], options: Me
 }
 
 /** groupByName decodes each worker's families and groups them by name, in worker order. */
-function groupByName(answers: readonly WorkerAnswer[], errors: Error[]): Map<string, Part[]> {
+function groupByName(answers: readonly WorkerAnswer[], labelTexts: LabelTexts, errors: Error[]): Map<string, Part[]> {
   const groups = new Map<string, Part[]>();
   for (const answer of answers) {
     const seen = new Set<string>();
@@ -89,7 +96,7 @@ function groupByName(answers: readonly WorkerAnswer[], errors: Error[]): Map<str
       }
       seen.add(wire.name);
       try {
-        const part = indexPart(answer.workerId, wire);
+        const part = indexPart(answer.workerId, wire, labelTexts);
         const group = groups.get(wire.name);
         if (group === undefined) groups.set(wire.name, [part]);
         else group.push(part);
@@ -102,35 +109,30 @@ function groupByName(answers: readonly WorkerAnswer[], errors: Error[]): Map<str
   return groups;
 }
 
-/** How many numbers follow a series' values header, by type (k read from the numbers). */
-function valuesLength(type: dto.MetricType, numbers: Float64Array, at: number): number {
-  if (type === "counter" || type === "gauge" || type === "untyped") return 1;
-  return 3 + 2 * numbers[at + 2]!;
-}
-
-/** indexPart decodes a wire family and finds where each series starts, checking the lengths. */
-function indexPart(workerId: number, wire: WireFamily): Part {
+/** indexPart decodes a wire family and finds where each series' numbers start, checking the lengths. */
+function indexPart(workerId: number, wire: WireFamily, labelTexts: LabelTexts): Part {
   const numbers = numbersOf(wire);
-  const labelAt = new Int32Array(wire.series);
   const valueAt = new Int32Array(wire.series);
   const bad = (what: string): WireFormatError =>
     new WireFormatError(`worker ${workerId}: metric family ${wire.name}: ${what}`, wire.name, workerId);
-  let l = 0;
+  const scalar = wire.type === "counter" || wire.type === "gauge" || wire.type === "untyped";
   let n = 0;
   for (let i = 0; i < wire.series; i++) {
-    const pairs = numbers[n];
-    if (pairs === undefined || !Number.isInteger(pairs) || pairs < 0) throw bad(`series ${i} has no label count`);
-    labelAt[i] = l;
-    l += 2 * pairs;
-    valueAt[i] = n + 1;
-    const k = wire.type === "counter" || wire.type === "gauge" || wire.type === "untyped" ? 0 : numbers[n + 3];
-    if (k !== 0 && (k === undefined || !Number.isInteger(k) || k < 0)) throw bad(`series ${i} has no bucket or quantile count`);
-    n += 1 + valuesLength(wire.type, numbers, n + 1);
+    valueAt[i] = n;
+    if (scalar) {
+      n++;
+      continue;
+    }
+    const k = numbers[n + 2];
+    if (k === undefined || !Number.isInteger(k) || k < 0) throw bad(`series ${i} has no bucket or quantile count`);
+    n += 3 + 2 * k;
   }
-  if (l !== wire.labels.length || n !== numbers.length) throw bad("the label and number columns do not match the series count");
-  let extras: Map<number, WireExtra> | undefined;
-  if (wire.extras !== undefined) extras = new Map(wire.extras);
-  return { workerId, wire, numbers, labelAt, valueAt, extras };
+  if (wire.labels.length !== wire.series || n !== numbers.length) throw bad("the label and number columns do not match the series count");
+  if (wire.labels.some((t) => typeof t !== "string")) throw bad("a label text is not a string");
+  const created = wire.created === undefined ? undefined : numbersOf(wire, "created");
+  if (created !== undefined && created.length !== wire.series) throw bad("the created column does not match the series count");
+  const extras = wire.extras === undefined ? undefined : new Map(wire.extras);
+  return { workerId, wire, numbers, valueAt, created, extras, labelTexts };
 }
 
 /** mergeFamily merges one family's parts, or returns undefined when its rule omits it. */
@@ -167,12 +169,13 @@ function checkAgreement(parts: Part[]): void {
   }
 }
 
-/** labelPairs builds a series' label pairs from its part. */
-function labelPairs(part: Part, series: number): dto.LabelPair[] {
-  const from = part.labelAt[series]!;
-  const to = series + 1 < part.wire.series ? part.labelAt[series + 1]! : part.wire.labels.length;
-  const pairs: dto.LabelPair[] = [];
-  for (let i = from; i < to; i += 2) pairs.push({ name: part.wire.labels[i]!, value: part.wire.labels[i + 1]! });
+/** labelPairs returns a series' label pairs, read from its label text. */
+function labelPairs(part: Part, series: number): readonly dto.LabelPair[] {
+  const text = part.wire.labels[series]!;
+  const pairs = part.labelTexts.pairs(text);
+  if (pairs === undefined) {
+    throw new WireFormatError(`worker ${part.workerId}: metric family ${part.wire.name}: malformed label text ${goQuote(text)}`, part.wire.name, part.workerId);
+  }
   return pairs;
 }
 
@@ -182,7 +185,7 @@ async function keepPerWorker(parts: Part[], workerLabel: string, slicer: Slicer)
   for (const part of parts) {
     const workerPair = { name: workerLabel, value: String(part.workerId) };
     for (let i = 0; i < part.wire.series; i++) {
-      const pairs = labelPairs(part, i);
+      const pairs = [...labelPairs(part, i)];
       if (pairs.some((p) => p.name === workerLabel)) {
         throw new MergeRuleError(
           `worker ${part.workerId}: metric family ${part.wire.name} already has a label named ${goQuote(workerLabel)}, so its series cannot be kept per worker`,
@@ -204,12 +207,14 @@ function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dto.Metri
   const nums = part.numbers;
   const at = part.valueAt[series]!;
   const extra = part.extras?.get(series);
+  const created = part.created?.[series];
+  const createdTimestampMs = created === undefined || Number.isNaN(created) ? undefined : created;
   const m: dto.Metric = { label: pairs };
   switch (part.wire.type) {
     case "counter":
       m.counter = { value: nums[at]! };
       if (extra?.exemplar) m.counter.exemplar = exemplarFromWire(extra.exemplar);
-      if (extra?.createdTimestampMs !== undefined) m.counter.createdTimestampMs = extra.createdTimestampMs;
+      if (createdTimestampMs !== undefined) m.counter.createdTimestampMs = createdTimestampMs;
       break;
     case "gauge":
       m.gauge = { value: nums[at]! };
@@ -221,7 +226,7 @@ function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dto.Metri
       const quantile: dto.Quantile[] = [];
       for (let j = 0; j < nums[at + 2]!; j++) quantile.push({ quantile: nums[at + 3 + 2 * j]!, value: nums[at + 4 + 2 * j]! });
       m.summary = { sampleCount: nums[at]!, sampleSum: nums[at + 1]!, quantile };
-      if (extra?.createdTimestampMs !== undefined) m.summary.createdTimestampMs = extra.createdTimestampMs;
+      if (createdTimestampMs !== undefined) m.summary.createdTimestampMs = createdTimestampMs;
       break;
     }
     default: {
@@ -233,7 +238,7 @@ function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dto.Metri
         bucket.push(b);
       }
       m.histogram = { sampleCount: nums[at]!, sampleSum: nums[at + 1]!, bucket, ...extra?.native };
-      if (extra?.createdTimestampMs !== undefined) m.histogram.createdTimestampMs = extra.createdTimestampMs;
+      if (createdTimestampMs !== undefined) m.histogram.createdTimestampMs = createdTimestampMs;
     }
   }
   if (extra?.timestampMs !== undefined) m.timestampMs = extra.timestampMs;
@@ -257,32 +262,59 @@ interface Acc {
   bucketExemplars?: (WireExemplar | null)[];
 }
 
-/** The separator of a series key: NUL, unless a label holds one (then keys are JSON). */
-const sep = "\u0000";
-
-/** combine folds the parts' series with the same label set into one, by `rule`. */
+/**
+ * combine folds the parts' series with the same label set into one, by `rule`; a series' label
+ * text is its key. Workers of one service usually send the same series in the same order: a part
+ * whose label column equals the first part's is folded series by series, without a lookup.
+ */
 async function combine(parts: Part[], rule: Exclude<MergeRule, "worker" | "omit">, slicer: Slicer): Promise<dto.Metric[]> {
-  const json = parts.some((p) => p.wire.labels.some((s) => s.includes(sep)));
-  const byKey = new Map<string, Acc>();
-  for (const part of parts) {
-    const { wire, labelAt } = part;
-    for (let i = 0; i < wire.series; i++) {
-      const to = i + 1 < wire.series ? labelAt[i + 1]! : wire.labels.length;
-      const slice = wire.labels.slice(labelAt[i]!, to);
-      const key = json ? JSON.stringify(slice) : slice.join(sep);
-      const acc = byKey.get(key);
-      if (acc === undefined) byKey.set(key, startAcc(part, i));
-      else foldInto(acc, part, i, rule);
+  const base = parts[0]!;
+  const accs: Acc[] = [];
+  for (let i = 0; i < base.wire.series; i++) {
+    accs.push(startAcc(base, i));
+    if ((i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+  }
+  let byKey: Map<string, Acc> | undefined;
+  for (const part of parts.slice(1)) {
+    if (sameLabels(part, base)) {
+      for (let i = 0; i < part.wire.series; i++) {
+        foldInto(accs[i]!, part, i, rule);
+        if ((i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+      }
+      continue;
+    }
+    if (byKey === undefined) {
+      byKey = new Map();
+      for (const acc of accs) byKey.set(acc.part.wire.labels[acc.series]!, acc);
+    }
+    const labels = part.wire.labels;
+    for (let i = 0; i < part.wire.series; i++) {
+      const acc = byKey.get(labels[i]!);
+      if (acc === undefined) {
+        const started = startAcc(part, i);
+        byKey.set(labels[i]!, started);
+        accs.push(started);
+      } else {
+        foldInto(acc, part, i, rule);
+      }
       if ((i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
     }
   }
-  const metrics: dto.Metric[] = [];
-  let i = 0;
-  for (const acc of byKey.values()) {
-    metrics.push(finish(acc, rule));
-    if ((++i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+  const metrics = new Array<dto.Metric>(accs.length);
+  for (let i = 0; i < accs.length; i++) {
+    metrics[i] = finish(accs[i]!, rule);
+    if ((i & (seriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
   }
   return metrics;
+}
+
+/** sameLabels reports whether two parts hold the same label sets in the same order. */
+function sameLabels(a: Part, b: Part): boolean {
+  const x = a.wire.labels;
+  const y = b.wire.labels;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** startAcc takes the first worker's series as the start of a merged one. */
@@ -311,7 +343,8 @@ function startAcc(part: Part, series: number): Acc {
     if (extra?.bucketExemplars !== undefined) acc.bucketExemplars = [...extra.bucketExemplars];
   }
   if (extra?.exemplar !== undefined) acc.exemplar = extra.exemplar;
-  if (extra?.createdTimestampMs !== undefined) acc.createdTimestampMs = extra.createdTimestampMs;
+  const created = part.created?.[series];
+  if (created !== undefined && !Number.isNaN(created)) acc.createdTimestampMs = created;
   if (extra?.timestampMs !== undefined) acc.timestampMs = extra.timestampMs;
   return acc;
 }
@@ -328,9 +361,10 @@ function foldInto(acc: Acc, part: Part, series: number, rule: MergeRule): void {
   const type = part.wire.type;
   if (type === "summary") acc.sum += nums[at + 1]!;
   if (type === "histogram" || type === "gaugehistogram") foldBuckets(acc, part, series);
+  const created = part.created?.[series];
+  if (created !== undefined && !Number.isNaN(created)) acc.createdTimestampMs = Math.min(acc.createdTimestampMs ?? Infinity, created);
   const extra = part.extras?.get(series);
   if (extra === undefined) return;
-  if (extra.createdTimestampMs !== undefined) acc.createdTimestampMs = Math.min(acc.createdTimestampMs ?? Infinity, extra.createdTimestampMs);
   if (extra.timestampMs !== undefined) acc.timestampMs = Math.max(acc.timestampMs ?? -Infinity, extra.timestampMs);
   if (extra.exemplar !== undefined) acc.exemplar = newer(acc.exemplar, extra.exemplar);
   if (extra.bucketExemplars !== undefined) {
@@ -356,9 +390,8 @@ function foldBuckets(acc: Acc, part: Part, series: number): void {
   for (let j = 0; same && j < k; j++) same = nums[at + 3 + 2 * j] === bounds[j];
   if (!same) {
     const got = Array.from({ length: k }, (_, j) => nums[at + 3 + 2 * j]!);
-    const labels = labelPairs(part, series).map((p) => `${p.name}=${goQuote(p.value)}`).join(",");
     throw new BucketMismatchError(
-      `worker ${part.workerId}: histogram ${name}{${labels}} has bucket bounds [${got.join(" ")}] but should have [${[...bounds].join(" ")}]: histograms are merged bucket by bucket`,
+      `worker ${part.workerId}: histogram ${name}${part.wire.labels[series] || "{}"} has bucket bounds [${got.join(" ")}] but should have [${[...bounds].join(" ")}]: histograms are merged bucket by bucket`,
       name,
       part.workerId,
       [...bounds],

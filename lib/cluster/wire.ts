@@ -3,32 +3,42 @@
  * channel, and how the primary reads it back.
  *
  * No client_golang counterpart (Go has no cluster of processes); prom-client sends
- * `getMetricsAsJSON()` objects. Here a family travels as columns: every series' label names and
- * values in one flat string array, and every number of the family in one `Float64Array` whose
- * bytes are sent as a base64 string. That form
+ * `getMetricsAsJSON()` objects. Here a family travels as columns: every series' labels as one
+ * string, their rendered text (label-text.ts), and every number of the family in one
+ * `Float64Array` whose bytes are sent as a base64 string. That form
  * - is exact: NaN, ±Inf and -0 are IEEE bytes, not JSON numbers, so they survive either of
  *   node:cluster's serializations (`"json"`, the default, or `"advanced"`);
  * - is cheap on the primary: a few arrays per family instead of one object per series and per
  *   label (measured in docs/cluster.md: 10,000 series as plain objects take ~70 ms to
  *   deserialize with `"advanced"`, as columns ~2 ms).
  *
- * What is rare rides beside the columns as plain data, per series: timestamps, created
- * timestamps, exemplars and native-histogram fields ({@link WireExtra}).
+ * Created timestamps have a column of their own when a family has any. What is rare rides beside
+ * the columns as plain data, per series: timestamps, exemplars and native-histogram fields
+ * ({@link WireExtra}).
+ *
+ * A family gathered whole from a gauge or untyped vec is read from its series block (see
+ * lib/model/series-block.ts): the label texts are cut from the block's arena, the values copied
+ * from its numbers, and no object is made per series. Other families (counters and histograms,
+ * whose blocks keep their exemplars to themselves) are read from their client_model metrics.
  *
  * @module
  */
 
+import { isAscii } from "node:buffer";
 import type * as dto from "../model/index.js";
+import { blockOf, sealedLabelsText, type SeriesBlock } from "../model/index.js";
+import { renderLabels } from "../expfmt/text.js";
 import { compareLabelPairs } from "../prometheus/labels.js";
 import { WireFormatError } from "./errors.js";
 
 /**
  * WireFamily is one family as a worker sends it.
  *
- * `numbers` holds, for each series in order, its count of label pairs and then its values:
- * counter, gauge, untyped: `value`; summary: `count, sum, k`, then k pairs `quantile, value`;
- * histogram and gauge histogram: `count, sum, k`, then k pairs `upperBound, cumulativeCount`.
- * `labels` holds each series' label pairs as `name, value, name, value, ...`, sorted by name.
+ * `labels` holds each series' label text (label-text.ts). `numbers` holds, for each series in
+ * order, its values: counter, gauge, untyped: `value`; summary: `count, sum, k`, then k pairs
+ * `quantile, value`; histogram and gauge histogram: `count, sum, k`, then k pairs
+ * `upperBound, cumulativeCount`. `created`, when present, holds each series' created timestamp
+ * (NaN for none).
  */
 export interface WireFamily {
   name: string;
@@ -39,6 +49,8 @@ export interface WireFamily {
   labels: string[];
   /** The bytes of a Float64Array (little-endian, as every platform Node runs on), base64. */
   numbers: string;
+  /** Created timestamps in ms, one per series, in the same form as `numbers`. */
+  created?: string;
   /** Series (by index) that carry more than the columns hold. */
   extras?: [number, WireExtra][];
 }
@@ -56,7 +68,6 @@ export interface WireExemplar {
 /** WireExtra is what a series carries beside its columns. */
 export interface WireExtra {
   timestampMs?: number;
-  createdTimestampMs?: number;
   /** A counter's exemplar. */
   exemplar?: WireExemplar;
   /** A histogram's bucket exemplars, by bucket index (null where a bucket has none). */
@@ -82,30 +93,69 @@ export function toWire(families: readonly dto.MetricFamily[]): WireFamily[] {
 }
 
 function familyToWire(family: dto.MetricFamily): WireFamily {
+  const block = blockOf(family);
+  const columns = block !== undefined && (block.type === "gauge" || block.type === "untyped") ? blockColumns(block) : metricColumns(family);
+  const wire: WireFamily = { name: family.name, type: family.type, series: columns.labels.length, labels: columns.labels, numbers: floatsToWire(columns.numbers) };
+  if (family.help !== undefined) wire.help = family.help;
+  if (family.unit !== undefined) wire.unit = family.unit;
+  if (columns.created !== undefined) wire.created = floatsToWire(columns.created);
+  if (columns.extras.length > 0) wire.extras = columns.extras;
+  return wire;
+}
+
+interface Columns {
+  labels: string[];
+  numbers: ArrayLike<number>;
+  created: ArrayLike<number> | undefined;
+  extras: [number, WireExtra][];
+}
+
+/** blockColumns reads a gauge or untyped block: label texts from its arena, values from its numbers. */
+function blockColumns(block: SeriesBlock): Columns {
+  const { pieces, width, arena, slots, textStart, textLength, numbers, stride, rows } = block;
+  const labels = new Array<string>(rows);
+  const values = new Float64Array(rows);
+  // An ASCII arena is cut as a string by byte offsets; otherwise each entry is decoded.
+  const ascii = isAscii(arena) ? Buffer.from(arena.buffer, arena.byteOffset, arena.byteLength).toString("latin1") : undefined;
+  const first = pieces[0]!;
+  const last = pieces[width]!;
+  for (let row = 0; row < rows; row++) {
+    if (width === 0) {
+      labels[row] = first;
+    } else {
+      const slot = slots[row]!;
+      const start = textStart[slot]!;
+      const entry = ascii !== undefined ? ascii.slice(start, start + textLength[slot]!) : utf8.decode(arena.subarray(start, start + textLength[slot]!));
+      labels[row] = first + entry + last;
+    }
+    values[row] = numbers[row * stride]!;
+  }
+  return { labels, numbers: values, created: undefined, extras: [] };
+}
+
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** metricColumns reads a family's client_model metrics. */
+function metricColumns(family: dto.MetricFamily): Columns {
   const metrics = family.metric;
+  const labels = new Array<string>(metrics.length);
   const numbers: number[] = [];
-  const labels: string[] = [];
+  const created = new Float64Array(metrics.length).fill(Number.NaN);
+  let anyCreated = false;
   const extras: [number, WireExtra][] = [];
   for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i]!;
-    const pairs = sortedPairs(m.label);
-    numbers.push(pairs.length);
-    for (const p of pairs) labels.push(p.name, p.value);
+    labels[i] = sealedLabelsText(m.label) ?? renderLabels(sortedPairs(m.label));
     const extra = writeValues(family, m, numbers);
+    const c = createdOf(m);
+    if (c !== undefined) {
+      created[i] = c;
+      anyCreated = true;
+    }
     if (m.timestampMs !== undefined) extra.timestampMs = m.timestampMs;
     if (Object.keys(extra).length > 0) extras.push([i, extra]);
   }
-  const wire: WireFamily = {
-    name: family.name,
-    type: family.type,
-    series: metrics.length,
-    labels,
-    numbers: Buffer.from(Float64Array.from(numbers).buffer).toString("base64"),
-  };
-  if (family.help !== undefined) wire.help = family.help;
-  if (family.unit !== undefined) wire.unit = family.unit;
-  if (extras.length > 0) wire.extras = extras;
-  return wire;
+  return { labels, numbers, created: anyCreated ? created : undefined, extras };
 }
 
 function sortedPairs(pairs: readonly dto.LabelPair[]): readonly dto.LabelPair[] {
@@ -113,6 +163,15 @@ function sortedPairs(pairs: readonly dto.LabelPair[]): readonly dto.LabelPair[] 
     if (pairs[i - 1]!.name > pairs[i]!.name) return [...pairs].sort(compareLabelPairs);
   }
   return pairs;
+}
+
+function createdOf(m: dto.Metric): number | undefined {
+  return m.counter?.createdTimestampMs ?? m.summary?.createdTimestampMs ?? m.histogram?.createdTimestampMs;
+}
+
+function floatsToWire(numbers: ArrayLike<number>): string {
+  const floats = numbers instanceof Float64Array ? numbers : Float64Array.from(numbers);
+  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
 }
 
 /** writeValues appends a series' values to `numbers` and returns what the columns cannot hold. */
@@ -125,7 +184,6 @@ function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[])
       if (m.counter === undefined) throw missing("counter");
       numbers.push(m.counter.value);
       if (m.counter.exemplar !== undefined) extra.exemplar = exemplarToWire(m.counter.exemplar);
-      if (m.counter.createdTimestampMs !== undefined) extra.createdTimestampMs = m.counter.createdTimestampMs;
       return extra;
     case "gauge":
       if (m.gauge === undefined) throw missing("gauge");
@@ -140,7 +198,6 @@ function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[])
       if (s === undefined) throw missing("summary");
       numbers.push(s.sampleCount, s.sampleSum, s.quantile.length);
       for (const q of s.quantile) numbers.push(q.quantile, q.value);
-      if (s.createdTimestampMs !== undefined) extra.createdTimestampMs = s.createdTimestampMs;
       return extra;
     }
     case "histogram":
@@ -152,7 +209,6 @@ function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[])
       if (h.bucket.some((b) => b.exemplar !== undefined)) {
         extra.bucketExemplars = h.bucket.map((b) => (b.exemplar === undefined ? null : exemplarToWire(b.exemplar)));
       }
-      if (h.createdTimestampMs !== undefined) extra.createdTimestampMs = h.createdTimestampMs;
       if (h.schema !== undefined) {
         const native: NativeFields = {};
         for (const key of nativeKeys) if (h[key] !== undefined) (native as Record<string, unknown>)[key] = h[key];
@@ -192,10 +248,10 @@ export function exemplarFromWire(w: WireExemplar): dto.Exemplar {
  * numbersOf decodes a family's numbers column.
  * @throws {WireFormatError} when the column is not a whole number of float64s.
  */
-export function numbersOf(wire: WireFamily): Float64Array {
-  const bytes = Buffer.from(wire.numbers, "base64");
+export function numbersOf(wire: WireFamily, column: "numbers" | "created" = "numbers"): Float64Array {
+  const bytes = Buffer.from(wire[column] ?? "", "base64");
   if (bytes.length % 8 !== 0) {
-    throw new WireFormatError(`metric family ${wire.name}: numbers column of ${bytes.length} bytes is not a whole number of float64s`, wire.name);
+    throw new WireFormatError(`metric family ${wire.name}: ${column} column of ${bytes.length} bytes is not a whole number of float64s`, wire.name);
   }
   // A copy: Buffer.from may hand out a slice of its pool, not aligned for a Float64Array.
   const floats = new Float64Array(bytes.length / 8);
@@ -216,6 +272,7 @@ export function isWireFamily(x: unknown): x is WireFamily {
     Number.isInteger(w.series) &&
     Array.isArray(w.labels) &&
     typeof w.numbers === "string" &&
+    (w.created === undefined || typeof w.created === "string") &&
     (w.extras === undefined || Array.isArray(w.extras))
   );
 }

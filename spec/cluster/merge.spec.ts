@@ -18,7 +18,7 @@ import {
 } from "../../lib/cluster/index.js";
 import { metricFamiliesToText } from "../../lib/expfmt/index.js";
 import type { Metric, MetricFamily } from "../../lib/model/index.js";
-import { ConsistencyError, InvalidOptionsError, newCounterVec, newHistogramVec, newRegistry } from "../../lib/prometheus/index.js";
+import { ConsistencyError, InvalidOptionsError, newCounterVec, newGaugeVec, newHistogramVec, newRegistry, newUntypedVec } from "../../lib/prometheus/index.js";
 
 const lbl = (o: Record<string, string>) => Object.entries(o).map(([name, value]) => ({ name, value }));
 const gauge = (name: string, series: [Record<string, string>, number][], help = "h"): MetricFamily => ({
@@ -269,6 +269,25 @@ s_count{worker="2"} 4
     expect(m.timestampMs).toBe(7);
   });
 
+  it("reads gauge vecs straight from their series blocks, escapes and non-ASCII values included", async () => {
+    const values = ["plain", "é", "日本", "🙂", 'q"uote', "back\\slash", "new\nline", ""];
+    for (const extra of [[], ["ascii"]]) {
+      const reg = newRegistry();
+      const g = newGaugeVec({ name: "g", help: "h", constLabels: { m: "const" } }, ["a", "z"]);
+      const u = newUntypedVec({ name: "u", help: "h" }, ["a"]);
+      reg.mustRegister(g, u);
+      for (const [i, v] of [...values, ...extra].entries()) {
+        if (extra.length > 0 && /[^\x00-\x7f]/.test(v)) continue; // the second round: an all-ASCII arena
+        g.withLabelValues(v, String(i)).set(i - 0.5);
+        u.withLabelValues(v).set(-i);
+      }
+      const gathered = await reg.gather();
+      const { text } = await merge([gathered], { byType: { gauge: "sum", untyped: "sum" } });
+      expect(text).toBe(metricFamiliesToText(await reg.gather()));
+      expect(text).toContain('g{a="q\\"uote",m="const",z="4"} 3.5\n');
+    }
+  });
+
   it("sorts series as a registry does, whatever order the workers sent them in", async () => {
     const reg = newRegistry();
     const c = newCounterVec({ name: "c_total", help: "h" }, ["k"]);
@@ -282,16 +301,33 @@ s_count{worker="2"} 4
     const good = toWire([counter("c_total", [[{}, 1]])])[0]!;
     const answers: WorkerAnswer[] = [
       { workerId: 1, families: [good, { name: 3 }] },
-      { workerId: 2, families: [{ ...good, series: 2 }, { ...good, name: "d_total", numbers: "AAA=" }, good] },
+      {
+        workerId: 2,
+        families: [
+          { ...good, series: 2 },
+          { ...good, name: "d_total", numbers: "AAA=" },
+          good,
+          { ...good, name: "e_total", labels: ['{a="x"'] },
+          { ...good, name: "f_total", labels: ['{b="1",a="2"}'] },
+          { ...good, name: "g_total", labels: ['{a="x\\q"}'] },
+          { ...good, name: "h_total", labels: ["{}"] },
+          { ...good, name: "i_total", labels: ['{a="x\\\\q\\"\\n"}'] },
+        ],
+      },
     ];
     const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(), workerLabel: "worker" });
     expect(errors.map((e) => [e.constructor, e.message])).toEqual([
       [WireFormatError, "worker 1 sent a family that is not in wire form"],
-      [WireFormatError, "worker 2: metric family c_total: series 1 has no label count"],
+      [WireFormatError, "worker 2: metric family c_total: the label and number columns do not match the series count"],
       [WireFormatError, "metric family d_total: numbers column of 2 bytes is not a whole number of float64s"],
       [WireFormatError, "worker 2 sent metric family c_total twice"],
+      [WireFormatError, 'worker 2: metric family e_total: malformed label text "{a=\\"x\\""'],
+      [WireFormatError, 'worker 2: metric family f_total: malformed label text "{b=\\"1\\",a=\\"2\\"}"'],
+      [WireFormatError, 'worker 2: metric family g_total: malformed label text "{a=\\"x\\\\q\\"}"'],
+      [WireFormatError, 'worker 2: metric family h_total: malformed label text "{}"'],
     ]);
-    expect(metricFamiliesToText(families)).toBe("# HELP c_total h\n# TYPE c_total counter\nc_total 1\n");
+    expect(metricFamiliesToText(families)).toBe('# HELP c_total h\n# TYPE c_total counter\nc_total 1\n# HELP i_total h\n# TYPE i_total counter\ni_total{a="x\\\\q\\"\\n"} 1\n');
+    expect(families.at(-1)!.metric[0]!.label).toEqual([{ name: "a", value: 'x\\q"\n' }]);
   });
 });
 
