@@ -237,6 +237,8 @@ function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dto.Metri
         if (e) b.exemplar = exemplarFromWire(e);
         bucket.push(b);
       }
+      const inf = extra?.bucketExemplars?.[bucket.length];
+      if (inf) bucket.push({ upperBound: Number.POSITIVE_INFINITY, cumulativeCount: nums[at]!, exemplar: exemplarFromWire(inf) });
       m.histogram = { sampleCount: nums[at]!, sampleSum: nums[at + 1]!, bucket, ...extra?.native };
       if (createdTimestampMs !== undefined) m.histogram.createdTimestampMs = createdTimestampMs;
     }
@@ -368,7 +370,7 @@ function foldInto(acc: Acc, part: Part, series: number, rule: MergeRule): void {
   if (extra.timestampMs !== undefined) acc.timestampMs = Math.max(acc.timestampMs ?? -Infinity, extra.timestampMs);
   if (extra.exemplar !== undefined) acc.exemplar = newer(acc.exemplar, extra.exemplar);
   if (extra.bucketExemplars !== undefined) {
-    const mine = (acc.bucketExemplars ??= new Array<WireExemplar | null>(acc.counts!.length).fill(null));
+    const mine = (acc.bucketExemplars ??= new Array<WireExemplar | null>(acc.counts!.length + 1).fill(null));
     extra.bucketExemplars.forEach((e, j) => {
       if (e) mine[j] = newer(mine[j] ?? undefined, e);
     });
@@ -436,6 +438,8 @@ function finish(acc: Acc, rule: MergeRule): dto.Metric {
         if (e) b.exemplar = exemplarFromWire(e);
         bucket.push(b);
       }
+      const inf = acc.bucketExemplars?.[bucket.length];
+      if (inf) bucket.push({ upperBound: Number.POSITIVE_INFINITY, cumulativeCount: value, exemplar: exemplarFromWire(inf) });
       m.histogram = { sampleCount: value, sampleSum: acc.sum, bucket };
       if (acc.createdTimestampMs !== undefined) m.histogram.createdTimestampMs = acc.createdTimestampMs;
     }

@@ -16,10 +16,11 @@
  * the columns as plain data, per series: timestamps, exemplars and native-histogram fields
  * ({@link WireExtra}).
  *
- * A family gathered whole from a gauge or untyped vec is read from its series block (see
- * lib/model/series-block.ts): the label texts are cut from the block's arena, the values copied
- * from its numbers, and no object is made per series. Other families (counters and histograms,
- * whose blocks keep their exemplars to themselves) are read from their client_model metrics.
+ * A family gathered whole from a vec is read from its series block (see
+ * lib/model/series-block.ts): the label texts are cut from the block's arena, the numbers copied
+ * from its numbers, and no object is made per series. A block keeps its exemplars to itself, so
+ * when exemplars are to be sent ({@link ToWireOptions}), every family is read from its
+ * client_model metrics instead, which costs the worker an object per series.
  *
  * @module
  */
@@ -70,7 +71,7 @@ export interface WireExtra {
   timestampMs?: number;
   /** A counter's exemplar. */
   exemplar?: WireExemplar;
-  /** A histogram's bucket exemplars, by bucket index (null where a bucket has none). */
+  /** A histogram's bucket exemplars, by bucket index, then `+Inf`'s (null where a bucket has none). */
   bucketExemplars?: (WireExemplar | null)[];
   /** A histogram's native (sparse) fields, as they are. */
   native?: NativeFields;
@@ -84,17 +85,23 @@ export type NativeFields = Pick<
 
 const nativeKeys = ["schema", "zeroThreshold", "zeroCount", "negativeSpan", "negativeDelta", "positiveSpan", "positiveDelta"] as const;
 
+/** ToWireOptions say what travels besides the series. */
+export interface ToWireOptions {
+  /** Send the exemplars of counters and histogram buckets (default false: none are sent). */
+  exemplars?: boolean;
+}
+
 /**
  * toWire turns gathered families into their wire form.
  * @throws {WireFormatError} when a series lacks the value its family's type needs.
  */
-export function toWire(families: readonly dto.MetricFamily[]): WireFamily[] {
-  return families.map(familyToWire);
+export function toWire(families: readonly dto.MetricFamily[], options: ToWireOptions = {}): WireFamily[] {
+  return families.map((f) => familyToWire(f, options.exemplars === true));
 }
 
-function familyToWire(family: dto.MetricFamily): WireFamily {
-  const block = blockOf(family);
-  const columns = block !== undefined && (block.type === "gauge" || block.type === "untyped") ? blockColumns(block) : metricColumns(family);
+function familyToWire(family: dto.MetricFamily, exemplars: boolean): WireFamily {
+  const block = exemplars ? undefined : blockOf(family);
+  const columns = block !== undefined && block.type === family.type ? blockColumns(block) : metricColumns(family, exemplars);
   const wire: WireFamily = { name: family.name, type: family.type, series: columns.labels.length, labels: columns.labels, numbers: floatsToWire(columns.numbers) };
   if (family.help !== undefined) wire.help = family.help;
   if (family.unit !== undefined) wire.unit = family.unit;
@@ -110,11 +117,10 @@ interface Columns {
   extras: [number, WireExtra][];
 }
 
-/** blockColumns reads a gauge or untyped block: label texts from its arena, values from its numbers. */
+/** blockColumns reads a block: label texts from its arena, numbers from its numbers. */
 function blockColumns(block: SeriesBlock): Columns {
-  const { pieces, width, arena, slots, textStart, textLength, numbers, stride, rows } = block;
+  const { pieces, width, arena, slots, textStart, textLength, rows } = block;
   const labels = new Array<string>(rows);
-  const values = new Float64Array(rows);
   // An ASCII arena is cut as a string by byte offsets; otherwise each entry is decoded.
   const ascii = isAscii(arena) ? Buffer.from(arena.buffer, arena.byteOffset, arena.byteLength).toString("latin1") : undefined;
   const first = pieces[0]!;
@@ -128,15 +134,47 @@ function blockColumns(block: SeriesBlock): Columns {
       const entry = ascii !== undefined ? ascii.slice(start, start + textLength[slot]!) : utf8.decode(arena.subarray(start, start + textLength[slot]!));
       labels[row] = first + entry + last;
     }
-    values[row] = numbers[row * stride]!;
   }
-  return { labels, numbers: values, created: undefined, extras: [] };
+  return { labels, ...blockNumbers(block), extras: [] };
+}
+
+/**
+ * blockNumbers copies a block's numbers into wire order. Rows of a counter block hold the value
+ * and the created timestamp; of a histogram block the count, the sum, the created timestamp and
+ * the cumulative counts of `upperBounds`; of a gauge or untyped block the value.
+ */
+function blockNumbers(block: SeriesBlock): Pick<Columns, "numbers" | "created"> {
+  const { numbers, stride, rows } = block;
+  if (block.type === "gauge" || block.type === "untyped" || block.type === "counter") {
+    const values = new Float64Array(rows);
+    for (let row = 0; row < rows; row++) values[row] = numbers[row * stride]!;
+    if (block.type !== "counter") return { numbers: values, created: undefined };
+    const created = new Float64Array(rows);
+    for (let row = 0; row < rows; row++) created[row] = numbers[row * stride + 1]!;
+    return { numbers: values, created };
+  }
+  const bounds = block.upperBounds ?? new Float64Array(0);
+  const k = bounds.length;
+  const out = new Float64Array(rows * (3 + 2 * k));
+  const created = new Float64Array(rows);
+  for (let row = 0, o = 0; row < rows; row++) {
+    const at = row * stride;
+    out[o++] = numbers[at]!;
+    out[o++] = numbers[at + 1]!;
+    out[o++] = k;
+    created[row] = numbers[at + 2]!;
+    for (let j = 0; j < k; j++) {
+      out[o++] = bounds[j]!;
+      out[o++] = numbers[at + 3 + j]!;
+    }
+  }
+  return { numbers: out, created };
 }
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** metricColumns reads a family's client_model metrics. */
-function metricColumns(family: dto.MetricFamily): Columns {
+function metricColumns(family: dto.MetricFamily, exemplars: boolean): Columns {
   const metrics = family.metric;
   const labels = new Array<string>(metrics.length);
   const numbers: number[] = [];
@@ -146,7 +184,7 @@ function metricColumns(family: dto.MetricFamily): Columns {
   for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i]!;
     labels[i] = sealedLabelsText(m.label) ?? renderLabels(sortedPairs(m.label));
-    const extra = writeValues(family, m, numbers);
+    const extra = writeValues(family, m, numbers, exemplars);
     const c = createdOf(m);
     if (c !== undefined) {
       created[i] = c;
@@ -175,7 +213,7 @@ function floatsToWire(numbers: ArrayLike<number>): string {
 }
 
 /** writeValues appends a series' values to `numbers` and returns what the columns cannot hold. */
-function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[]): WireExtra {
+function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[], exemplars: boolean): WireExtra {
   const extra: WireExtra = {};
   const missing = (field: string): WireFormatError =>
     new WireFormatError(`metric family ${family.name} of type ${family.type} has a series without a ${field} value`, family.name);
@@ -183,7 +221,7 @@ function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[])
     case "counter":
       if (m.counter === undefined) throw missing("counter");
       numbers.push(m.counter.value);
-      if (m.counter.exemplar !== undefined) extra.exemplar = exemplarToWire(m.counter.exemplar);
+      if (exemplars && m.counter.exemplar !== undefined) extra.exemplar = exemplarToWire(m.counter.exemplar);
       return extra;
     case "gauge":
       if (m.gauge === undefined) throw missing("gauge");
@@ -204,10 +242,13 @@ function writeValues(family: dto.MetricFamily, m: dto.Metric, numbers: number[])
     case "gaugehistogram": {
       const h = m.histogram;
       if (h === undefined) throw missing("histogram");
-      numbers.push(h.sampleCount, h.sampleSum, h.bucket.length);
-      for (const b of h.bucket) numbers.push(b.upperBound, b.cumulativeCount);
-      if (h.bucket.some((b) => b.exemplar !== undefined)) {
-        extra.bucketExemplars = h.bucket.map((b) => (b.exemplar === undefined ? null : exemplarToWire(b.exemplar)));
+      // A `+Inf` bucket is there only to carry an exemplar: it travels as that exemplar alone.
+      const inf = h.bucket.at(-1)?.upperBound === Number.POSITIVE_INFINITY ? h.bucket.at(-1) : undefined;
+      const buckets = inf === undefined ? h.bucket : h.bucket.slice(0, -1);
+      numbers.push(h.sampleCount, h.sampleSum, buckets.length);
+      for (const b of buckets) numbers.push(b.upperBound, b.cumulativeCount);
+      if (exemplars && h.bucket.some((b) => b.exemplar !== undefined)) {
+        extra.bucketExemplars = [...buckets, inf].map((b) => (b?.exemplar === undefined ? null : exemplarToWire(b.exemplar)));
       }
       if (h.schema !== undefined) {
         const native: NativeFields = {};

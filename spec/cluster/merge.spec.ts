@@ -46,12 +46,12 @@ const histogram = (name: string, bounds: number[], counts: number[], sum: number
 });
 
 /** Through the wire and through JSON (node:cluster's default serialization), as a worker sends. */
-function viaJSON(workerId: number, families: MetricFamily[]): WorkerAnswer {
-  return { workerId, families: JSON.parse(JSON.stringify(toWire(families))) as unknown[] };
+function viaJSON(workerId: number, families: MetricFamily[], exemplars = false): WorkerAnswer {
+  return { workerId, families: JSON.parse(JSON.stringify(toWire(families, { exemplars }))) as unknown[] };
 }
 
-async function merge(workers: MetricFamily[][], rules?: MergeRules, workerLabel = "worker") {
-  const answers = workers.map((families, i) => viaJSON(i + 1, families));
+async function merge(workers: MetricFamily[][], rules?: MergeRules, workerLabel = "worker", exemplars = false) {
+  const answers = workers.map((families, i) => viaJSON(i + 1, families, exemplars));
   const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(rules), workerLabel });
   return { families, errors, text: metricFamiliesToText(families) };
 }
@@ -260,13 +260,54 @@ s_count{worker="2"} 4
       type: "counter",
       metric: [{ label: [], timestampMs: ts, counter: { value, createdTimestampMs: created, exemplar: { label: lbl({ trace: String(exTs) }), value: Number.NaN, timestampMs: exTs } } }],
     });
-    const { families } = await merge([[c(1, 5, 100, 7)], [c(2, 9, 50, 3)], [c(3, 1, 70, 4)]]);
+    const { families } = await merge([[c(1, 5, 100, 7)], [c(2, 9, 50, 3)], [c(3, 1, 70, 4)]], undefined, "worker", true);
     const m: Metric = families[0]!.metric[0]!;
     expect(m.counter!.value).toBe(6);
     expect(m.counter!.createdTimestampMs).toBe(50);
     expect(m.counter!.exemplar!.label).toEqual(lbl({ trace: "9" }));
     expect(m.counter!.exemplar!.value).toBeNaN();
     expect(m.timestampMs).toBe(7);
+    // Without { exemplars: true } (the default), exemplars stay in the workers.
+    const without = await merge([[c(1, 5, 100, 7)], [c(2, 9, 50, 3)]]);
+    expect(without.families[0]!.metric[0]!.counter).toEqual({ value: 3, createdTimestampMs: 50 });
+  });
+
+  it("reads counter and histogram vecs from their blocks as a registry writes them, and sums them", async () => {
+    const worker = (scale: number) => {
+      const reg = newRegistry();
+      const c = newCounterVec({ name: "c_total", help: "h", constLabels: { k: "v" } }, ["code", "path"]);
+      const h = newHistogramVec({ name: "h_seconds", help: "h", buckets: [0.1, 1] }, ["path"]);
+      reg.mustRegister(c, h);
+      for (const p of ["/", "/é", 'q"'] as const) {
+        c.withLabelValues("200", p).add(scale);
+        h.withLabelValues(p).observe(0.05 * scale);
+        h.withLabelValues(p).observe(5);
+      }
+      return reg;
+    };
+    const one = worker(1);
+    const alone = await merge([await one.gather()]);
+    expect(alone.text).toBe(metricFamiliesToText(await one.gather()));
+    const both = await merge([await one.gather(), await worker(3).gather()]);
+    expect(both.text).toContain('c_total{code="200",k="v",path="/é"} 4\n');
+    expect(both.text).toContain('h_seconds_bucket{path="q\\"",le="0.1"} 1\nh_seconds_bucket{path="q\\"",le="1"} 2\nh_seconds_bucket{path="q\\"",le="+Inf"} 4\n');
+    expect(both.families[0]!.metric[0]!.counter!.createdTimestampMs).toBeGreaterThan(0);
+  });
+
+  it("carries a +Inf bucket's exemplar without counting the bucket as a bound", async () => {
+    const withInf: MetricFamily = {
+      name: "h",
+      help: "h",
+      type: "histogram",
+      metric: [{ label: [], histogram: { sampleCount: 3, sampleSum: 9, bucket: [{ upperBound: 1, cumulativeCount: 1 }, { upperBound: Infinity, cumulativeCount: 3, exemplar: { label: lbl({ t: "x" }), value: 7, timestampMs: 5 } }] } }],
+    };
+    const plain = histogram("h", [1], [2], 1);
+    const { families, errors } = await merge([[withInf], [plain]], undefined, "worker", true);
+    expect(errors).toEqual([]);
+    expect(families[0]!.metric[0]!.histogram!.bucket).toEqual([
+      { upperBound: 1, cumulativeCount: 3 },
+      { upperBound: Infinity, cumulativeCount: 5, exemplar: { label: lbl({ t: "x" }), value: 7, timestampMs: 5 } },
+    ]);
   });
 
   it("reads gauge vecs straight from their series blocks, escapes and non-ASCII values included", async () => {
