@@ -80,25 +80,15 @@ export async function mergeAnswers(answers: readonly WorkerAnswer[], options: Me
   return { families, errors };
 }
 
-/** groupByName decodes each worker's families and groups them by name, in worker order. */
+/** groupByName decodes each worker's families (joining their chunks) and groups them by name, in worker order. */
 function groupByName(answers: readonly WorkerAnswer[], labelTexts: LabelTexts, errors: Error[]): Map<string, Part[]> {
   const groups = new Map<string, Part[]>();
   for (const answer of answers) {
-    const seen = new Set<string>();
-    for (const wire of answer.families) {
-      if (!isWireFamily(wire)) {
-        errors.push(new WireFormatError(`worker ${answer.workerId} sent a family that is not in wire form`, "", answer.workerId));
-        continue;
-      }
-      if (seen.has(wire.name)) {
-        errors.push(new WireFormatError(`worker ${answer.workerId} sent metric family ${wire.name} twice`, wire.name, answer.workerId));
-        continue;
-      }
-      seen.add(wire.name);
+    for (const chunks of chunksByName(answer, errors).values()) {
       try {
-        const part = indexPart(answer.workerId, wire, labelTexts);
-        const group = groups.get(wire.name);
-        if (group === undefined) groups.set(wire.name, [part]);
+        const part = indexPart(answer.workerId, chunks, labelTexts);
+        const group = groups.get(part.wire.name);
+        if (group === undefined) groups.set(part.wire.name, [part]);
         else group.push(part);
       } catch (err) {
         if (!(err instanceof MergeError)) throw err;
@@ -109,15 +99,67 @@ function groupByName(answers: readonly WorkerAnswer[], labelTexts: LabelTexts, e
   return groups;
 }
 
-/** indexPart decodes a wire family and finds where each series' numbers start, checking the lengths. */
-function indexPart(workerId: number, wire: WireFamily, labelTexts: LabelTexts): Part {
-  const numbers = numbersOf(wire);
-  const valueAt = new Int32Array(wire.series);
+/** chunksByName collects a worker's wire families by name: one, or its chunks in order. */
+function chunksByName(answer: WorkerAnswer, errors: Error[]): Map<string, WireFamily[]> {
+  const byName = new Map<string, WireFamily[]>();
+  const refused = new Set<string>();
+  for (const wire of answer.families) {
+    if (!isWireFamily(wire)) {
+      errors.push(new WireFormatError(`worker ${answer.workerId} sent a family that is not in wire form`, "", answer.workerId));
+      continue;
+    }
+    if (refused.has(wire.name)) continue;
+    const chunks = byName.get(wire.name);
+    if (chunks === undefined) {
+      byName.set(wire.name, [wire]);
+    } else if (wire.part === undefined || wire.part !== chunks.length || chunks[0]!.part !== 0) {
+      errors.push(new WireFormatError(`worker ${answer.workerId} sent metric family ${wire.name} twice`, wire.name, answer.workerId));
+      byName.delete(wire.name);
+      refused.add(wire.name);
+    } else {
+      chunks.push(wire);
+    }
+  }
+  return byName;
+}
+
+/** indexPart decodes a worker's chunks of one family and finds where each series' numbers start. */
+function indexPart(workerId: number, chunks: readonly WireFamily[], labelTexts: LabelTexts): Part {
+  const first = chunks[0]!;
   const bad = (what: string): WireFormatError =>
-    new WireFormatError(`worker ${workerId}: metric family ${wire.name}: ${what}`, wire.name, workerId);
-  const scalar = wire.type === "counter" || wire.type === "gauge" || wire.type === "untyped";
+    new WireFormatError(`worker ${workerId}: metric family ${first.name}: ${what}`, first.name, workerId);
+  let series = 0;
+  let length = 0;
+  const decoded = chunks.map((c) => {
+    if (c.type !== first.type || c.help !== first.help || c.unit !== first.unit) throw bad("chunks disagree on help, type or unit");
+    if (c.labels.length !== c.series) throw bad("the label and number columns do not match the series count");
+    series += c.series;
+    const numbers = numbersOf(c);
+    length += numbers.length;
+    return numbers;
+  });
+  const numbers = decoded.length === 1 ? decoded[0]! : new Float64Array(length);
+  const labels = chunks.length === 1 ? first.labels : chunks.flatMap((c) => c.labels);
+  const anyCreated = chunks.some((c) => c.created !== undefined);
+  const created = anyCreated ? new Float64Array(series).fill(Number.NaN) : undefined;
+  const extras = new Map<number, WireExtra>();
+  for (let i = 0, s = 0, n = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    if (decoded.length > 1) numbers.set(decoded[i]!, n);
+    if (c.created !== undefined) {
+      const column = numbersOf(c, "created");
+      if (column.length !== c.series) throw bad("the created column does not match the series count");
+      created!.set(column, s);
+    }
+    for (const [at, extra] of c.extras ?? []) extras.set(s + at, extra);
+    s += c.series;
+    n += decoded[i]!.length;
+  }
+  const wire: WireFamily = chunks.length === 1 ? first : { ...first, series, labels };
+  const valueAt = new Int32Array(series);
+  const scalar = first.type === "counter" || first.type === "gauge" || first.type === "untyped";
   let n = 0;
-  for (let i = 0; i < wire.series; i++) {
+  for (let i = 0; i < series; i++) {
     valueAt[i] = n;
     if (scalar) {
       n++;
@@ -127,12 +169,9 @@ function indexPart(workerId: number, wire: WireFamily, labelTexts: LabelTexts): 
     if (k === undefined || !Number.isInteger(k) || k < 0) throw bad(`series ${i} has no bucket or quantile count`);
     n += 3 + 2 * k;
   }
-  if (wire.labels.length !== wire.series || n !== numbers.length) throw bad("the label and number columns do not match the series count");
-  if (wire.labels.some((t) => typeof t !== "string")) throw bad("a label text is not a string");
-  const created = wire.created === undefined ? undefined : numbersOf(wire, "created");
-  if (created !== undefined && created.length !== wire.series) throw bad("the created column does not match the series count");
-  const extras = wire.extras === undefined ? undefined : new Map(wire.extras);
-  return { workerId, wire, numbers, valueAt, created, extras, labelTexts };
+  if (n !== numbers.length) throw bad("the label and number columns do not match the series count");
+  if (labels.some((t) => typeof t !== "string")) throw bad("a label text is not a string");
+  return { workerId, wire, numbers, valueAt, created, extras: extras.size > 0 ? extras : undefined, labelTexts };
 }
 
 /** mergeFamily merges one family's parts, or returns undefined when its rule omits it. */
@@ -148,8 +187,14 @@ async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer)
   if (first.help !== undefined) family.help = first.help;
   if (first.unit !== undefined) family.unit = first.unit;
   family.metric = rule === "worker" ? await keepPerWorker(parts, options.workerLabel, slicer) : await combine(parts, rule, slicer);
-  await sortInSlices(family.metric, compareMetrics, slicer);
+  if (!isSorted(family.metric)) await sortInSlices(family.metric, compareMetrics, slicer);
   return family;
+}
+
+/** isSorted reports whether metrics are already in a registry's order (workers send them so). */
+function isSorted(metrics: readonly dto.Metric[]): boolean {
+  for (let i = 1; i < metrics.length; i++) if (compareMetrics(metrics[i - 1]!, metrics[i]!) > 0) return false;
+  return true;
 }
 
 /** checkAgreement throws when a worker's help, type or unit differs from the first worker's. */

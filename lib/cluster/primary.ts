@@ -23,6 +23,7 @@ import { isValidLabelName } from "../prometheus/labels.js";
 import type { Gatherer, GatherOptions } from "../prometheus/registry.js";
 import { Slicer } from "../prometheus/slices.js";
 import { FamilyConflictError, WorkerGatherError } from "./errors.js";
+import { LabelTexts } from "./label-text.js";
 import { mergeAnswers, type WorkerAnswer } from "./merge.js";
 import { type GatherAnswer, type GatherRequest, GatherRequestType, isGatherAnswer } from "./protocol.js";
 import { type MergeRules, RuleBook } from "./rules.js";
@@ -57,6 +58,7 @@ export class ClusterGatherer implements Gatherer {
   readonly #timeout: number;
   readonly #rules: RuleBook;
   readonly #workerLabel: string;
+  readonly #labelTexts = new LabelTexts();
 
   /** @throws {InvalidOptionsError} outside a cluster primary, or for a bad timeout, rule or label name. */
   constructor(options: ClusterGathererOptions = {}) {
@@ -88,7 +90,12 @@ export class ClusterGatherer implements Gatherer {
     const answers = await askWorkers(asked, this.#timeout, signal);
     const errors: Error[] = [];
     for (const a of answers) for (const e of a.errors) errors.push(new WorkerGatherError(`worker ${a.workerId}: ${e}`, a.workerId));
-    const merged = await mergeAnswers(answers, { rules: this.#rules, workerLabel: this.#workerLabel, slicer: new Slicer() });
+    const merged = await mergeAnswers(answers, {
+      rules: this.#rules,
+      workerLabel: this.#workerLabel,
+      slicer: new Slicer(),
+      labelTexts: this.#labelTexts,
+    });
     errors.push(...merged.errors);
     const families = merged.families.filter((f) => {
       if (!ownNames.has(f.name)) return true;
@@ -196,6 +203,7 @@ function askWorkers(workers: readonly Worker[], timeoutMs: number, signal: Abort
   const id = nextRequestId++;
   const waiting = new Set(workers.map((w) => w.id));
   const answers: Answer[] = [];
+  const partial = new Map<number, { families: unknown[]; errors: string[] }>();
   return new Promise((resolve, reject) => {
     const settle = (err?: Error): void => {
       if (!inFlight.delete(id)) return;
@@ -212,7 +220,12 @@ function askWorkers(workers: readonly Worker[], timeoutMs: number, signal: Abort
     inFlight.set(id, {
       answer: (worker, msg) => {
         if (!waiting.has(worker.id)) return;
-        answers.push({ workerId: worker.id, families: msg.families, errors: msg.errors });
+        let got = partial.get(worker.id);
+        if (got === undefined) partial.set(worker.id, (got = { families: [], errors: [] }));
+        for (const f of msg.families) got.families.push(f);
+        for (const e of msg.errors) got.errors.push(String(e));
+        if (!msg.last) return;
+        answers.push({ workerId: worker.id, ...got });
         leaveOut(worker);
       },
       gone: leaveOut,

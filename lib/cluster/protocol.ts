@@ -20,12 +20,17 @@ export interface GatherRequest {
   id: number;
 }
 
-/** GatherAnswer is a worker's families, and the messages of its gather errors (if any). */
+/**
+ * GatherAnswer is one message of a worker's answer: some of its families (or chunks of them) and
+ * the messages of its gather errors. An answer takes as many messages as keeps each small; the
+ * last one says so, and only a complete answer is merged.
+ */
 export interface GatherAnswer {
   type: typeof GatherAnswerType;
   id: number;
   families: WireFamily[];
   errors: string[];
+  last: boolean;
 }
 
 /** isGatherRequest tells the primary's requests from other messages. */
@@ -37,5 +42,5 @@ export function isGatherRequest(msg: unknown): msg is GatherRequest {
 export function isGatherAnswer(msg: unknown): msg is GatherAnswer {
   if (typeof msg !== "object" || msg === null) return false;
   const a = msg as GatherAnswer;
-  return a.type === GatherAnswerType && Number.isInteger(a.id) && Array.isArray(a.families) && Array.isArray(a.errors);
+  return a.type === GatherAnswerType && Number.isInteger(a.id) && Array.isArray(a.families) && Array.isArray(a.errors) && typeof a.last === "boolean";
 }

@@ -54,7 +54,19 @@ export interface WireFamily {
   created?: string;
   /** Series (by index) that carry more than the columns hold. */
   extras?: [number, WireExtra][];
+  /**
+   * The chunk's index when a family travels in several (0 for the first, absent when it travels
+   * whole): the chunks come one after another, each with its own series.
+   */
+  part?: number;
 }
+
+/**
+ * The most series and numbers in one chunk. A message of about this size parses in well under a
+ * millisecond on the primary, so that no single message stalls its event loop.
+ */
+export const ChunkSeries = 1024;
+export const ChunkNumbers = 8192;
 
 /** A float that JSON cannot carry exactly travels as its `String()` (`"NaN"`, `"-Infinity"`, `"-0"`). */
 export type WireFloat = number | string;
@@ -96,24 +108,54 @@ export interface ToWireOptions {
  * @throws {WireFormatError} when a series lacks the value its family's type needs.
  */
 export function toWire(families: readonly dto.MetricFamily[], options: ToWireOptions = {}): WireFamily[] {
-  return families.map((f) => familyToWire(f, options.exemplars === true));
+  return families.flatMap((f) => familyToWire(f, options.exemplars === true));
 }
 
-function familyToWire(family: dto.MetricFamily, exemplars: boolean): WireFamily {
+/** familyToWire reads a family's columns and cuts them into chunks of at most ChunkSeries / ChunkNumbers. */
+function familyToWire(family: dto.MetricFamily, exemplars: boolean): WireFamily[] {
   const block = exemplars ? undefined : blockOf(family);
   const columns = block !== undefined && block.type === family.type ? blockColumns(block) : metricColumns(family, exemplars);
-  const wire: WireFamily = { name: family.name, type: family.type, series: columns.labels.length, labels: columns.labels, numbers: floatsToWire(columns.numbers) };
-  if (family.help !== undefined) wire.help = family.help;
-  if (family.unit !== undefined) wire.unit = family.unit;
-  if (columns.created !== undefined) wire.created = floatsToWire(columns.created);
-  if (columns.extras.length > 0) wire.extras = columns.extras;
-  return wire;
+  const numbers = columns.numbers instanceof Float64Array ? columns.numbers : Float64Array.from(columns.numbers);
+  const scalar = family.type === "counter" || family.type === "gauge" || family.type === "untyped";
+  const chunks: WireFamily[] = [];
+  const series = columns.labels.length;
+  let extraAt = 0;
+  for (let from = 0, n = 0; from < series || (from === 0 && chunks.length === 0); ) {
+    // The chunk takes series until one of the limits is reached (and at least one series).
+    let to = from;
+    let end = n;
+    while (to < series && (to === from || (to - from < ChunkSeries && end - n < ChunkNumbers))) {
+      end += scalar ? 1 : 3 + 2 * numbers[end + 2]!;
+      to++;
+    }
+    const wire: WireFamily = {
+      name: family.name,
+      type: family.type,
+      series: to - from,
+      labels: from === 0 && to === series ? columns.labels : columns.labels.slice(from, to),
+      numbers: floatsToWire(numbers.subarray(n, end)),
+    };
+    if (family.help !== undefined) wire.help = family.help;
+    if (family.unit !== undefined) wire.unit = family.unit;
+    if (columns.created !== undefined) wire.created = floatsToWire(columns.created.subarray(from, to));
+    const extras: [number, WireExtra][] = [];
+    for (; extraAt < columns.extras.length && columns.extras[extraAt]![0] < to; extraAt++) {
+      extras.push([columns.extras[extraAt]![0] - from, columns.extras[extraAt]![1]]);
+    }
+    if (extras.length > 0) wire.extras = extras;
+    if (from > 0 || to < series) wire.part = chunks.length;
+    chunks.push(wire);
+    if (to === from) break; // a family without series: one empty chunk
+    from = to;
+    n = end;
+  }
+  return chunks;
 }
 
 interface Columns {
   labels: string[];
   numbers: ArrayLike<number>;
-  created: ArrayLike<number> | undefined;
+  created: Float64Array | undefined;
   extras: [number, WireExtra][];
 }
 
@@ -314,6 +356,7 @@ export function isWireFamily(x: unknown): x is WireFamily {
     Array.isArray(w.labels) &&
     typeof w.numbers === "string" &&
     (w.created === undefined || typeof w.created === "string") &&
+    (w.part === undefined || Number.isInteger(w.part)) &&
     (w.extras === undefined || Array.isArray(w.extras))
   );
 }

@@ -10,7 +10,7 @@ import type * as dto from "../model/index.js";
 import { InvalidOptionsError } from "../prometheus/errors.js";
 import { defaultGatherer, type Gatherer, GatherError } from "../prometheus/index.js";
 import { type GatherAnswer, GatherAnswerType, isGatherRequest } from "./protocol.js";
-import { toWire } from "./wire.js";
+import { ChunkNumbers, ChunkSeries, toWire, type WireFamily } from "./wire.js";
 
 /** ServeWorkerOptions tune {@link serveWorker}. */
 export interface ServeWorkerOptions {
@@ -74,15 +74,41 @@ async function answer(gatherer: Gatherer, id: number, exemplars: boolean): Promi
       errors.push(err instanceof Error ? err.message : String(err));
     }
   }
-  const msg: GatherAnswer = { type: GatherAnswerType, id, families: [], errors };
+  const wires: WireFamily[] = [];
   for (const family of families) {
     try {
-      msg.families.push(...toWire([family], { exemplars }));
+      wires.push(...toWire([family], { exemplars }));
     } catch (err) {
       errors.push(err instanceof Error ? err.message : String(err));
     }
   }
-  // With a callback, a closed channel is reported to it instead of an 'error' event: the primary
-  // has gone or disconnected us, and there is nobody left to answer.
-  process.send?.(msg, undefined, undefined, () => {});
+  for (const msg of messages(id, wires, errors)) {
+    // With a callback, a closed channel is reported to it instead of an 'error' event: the
+    // primary has gone or disconnected us, and there is nobody left to answer.
+    process.send?.(msg, undefined, undefined, () => {});
+  }
+}
+
+/** messages packs the wire families into messages of about one chunk's size (see wire.ts). */
+function messages(id: number, wires: readonly WireFamily[], errors: string[]): GatherAnswer[] {
+  const out: GatherAnswer[] = [];
+  let current: GatherAnswer = { type: GatherAnswerType, id, families: [], errors: [], last: false };
+  let series = 0;
+  let numbers = 0;
+  for (const wire of wires) {
+    const size = (wire.numbers.length * 3) / 32; // base64: 4 characters for 3 bytes; 8 bytes a number
+    if (current.families.length > 0 && (series + wire.series > ChunkSeries || numbers + size > ChunkNumbers)) {
+      out.push(current);
+      current = { type: GatherAnswerType, id, families: [], errors: [], last: false };
+      series = 0;
+      numbers = 0;
+    }
+    current.families.push(wire);
+    series += wire.series;
+    numbers += size;
+  }
+  current.errors = errors;
+  current.last = true;
+  out.push(current);
+  return out;
 }

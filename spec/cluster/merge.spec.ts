@@ -329,6 +329,33 @@ s_count{worker="2"} 4
     }
   });
 
+  it("cuts big families into chunks and joins them again, whatever the workers' order of series", async () => {
+    const worker = (n: number, reverse: boolean) => {
+      const reg = newRegistry();
+      const c = newCounterVec({ name: "c_total", help: "h" }, ["i"]);
+      const h = newHistogramVec({ name: "h", help: "h", buckets: Array.from({ length: 40 }, (_, k) => k + 1) }, ["i"]);
+      reg.mustRegister(c, h);
+      const ids = Array.from({ length: n }, (_, i) => String(i).padStart(5, "0"));
+      for (const id of reverse ? ids.reverse() : ids) {
+        c.withLabelValues(id).inc();
+        if (Number(id) < 500) h.withLabelValues(id).observe(Number(id) % 50);
+      }
+      return reg;
+    };
+    const a = worker(2500, false);
+    const wire = toWire(await a.gather());
+    expect(wire.filter((w) => w.name === "c_total").map((w) => [w.part, w.series])).toEqual([[0, 1024], [1, 1024], [2, 452]]);
+    expect(wire.filter((w) => w.name === "h").length).toBeGreaterThan(2); // 500 × 83 numbers: cut by numbers
+    const alone = await merge([await a.gather()]);
+    expect(alone.text).toBe(metricFamiliesToText(await a.gather()));
+    const both = await merge([await a.gather(), await worker(3000, true).gather()]);
+    expect(both.errors).toEqual([]);
+    const counts = both.families[0]!.metric.map((m) => m.counter!.value);
+    expect(counts.filter((v) => v === 2)).toHaveLength(2500);
+    expect(counts.filter((v) => v === 1)).toHaveLength(500);
+    expect(both.families[1]!.metric.every((m) => m.histogram!.sampleCount === 2)).toBe(true);
+  });
+
   it("sorts series as a registry does, whatever order the workers sent them in", async () => {
     const reg = newRegistry();
     const c = newCounterVec({ name: "c_total", help: "h" }, ["k"]);
@@ -345,7 +372,7 @@ s_count{worker="2"} 4
       {
         workerId: 2,
         families: [
-          { ...good, series: 2 },
+          { ...good, name: "b_total", series: 2 },
           { ...good, name: "d_total", numbers: "AAA=" },
           good,
           { ...good, name: "e_total", labels: ['{a="x"'] },
@@ -353,15 +380,16 @@ s_count{worker="2"} 4
           { ...good, name: "g_total", labels: ['{a="x\\q"}'] },
           { ...good, name: "h_total", labels: ["{}"] },
           { ...good, name: "i_total", labels: ['{a="x\\\\q\\"\\n"}'] },
+          good,
         ],
       },
     ];
     const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(), workerLabel: "worker" });
     expect(errors.map((e) => [e.constructor, e.message])).toEqual([
       [WireFormatError, "worker 1 sent a family that is not in wire form"],
-      [WireFormatError, "worker 2: metric family c_total: the label and number columns do not match the series count"],
-      [WireFormatError, "metric family d_total: numbers column of 2 bytes is not a whole number of float64s"],
       [WireFormatError, "worker 2 sent metric family c_total twice"],
+      [WireFormatError, "worker 2: metric family b_total: the label and number columns do not match the series count"],
+      [WireFormatError, "metric family d_total: numbers column of 2 bytes is not a whole number of float64s"],
       [WireFormatError, 'worker 2: metric family e_total: malformed label text "{a=\\"x\\""'],
       [WireFormatError, 'worker 2: metric family f_total: malformed label text "{b=\\"1\\",a=\\"2\\"}"'],
       [WireFormatError, 'worker 2: metric family g_total: malformed label text "{a=\\"x\\\\q\\"}"'],
