@@ -1,27 +1,59 @@
+// The wire-form measurement behind docs/cluster.md: how long 10,000 series take to cross from a
+// worker to the primary in each candidate form. Not a case of bench/run.mjs; run it by hand after
+// `npm run build`:
+//
+//   node bench/cases/cluster-wire.mjs [--size=10000]
+//
+// For each form: what the worker does (from a gather's families to the message node:cluster
+// writes: `JSON.stringify` for the default "json" serialization, `v8.serialize` for "advanced"),
+// what the primary does on receipt (`JSON.parse` / `v8.deserialize`, and for protobuf the decode
+// it would need), and the message size. Medians of 21 runs, in ms.
+//
+// - plain families: client_model objects as a gather returns them (one object per series and
+//   per label pair). JSON turns NaN and ±Inf into null, so it would need a float encoding too.
+// - protobuf delimited: lib/expfmt's encoder; no decoder is timed (the project has none yet), so
+//   its primary column is a lower bound: the v8.deserialize of the bytes alone.
+// - ours (lib/cluster wire.ts): per family, one label text per series and one Float64Array of all
+//   numbers as base64, read straight from the vecs' series blocks.
+
 import v8 from "node:v8";
-import { newRegistry, newCounterVec, newGaugeVec, newHistogramVec } from "demo-exporter/prometheus";
+import { toWire } from "demo-exporter/cluster";
 import { encodeDelimited } from "demo-exporter/expfmt";
+import { newCounterVec, newGaugeVec, newRegistry } from "demo-exporter/prometheus";
+
+const size = Number(process.argv.find((a) => a.startsWith("--size="))?.slice(7) ?? 10_000);
 const reg = newRegistry();
-const c = newCounterVec({ name: "c_total", help: "h" }, ["a", "b"]);
-reg.mustRegister(c);
-for (let i = 0; i < 10000; i++) c.withLabelValues("path" + (i % 100), "v" + i).add(i);
-const fams = await reg.gather();
-const plain = fams.map((f) => ({ name: f.name, help: f.help, type: f.type, metric: f.metric.map((m) => ({ label: m.label.map((l) => ({ name: l.name, value: l.value })), counter: { value: m.counter.value } })) }));
-function t(label, fn, n = 20) { fn(); const ts = []; let r; for (let i = 0; i < n; i++) { const t0 = performance.now(); r = fn(); ts.push(performance.now() - t0); } ts.sort((a, b) => a - b); console.log(label, ts[n >> 1].toFixed(2), "ms", r?.length ?? ""); return r; }
-const ser = t("v8.serialize plain", () => v8.serialize(plain));
-t("v8.deserialize plain", () => v8.deserialize(ser));
-const js = t("JSON.stringify plain", () => JSON.stringify(plain));
-t("JSON.parse plain", () => JSON.parse(js));
-const pb = t("protobuf encodeDelimited", () => encodeDelimited(fams));
-// columnar
-function columnar(fs) { return fs.map((f) => { const n = f.metric.length; const labels = []; const counts = new Uint16Array(n); const nums = new Float64Array(n); f.metric.forEach((m, i) => { counts[i] = m.label.length; for (const l of m.label) labels.push(l.name, l.value); nums[i] = m.counter.value; }); return { name: f.name, help: f.help, type: f.type, labels, counts, nums }; }); }
-const col = t("columnar build", () => columnar(plain));
-const cser = t("v8.serialize columnar", () => v8.serialize(col));
-t("v8.deserialize columnar", () => v8.deserialize(cser));
-function columnar64(fs) { return fs.map((f) => { const n = f.metric.length; const labels = []; const nums = new Float64Array(2 * n); f.metric.forEach((m, i) => { nums[2*i] = m.label.length; for (const l of m.label) labels.push(l.name, l.value); nums[2*i+1] = m.counter.value; }); return { name: f.name, help: f.help, type: f.type, labels, numbers: Buffer.from(nums.buffer).toString("base64") }; }); }
-const c64 = t("columnar64 build", () => columnar64(plain));
-const c64s = t("v8.serialize columnar64", () => v8.serialize(c64));
-t("v8.deserialize columnar64", () => v8.deserialize(c64s));
-const c64j = t("JSON.stringify columnar64", () => JSON.stringify(c64));
-t("JSON.parse columnar64", () => JSON.parse(c64j));
-t("decode base64", () => { const b = Buffer.from(c64[0].numbers, "base64"); return new Float64Array(b.buffer, b.byteOffset, b.length / 8); });
+const c = newCounterVec({ name: "bench_requests_total", help: "Requests." }, ["a", "b"]);
+const g = newGaugeVec({ name: "bench_in_flight", help: "In flight." }, ["a", "b"]);
+reg.mustRegister(c, g);
+for (let i = 0; i < size; i++) (i < size * 0.6 ? c : g).withLabelValues(`route_${i % 100}`, `id_${i}`).add((i % 1000) + 1);
+
+async function median(fn) {
+  await fn();
+  const ms = [];
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  return ms.sort((a, b) => a - b)[10];
+}
+
+/** plain copies the gathered families into ordinary objects (what structured clone would send). */
+const plain = (families) => families.map((f) => ({ ...f, metric: f.metric.map((m) => ({ ...m, label: m.label.map((l) => ({ ...l })) })) }));
+
+const rows = [];
+async function row(form, serialization, worker, primary) {
+  const message = await worker();
+  rows.push({ form, serialization, workerMs: await median(worker), primaryMs: await median(() => primary(message)), bytes: message.length });
+}
+await row("plain families", "json", async () => JSON.stringify(plain(await reg.gather())), (m) => JSON.parse(m));
+await row("plain families", "advanced", async () => v8.serialize(plain(await reg.gather())), (m) => v8.deserialize(m));
+await row("protobuf delimited", "advanced", async () => v8.serialize(encodeDelimited(await reg.gather())), (m) => v8.deserialize(m));
+await row("ours (wire.ts)", "json", async () => JSON.stringify(toWire(await reg.gather())), (m) => JSON.parse(m));
+await row("ours (wire.ts)", "advanced", async () => v8.serialize(toWire(await reg.gather())), (m) => v8.deserialize(m));
+
+console.log(`${size} series (60% counters, 40% gauges, 2 labels), node ${process.version}; medians of 21 runs`);
+console.log("| form | serialization | worker ms | primary ms (receive) | bytes |");
+console.log("| --- | --- | --- | --- | --- |");
+for (const r of rows) console.log(`| ${r.form} | ${r.serialization} | ${r.workerMs.toFixed(1)} | ${r.primaryMs.toFixed(1)} | ${r.bytes.toLocaleString("en-US")} |`);
