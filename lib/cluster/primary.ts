@@ -44,9 +44,11 @@ export interface ClusterGathererOptions {
   workerLabel?: string;
 }
 
-/** The names of the gatherer's own families. */
+/** WorkersAskedName names the gauge of how many live workers a scrape asked. */
 export const WorkersAskedName = "cluster_workers_asked";
+/** WorkersAnsweredName names the gauge of how many workers answered a scrape in time. */
 export const WorkersAnsweredName = "cluster_workers_answered";
+/** WorkerUpName names the gauge, per asked worker, of whether it answered (1) or was left out (0). */
 export const WorkerUpName = "cluster_worker_up";
 const ownNames: ReadonlySet<string> = new Set([WorkersAskedName, WorkersAnsweredName, WorkerUpName]);
 
