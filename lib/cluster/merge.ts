@@ -70,7 +70,8 @@ export async function mergeAnswers(answers: readonly WorkerAnswer[], options: Me
   for (const name of [...groups.keys()].sort()) {
     try {
       const family = await mergeFamily(groups.get(name)!, options, slicer);
-      if (family !== undefined) families.push(family);
+      // A family without series is left out, as a registry leaves it out of a gather.
+      if (family !== undefined && family.metric.length > 0) families.push(family);
     } catch (err) {
       if (!(err instanceof MergeError)) throw err;
       errors.push(err);

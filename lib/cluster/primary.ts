@@ -112,7 +112,7 @@ export class ClusterGatherer implements Gatherer {
 
   /** The families that tell how the scrape went: workers asked, answered, and each one's up. */
   #ownFamilies(asked: readonly Worker[], answered: ReadonlySet<number>): dto.MetricFamily[] {
-    return [
+    const families: dto.MetricFamily[] = [
       {
         name: WorkersAskedName,
         help: "Number of live cluster workers the primary asked for their metrics in this scrape.",
@@ -132,6 +132,7 @@ export class ClusterGatherer implements Gatherer {
         metric: asked.map((w) => ({ label: [{ name: this.#workerLabel, value: String(w.id) }], gauge: { value: answered.has(w.id) ? 1 : 0 } })),
       },
     ];
+    return families.filter((f) => f.metric.length > 0); // a family without series is not written, as a registry drops it
   }
 }
 

@@ -356,6 +356,12 @@ s_count{worker="2"} 4
     expect(both.families[1]!.metric.every((m) => m.histogram!.sampleCount === 2)).toBe(true);
   });
 
+  it("leaves out a family that has no series in any worker", async () => {
+    const { families, errors } = await merge([[counter("empty_total", [])], [counter("empty_total", []), counter("c_total", [[{}, 1]])]]);
+    expect(errors).toEqual([]);
+    expect(families.map((f) => f.name)).toEqual(["c_total"]);
+  });
+
   it("sorts series as a registry does, whatever order the workers sent them in", async () => {
     const reg = newRegistry();
     const c = newCounterVec({ name: "c_total", help: "h" }, ["k"]);
