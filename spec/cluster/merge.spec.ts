@@ -374,7 +374,7 @@ s_count{worker="2"} 4
   it("reports what is not wire data as a WireFormatError, and merges the rest", async () => {
     const good = toWire([counter("c_total", [[{}, 1]])])[0]!;
     const answers: WorkerAnswer[] = [
-      { workerId: 1, families: [good, { name: 3 }] },
+      { workerId: 1, families: [good, { name: 3 }, { ...good, name: "t", type: "weird" }, { ...good, name: "x", extras: [5] }, { ...good, name: "y", extras: [[0, { exemplar: { label: null, value: 1 } }]] }] },
       {
         workerId: 2,
         families: [
@@ -392,6 +392,9 @@ s_count{worker="2"} 4
     ];
     const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(), workerLabel: "worker" });
     expect(errors.map((e) => [e.constructor, e.message])).toEqual([
+      [WireFormatError, "worker 1 sent a family that is not in wire form"],
+      [WireFormatError, "worker 1 sent a family that is not in wire form"],
+      [WireFormatError, "worker 1 sent a family that is not in wire form"],
       [WireFormatError, "worker 1 sent a family that is not in wire form"],
       [WireFormatError, "worker 2 sent metric family c_total twice"],
       [WireFormatError, "worker 2: metric family b_total: the label and number columns do not match the series count"],
