@@ -46,7 +46,7 @@ export async function mergeAnswers(answers: readonly WorkerAnswer[], options: Me
   const labelTexts = options.labelTexts ?? new LabelTexts();
   labelTexts.nextMerge();
   const errors: Error[] = [];
-  const groups = groupByName([...answers].sort((a, b) => a.workerId - b.workerId), labelTexts, errors);
+  const groups = await groupByName([...answers].sort((a, b) => a.workerId - b.workerId), labelTexts, errors, slicer);
   const families: dto.MetricFamily[] = [];
   for (const name of [...groups.keys()].sort()) {
     try {
@@ -75,13 +75,16 @@ async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer)
   if (first.help !== undefined) family.help = first.help;
   if (first.unit !== undefined) family.unit = first.unit;
   family.metric = rule === "worker" ? await keepPerWorker(parts, options.workerLabel, slicer) : await combine(parts, rule, slicer);
-  if (!isSorted(family.metric)) await sortInSlices(family.metric, compareMetrics, slicer);
+  if (!(await isSorted(family.metric, slicer))) await sortInSlices(family.metric, compareMetrics, slicer);
   return family;
 }
 
 /** isSorted reports whether metrics are already in a registry's order (workers send them so). */
-function isSorted(metrics: readonly dto.Metric[]): boolean {
-  for (let i = 1; i < metrics.length; i++) if (compareMetrics(metrics[i - 1]!, metrics[i]!) > 0) return false;
+async function isSorted(metrics: readonly dto.Metric[], slicer: Slicer): Promise<boolean> {
+  for (let i = 1; i < metrics.length; i++) {
+    if (compareMetrics(metrics[i - 1]!, metrics[i]!) > 0) return false;
+    if ((i & (SeriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+  }
   return true;
 }
 

@@ -8,6 +8,7 @@
 
 import type * as dto from "../model/index.js";
 import { goQuote } from "../prometheus/labels.js";
+import type { Slicer } from "../prometheus/slices.js";
 import { MergeError, WireFormatError } from "./errors.js";
 import type { LabelTexts } from "./label-text.js";
 import { exemplarFromWire, isWireFamily, numbersOf, type WireExtra, type WireFamily } from "./wire.js";
@@ -35,7 +36,12 @@ export interface Part {
 export const SeriesPerCheck = 1024;
 
 /** groupByName decodes each worker's families (joining their chunks) and groups them by name, in worker order. */
-export function groupByName(answers: readonly WorkerAnswer[], labelTexts: LabelTexts, errors: Error[]): Map<string, Part[]> {
+export async function groupByName(
+  answers: readonly WorkerAnswer[],
+  labelTexts: LabelTexts,
+  errors: Error[],
+  slicer: Slicer,
+): Promise<Map<string, Part[]>> {
   const groups = new Map<string, Part[]>();
   for (const answer of answers) {
     for (const chunks of chunksByName(answer, errors).values()) {
@@ -48,6 +54,7 @@ export function groupByName(answers: readonly WorkerAnswer[], labelTexts: LabelT
         if (!(err instanceof MergeError)) throw err;
         errors.push(err);
       }
+      if (slicer.due()) await slicer.yield();
     }
   }
   return groups;

@@ -61,6 +61,10 @@ describe("a cluster of 4 workers, scraped on the primary (json serialization)", 
     expect(value(s, "cluster_workers_asked")).toBe(4);
     expect(value(s, "cluster_workers_answered")).toBe(4);
     for (const id of live) expect(value(s, "cluster_worker_up", { worker: String(id) })).toBe(1);
+    // 2,500 series a worker, sent in several messages each and joined again.
+    const big = s.families.get("app_big")!.metric;
+    expect(big).toHaveLength(2500);
+    expect(big.every((m) => m.gauge!.value === 4 * Number(m.label[0]!.value))).toBe(true);
   });
 
   it("sums the histogram bucket by bucket and the summary's count and sum, without quantiles", async () => {
