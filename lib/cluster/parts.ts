@@ -11,7 +11,8 @@ import { goQuote } from "../prometheus/labels.js";
 import type { Slicer } from "../prometheus/slices.js";
 import { MergeError, WireFormatError } from "./errors.js";
 import type { LabelTexts } from "./label-text.js";
-import { exemplarFromWire, isWireFamily, numbersOf, type WireExtra, type WireFamily } from "./wire.js";
+import { exemplarFromWire, numbersOf, type WireExtra, type WireFamily } from "./wire.js";
+import { isWireFamily } from "./wire-check.js";
 
 /** WorkerAnswer is what one worker sent: its cluster id and its families. */
 export interface WorkerAnswer {
