@@ -8,10 +8,10 @@
  */
 
 import type * as dto from "../model/index.js";
-import type { Slicer } from "../prometheus/slices.js";
 import { BucketMismatchError, MergeRuleError } from "./errors.js";
 import { labelPairs, type Part, SeriesPerCheck } from "./parts.js";
 import type { MergeRule } from "./rules.js";
+import type { Slicer } from "./slices.js";
 import { exemplarFromWire, type WireExemplar } from "./wire.js";
 
 /** One merged series while the parts are folded in. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ConsistencyError, PrometheusError } from "../prometheus/errors.js";
+import { ConsistencyError, PrometheusError } from "../prometheus/index.js";
 
 /**
  * MergeError reports a family that cannot be merged across workers; the family is left out of

@@ -3,24 +3,28 @@
  * (empty for none), as the text format writes them. The text is canonical (names sorted, values
  * escaped), so it is also the key that matches a series across workers, exactly.
  *
- * The primary reads a text back into label pairs with a strict parser that checks what a sealed
- * array promises (lib/model/label-cache.ts: names valid, unique and sorted, values valid UTF-8);
- * anything else is refused. The arrays it makes are sealed with their text, so the encoder writes
- * the text as it came, and a {@link LabelTexts} keeps them from one scrape to the next.
+ * The primary reads a text back into label pairs with a strict parser: names valid, unique and
+ * sorted, values escaped as the text format escapes them and valid UTF-8; anything else is
+ * refused. (lib/expfmt's `parseLabelsText` reads any text its renderer writes, and checks none of
+ * this: a worker's text is not trusted.) The arrays it makes are deep-frozen, the plain form the
+ * core's caches recognise (lib/expfmt/label-text.ts renders such an array once), and a
+ * {@link LabelTexts} hands out the same array for a series from one scrape to the next.
  *
  * @module
  */
 
+import { unescapeLabelValue } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
-import { sealLabelPairs, unescapeLabelValue } from "../model/index.js";
-import { isValidLabelName, isValidUTF8 } from "../prometheus/labels.js";
+import { isValidLabelName } from "../prometheus/index.js";
+
+const noLabels: readonly dto.LabelPair[] = Object.freeze([]);
 
 /**
- * parseLabelText reads a label text back into sealed label pairs, or returns undefined when the
- * text is not one the text format would write for a valid, sorted label set.
+ * parseLabelText reads a label text back into deep-frozen label pairs, or returns undefined when
+ * the text is not one the text format would write for a valid, sorted label set.
  */
 export function parseLabelText(text: string): readonly dto.LabelPair[] | undefined {
-  if (text === "") return sealLabelPairs([], "");
+  if (text === "") return noLabels;
   if (text.charCodeAt(0) !== 0x7b /* { */ || text.charCodeAt(text.length - 1) !== 0x7d /* } */) return undefined;
   const pairs: dto.LabelPair[] = [];
   let at = 1;
@@ -53,23 +57,24 @@ export function parseLabelText(text: string): readonly dto.LabelPair[] | undefin
     if (i >= end) return undefined;
     const raw = text.slice(eq + 2, i);
     const value = escaped ? unescapeLabelValue(raw) : raw;
-    if (!isValidUTF8(value)) return undefined;
-    pairs.push({ name, value });
+    if (!value.isWellFormed()) return undefined;
+    pairs.push(Object.freeze({ name, value }));
     at = i + 1;
   }
-  return at === end && pairs.length > 0 ? sealLabelPairs(pairs, text) : undefined;
+  return at === end && pairs.length > 0 ? Object.freeze(pairs) : undefined;
 }
 
 /**
- * LabelTexts turns label texts into sealed pairs, keeping those of the current and the previous
- * merge: a series that is still there at the next scrape gets the same array (which the encoder's
- * caches recognise), and series gone for a whole scrape are forgotten.
+ * LabelTexts turns label texts into frozen pairs, keeping those of the current and the previous
+ * merge: a series that is still there at the next scrape gets the same array (so the encoder's
+ * text cache, keyed by the array, renders it once), and series gone for a whole scrape are
+ * forgotten.
  */
 export class LabelTexts {
   #previous = new Map<string, readonly dto.LabelPair[]>();
   #current = new Map<string, readonly dto.LabelPair[]>();
 
-  /** pairs returns the sealed pairs of `text`, or undefined when the text is malformed. */
+  /** pairs returns the frozen pairs of `text`, or undefined when the text is malformed. */
   pairs(text: string): readonly dto.LabelPair[] | undefined {
     let pairs = this.#current.get(text);
     if (pairs !== undefined) return pairs;

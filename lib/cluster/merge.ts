@@ -1,6 +1,6 @@
 /**
  * The merge: the workers' families, in wire form, folded into one set of client_model families
- * by the rules of rules.ts. It runs on the primary in slices (see lib/prometheus/slices.ts), so
+ * by the rules of rules.ts. It runs on the primary in slices (see slices.ts), so
  * that a big cluster does not stall the primary's event loop.
  *
  * The steps: {@link mergeAnswers} groups the families by name → checks that the workers agree on
@@ -12,14 +12,13 @@
  */
 
 import type * as dto from "../model/index.js";
-import { compareMetrics } from "../prometheus/consistency.js";
-import { goQuote } from "../prometheus/labels.js";
-import { Slicer, sortInSlices } from "../prometheus/slices.js";
+import { compareMetrics, goQuote } from "../prometheus/index.js";
 import { combine } from "./combine.js";
 import { FamilyConflictError, MergeError, MergeRuleError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { groupByName, labelPairs, metricOf, type Part, SeriesPerCheck, type WorkerAnswer } from "./parts.js";
 import { type RuleBook, ruleFits } from "./rules.js";
+import { Slicer, sortInSlices } from "./slices.js";
 
 export type { WorkerAnswer } from "./parts.js";
 

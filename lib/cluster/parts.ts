@@ -7,10 +7,10 @@
  */
 
 import type * as dto from "../model/index.js";
-import { goQuote } from "../prometheus/labels.js";
-import type { Slicer } from "../prometheus/slices.js";
+import { goQuote } from "../prometheus/index.js";
 import { MergeError, WireFormatError } from "./errors.js";
 import type { LabelTexts } from "./label-text.js";
+import type { Slicer } from "./slices.js";
 import { exemplarFromWire, numbersOf, type WireExtra, type WireFamily } from "./wire.js";
 import { isWireFamily } from "./wire-check.js";
 

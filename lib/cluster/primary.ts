@@ -18,15 +18,13 @@
 
 import cluster, { type Worker } from "node:cluster";
 import type * as dto from "../model/index.js";
-import { GatherAbortedError, GatherError, InvalidOptionsError } from "../prometheus/errors.js";
-import { isValidLabelName } from "../prometheus/labels.js";
-import type { Gatherer, GatherOptions } from "../prometheus/registry.js";
-import { Slicer } from "../prometheus/slices.js";
+import { GatherAbortedError, GatherError, type Gatherer, type GatherOptions, InvalidOptionsError, isValidLabelName } from "../prometheus/index.js";
 import { FamilyConflictError, WorkerGatherError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { mergeAnswers, type WorkerAnswer } from "./merge.js";
 import { type GatherAnswer, type GatherRequest, GatherRequestType, isGatherAnswer } from "./protocol.js";
 import { type MergeRules, RuleBook } from "./rules.js";
+import { Slicer } from "./slices.js";
 
 /** DefaultClusterTimeout is how long a scrape waits for the workers' answers by default: 5 s. */
 export const DefaultClusterTimeout = 5_000;

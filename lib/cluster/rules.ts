@@ -11,7 +11,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { InvalidOptionsError } from "../prometheus/errors.js";
+import { InvalidOptionsError } from "../prometheus/index.js";
 
 /**
  * MergeRule says what happens to a family's series across workers:

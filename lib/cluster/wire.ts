@@ -16,20 +16,20 @@
  * the columns as plain data, per series: timestamps, exemplars and native-histogram fields
  * ({@link WireExtra}).
  *
- * A family gathered whole from a vec is read from its series block (see
- * lib/model/series-block.ts): the label texts are cut from the block's arena, the numbers copied
- * from its numbers, and no object is made per series. A block keeps its exemplars to itself, so
- * when exemplars are to be sent ({@link ToWireOptions}), every family is read from its
- * client_model metrics instead, which costs the worker an object per series.
+ * A worker gathers through the transactional seam (lib/prometheus/transactional.ts), and a
+ * registry hands a vec's series over as a {@link dto.RowsFamily}: the label texts are cut from its
+ * arena, the numbers copied from its columns, its few exemplars read from its exemplar map, and
+ * no object is made per series. The rows are borrowed: {@link toWire} copies what it needs, so
+ * the transaction's `done()` may be called as soon as it returns. A plain client_model family is
+ * read metric by metric, its labels rendered by lib/expfmt's `labelsText`.
  *
  * @module
  */
 
 import { isAscii } from "node:buffer";
+import { labelsText } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
-import { blockOf, sealedLabelsText, type SeriesBlock } from "../model/index.js";
-import { renderLabels } from "../expfmt/text.js";
-import { compareLabelPairs } from "../prometheus/labels.js";
+import { isRowsFamily } from "../model/index.js";
 import { WireFormatError } from "./errors.js";
 
 /**
@@ -104,17 +104,17 @@ export interface ToWireOptions {
 }
 
 /**
- * toWire turns gathered families into their wire form.
+ * toWire turns gathered families, plain or rows (a transactional gather's), into their wire form.
+ * It keeps nothing of the families: a transaction may be given back as soon as it returns.
  * @throws {WireFormatError} when a series lacks the value its family's type needs.
  */
-export function toWire(families: readonly dto.MetricFamily[], options: ToWireOptions = {}): WireFamily[] {
+export function toWire(families: readonly dto.GatheredFamily[], options: ToWireOptions = {}): WireFamily[] {
   return families.flatMap((f) => familyToWire(f, options.exemplars === true));
 }
 
 /** familyToWire reads a family's columns and cuts them into chunks of at most ChunkSeries / ChunkNumbers. */
-function familyToWire(family: dto.MetricFamily, exemplars: boolean): WireFamily[] {
-  const block = exemplars ? undefined : blockOf(family);
-  const columns = block !== undefined && block.type === family.type ? blockColumns(block) : metricColumns(family, exemplars);
+function familyToWire(family: dto.GatheredFamily, exemplars: boolean): WireFamily[] {
+  const columns = isRowsFamily(family) ? rowsColumns(family, exemplars) : metricColumns(family, exemplars);
   const numbers = columns.numbers instanceof Float64Array ? columns.numbers : Float64Array.from(columns.numbers);
   const scalar = family.type === "counter" || family.type === "gauge" || family.type === "untyped";
   const chunks: WireFamily[] = [];
@@ -136,7 +136,7 @@ function familyToWire(family: dto.MetricFamily, exemplars: boolean): WireFamily[
       numbers: floatsToWire(numbers.subarray(n, end)),
     };
     if (family.help !== undefined) wire.help = family.help;
-    if (family.unit !== undefined) wire.unit = family.unit;
+    if (!isRowsFamily(family) && family.unit !== undefined) wire.unit = family.unit;
     if (columns.created !== undefined) wire.created = floatsToWire(columns.created.subarray(from, to));
     const extras: [number, WireExtra][] = [];
     for (; extraAt < columns.extras.length && columns.extras[extraAt]![0] < to; extraAt++) {
@@ -159,15 +159,15 @@ interface Columns {
   extras: [number, WireExtra][];
 }
 
-/** blockColumns reads a block: label texts from its arena, numbers from its numbers. */
-function blockColumns(block: SeriesBlock): Columns {
-  const { pieces, width, arena, slots, textStart, textLength, rows } = block;
-  const labels = new Array<string>(rows);
+/** rowsColumns reads a RowsFamily: label texts from its arena, numbers from its columns. */
+function rowsColumns(family: dto.RowsFamily, exemplars: boolean): Columns {
+  const { pieces, width, arena, slots, textStart, textLength, length } = family;
+  const labels = new Array<string>(length);
   // An ASCII arena is cut as a string by byte offsets; otherwise each entry is decoded.
-  const ascii = isAscii(arena) ? Buffer.from(arena.buffer, arena.byteOffset, arena.byteLength).toString("latin1") : undefined;
+  const ascii = width > 0 && isAscii(arena) ? Buffer.from(arena.buffer, arena.byteOffset, arena.byteLength).toString("latin1") : undefined;
   const first = pieces[0]!;
   const last = pieces[width]!;
-  for (let row = 0; row < rows; row++) {
+  for (let row = 0; row < length; row++) {
     if (width === 0) {
       labels[row] = first;
     } else {
@@ -177,29 +177,29 @@ function blockColumns(block: SeriesBlock): Columns {
       labels[row] = first + entry + last;
     }
   }
-  return { labels, ...blockNumbers(block), extras: [] };
+  return { labels, ...rowsNumbers(family), extras: exemplars ? rowsExemplars(family) : [] };
 }
 
 /**
- * blockNumbers copies a block's numbers into wire order. Rows of a counter block hold the value
- * and the created timestamp; of a histogram block the count, the sum, the created timestamp and
- * the cumulative counts of `upperBounds`; of a gauge or untyped block the value.
+ * rowsNumbers copies a RowsFamily's numbers into wire order. Rows of a counter hold the value and
+ * the created timestamp; of a histogram the count, the sum, the created timestamp and the
+ * cumulative counts of `upperBounds`; of a gauge or untyped family the value.
  */
-function blockNumbers(block: SeriesBlock): Pick<Columns, "numbers" | "created"> {
-  const { numbers, stride, rows } = block;
-  if (block.type === "gauge" || block.type === "untyped" || block.type === "counter") {
-    const values = new Float64Array(rows);
-    for (let row = 0; row < rows; row++) values[row] = numbers[row * stride]!;
-    if (block.type !== "counter") return { numbers: values, created: undefined };
-    const created = new Float64Array(rows);
-    for (let row = 0; row < rows; row++) created[row] = numbers[row * stride + 1]!;
+function rowsNumbers(family: dto.RowsFamily): Pick<Columns, "numbers" | "created"> {
+  const { numbers, stride, length } = family;
+  if (family.type !== "histogram") {
+    const values = new Float64Array(length);
+    for (let row = 0; row < length; row++) values[row] = numbers[row * stride]!;
+    if (family.type !== "counter") return { numbers: values, created: undefined };
+    const created = new Float64Array(length);
+    for (let row = 0; row < length; row++) created[row] = numbers[row * stride + 1]!;
     return { numbers: values, created };
   }
-  const bounds = block.upperBounds ?? new Float64Array(0);
+  const bounds = family.upperBounds ?? new Float64Array(0);
   const k = bounds.length;
-  const out = new Float64Array(rows * (3 + 2 * k));
-  const created = new Float64Array(rows);
-  for (let row = 0, o = 0; row < rows; row++) {
+  const out = new Float64Array(length * (3 + 2 * k));
+  const created = new Float64Array(length);
+  for (let row = 0, o = 0; row < length; row++) {
     const at = row * stride;
     out[o++] = numbers[at]!;
     out[o++] = numbers[at + 1]!;
@@ -211,6 +211,21 @@ function blockNumbers(block: SeriesBlock): Pick<Columns, "numbers" | "created"> 
     }
   }
   return { numbers: out, created };
+}
+
+/**
+ * rowsExemplars reads a RowsFamily's exemplar map (a counter's one per row; a histogram's one
+ * per bucket, then `+Inf`'s) into extras, in row order.
+ */
+function rowsExemplars(family: dto.RowsFamily): [number, WireExtra][] {
+  const extras: [number, WireExtra][] = [];
+  if (family.exemplars === undefined) return extras;
+  for (const [row, list] of [...family.exemplars].sort((a, b) => a[0] - b[0])) {
+    if (!list.some((e) => e !== undefined)) continue;
+    if (family.type === "counter") extras.push([row, { exemplar: exemplarToWire(list[0]!) }]);
+    else extras.push([row, { bucketExemplars: list.map((e) => (e === undefined ? null : exemplarToWire(e))) }]);
+  }
+  return extras;
 }
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -225,7 +240,7 @@ function metricColumns(family: dto.MetricFamily, exemplars: boolean): Columns {
   const extras: [number, WireExtra][] = [];
   for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i]!;
-    labels[i] = sealedLabelsText(m.label) ?? renderLabels(sortedPairs(m.label));
+    labels[i] = labelsText(sortedPairs(m.label));
     const extra = writeValues(family, m, numbers, exemplars);
     const c = createdOf(m);
     if (c !== undefined) {
@@ -240,7 +255,7 @@ function metricColumns(family: dto.MetricFamily, exemplars: boolean): Columns {
 
 function sortedPairs(pairs: readonly dto.LabelPair[]): readonly dto.LabelPair[] {
   for (let i = 1; i < pairs.length; i++) {
-    if (pairs[i - 1]!.name > pairs[i]!.name) return [...pairs].sort(compareLabelPairs);
+    if (pairs[i - 1]!.name > pairs[i]!.name) return [...pairs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   return pairs;
 }

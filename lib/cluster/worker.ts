@@ -7,8 +7,7 @@
  */
 
 import type * as dto from "../model/index.js";
-import { InvalidOptionsError } from "../prometheus/errors.js";
-import { defaultGatherer, type Gatherer, GatherError } from "../prometheus/index.js";
+import { defaultGatherer, type Gatherer, GatherError, InvalidOptionsError, toTransactionalGatherer, type TransactionalGatherer } from "../prometheus/index.js";
 import { type GatherAnswer, GatherAnswerType, isGatherRequest } from "./protocol.js";
 import { ChunkNumbers, ChunkSeries, toWire, type WireFamily } from "./wire.js";
 
@@ -18,9 +17,9 @@ export interface ServeWorkerOptions {
   gatherer?: Gatherer;
   /**
    * Send the exemplars of counters and histogram buckets to the primary, which keeps the newest
-   * of each merged series. Default false: exemplars stay in the worker, and vecs travel straight
-   * from their series blocks, without an object per series (several times faster, see
-   * docs/cluster.md).
+   * of each merged series. Default false: exemplars stay in the worker. Either way a registry's
+   * vecs travel straight from the rows families of its transactional gather, without an object
+   * per series (see docs/cluster.md).
    */
   exemplars?: boolean;
 }
@@ -32,7 +31,8 @@ export interface WorkerServer {
 
 /**
  * serveWorker answers the cluster primary's gather requests in this worker: each request is
- * answered with one gather of `options.gatherer`, sent over the IPC channel in wire form. A gather
+ * answered with one gather of `options.gatherer` through its transactional form
+ * (`toTransactionalGatherer`), sent over the IPC channel in wire form. A gather
  * that fails in part sends the families gathered despite the errors, and the errors' messages,
  * which the primary reports. Other messages on the channel are left alone.
  * @throws {InvalidOptionsError} when the process has no IPC channel (not a cluster worker or a
@@ -46,10 +46,7 @@ export interface WorkerServer {
  * ```
  */
 export function serveWorker(options: ServeWorkerOptions = {}): WorkerServer {
-  const gatherer = options.gatherer ?? defaultGatherer;
-  if (typeof (gatherer as Partial<Gatherer> | null)?.gather !== "function") {
-    throw new InvalidOptionsError(`${String(gatherer)} is not a gatherer: it needs a gather() method`);
-  }
+  const gatherer = toTransactionalGatherer(options.gatherer ?? defaultGatherer); // throws for a non-gatherer
   if (typeof process.send !== "function") {
     throw new InvalidOptionsError("serveWorker needs an IPC channel to the primary: call it in a node:cluster worker");
   }
@@ -60,27 +57,36 @@ export function serveWorker(options: ServeWorkerOptions = {}): WorkerServer {
   return { close: () => void process.off("message", onMessage) };
 }
 
-/** answer gathers once and sends the result; a primary that is gone gets nothing. */
-async function answer(gatherer: Gatherer, id: number, exemplars: boolean): Promise<void> {
+/**
+ * answer gathers once and sends the result; a primary that is gone gets nothing. The families
+ * are turned into wire form while the transaction is open, and given back before anything is
+ * sent: the wire form holds copies.
+ */
+async function answer(gatherer: TransactionalGatherer, id: number, exemplars: boolean): Promise<void> {
   const errors: string[] = [];
-  let families: dto.MetricFamily[] = [];
+  let families: readonly dto.GatheredFamily[] = [];
+  let done = (): void => {};
   try {
-    families = await gatherer.gather();
+    ({ families, done } = await gatherer.gather());
   } catch (err) {
     if (err instanceof GatherError) {
-      families = err.families;
+      families = err.families; // plain data, borrowing nothing
       for (const e of err.errors as unknown[]) errors.push(e instanceof Error ? e.message : String(e));
     } else {
       errors.push(err instanceof Error ? err.message : String(err));
     }
   }
   const wires: WireFamily[] = [];
-  for (const family of families) {
-    try {
-      wires.push(...toWire([family], { exemplars }));
-    } catch (err) {
-      errors.push(err instanceof Error ? err.message : String(err));
+  try {
+    for (const family of families) {
+      try {
+        wires.push(...toWire([family], { exemplars }));
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message : String(err));
+      }
     }
+  } finally {
+    done();
   }
   for (const msg of messages(id, wires, errors)) {
     // With a callback, a closed channel is reported to it instead of an 'error' event: the
