@@ -17,8 +17,18 @@ import {
   type WorkerAnswer,
 } from "../../lib/cluster/index.js";
 import { metricFamiliesToText } from "../../lib/expfmt/index.js";
-import type { Metric, MetricFamily } from "../../lib/model/index.js";
-import { ConsistencyError, InvalidOptionsError, newCounterVec, newGaugeVec, newHistogramVec, newRegistry, newUntypedVec } from "../../lib/prometheus/index.js";
+import { isRowsFamily, type Metric, type MetricFamily } from "../../lib/model/index.js";
+import {
+  ConsistencyError,
+  InvalidOptionsError,
+  newCounterVec,
+  newGaugeVec,
+  newHistogramVec,
+  newRegistry,
+  newUntypedVec,
+  type Registry,
+  toTransactionalGatherer,
+} from "../../lib/prometheus/index.js";
 
 const lbl = (o: Record<string, string>) => Object.entries(o).map(([name, value]) => ({ name, value }));
 const gauge = (name: string, series: [Record<string, string>, number][], help = "h"): MetricFamily => ({
@@ -48,6 +58,26 @@ const histogram = (name: string, bounds: number[], counts: number[], sum: number
 /** Through the wire and through JSON (node:cluster's default serialization), as a worker sends. */
 function viaJSON(workerId: number, families: MetricFamily[], exemplars = false): WorkerAnswer {
   return { workerId, families: JSON.parse(JSON.stringify(toWire(families, { exemplars }))) as unknown[] };
+}
+
+/**
+ * A worker's answer as serveWorker makes it: a transactional gather, whose vecs come as rows
+ * families (checked: else this would not test the rows path), turned into wire form before done().
+ */
+async function rowsAnswer(workerId: number, reg: Registry, exemplars = false): Promise<WorkerAnswer> {
+  const { families, done } = await toTransactionalGatherer(reg).gather();
+  try {
+    expect(families.some(isRowsFamily)).toBe(true);
+    return { workerId, families: JSON.parse(JSON.stringify(toWire(families, { exemplars }))) as unknown[] };
+  } finally {
+    done();
+  }
+}
+
+async function mergeRows(workers: Registry[], rules?: MergeRules, exemplars = false) {
+  const answers = await Promise.all(workers.map((reg, i) => rowsAnswer(i + 1, reg, exemplars)));
+  const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(rules), workerLabel: "worker" });
+  return { families, errors, text: metricFamiliesToText(families) };
 }
 
 async function merge(workers: MetricFamily[][], rules?: MergeRules, workerLabel = "worker", exemplars = false) {
@@ -272,7 +302,7 @@ s_count{worker="2"} 4
     expect(without.families[0]!.metric[0]!.counter).toEqual({ value: 3, createdTimestampMs: 50 });
   });
 
-  it("reads counter and histogram vecs from their blocks as a registry writes them, and sums them", async () => {
+  it("reads counter and histogram vecs from their rows families as a registry writes them, and sums them", async () => {
     const worker = (scale: number) => {
       const reg = newRegistry();
       const c = newCounterVec({ name: "c_total", help: "h", constLabels: { k: "v" } }, ["code", "path"]);
@@ -286,12 +316,46 @@ s_count{worker="2"} 4
       return reg;
     };
     const one = worker(1);
-    const alone = await merge([await one.gather()]);
+    const alone = await mergeRows([one]);
     expect(alone.text).toBe(metricFamiliesToText(await one.gather()));
-    const both = await merge([await one.gather(), await worker(3).gather()]);
+    // The rows path and the plain path put the same thing on the wire.
+    expect((await rowsAnswer(1, one)).families).toEqual(JSON.parse(JSON.stringify(toWire(await one.gather()))));
+    const both = await mergeRows([one, worker(3)]);
     expect(both.text).toContain('c_total{code="200",k="v",path="/é"} 4\n');
     expect(both.text).toContain('h_seconds_bucket{path="q\\"",le="0.1"} 1\nh_seconds_bucket{path="q\\"",le="1"} 2\nh_seconds_bucket{path="q\\"",le="+Inf"} 4\n');
     expect(both.families[0]!.metric[0]!.counter!.createdTimestampMs).toBeGreaterThan(0);
+  });
+
+  it("carries the exemplars of counter and histogram vecs from their rows when asked to", async () => {
+    const worker = (trace: string) => {
+      const reg = newRegistry();
+      const c = newCounterVec({ name: "c_total", help: "h" }, ["path"]);
+      const h = newHistogramVec({ name: "h_seconds", help: "h", buckets: [1, 10] }, ["path"]);
+      reg.mustRegister(c, h);
+      c.withLabelValues("/a").addWithExemplar(2, { trace });
+      c.withLabelValues("/b").inc();
+      h.withLabelValues("/a").observeWithExemplar(5, { trace });
+      h.withLabelValues("/a").observeWithExemplar(50, { trace });
+      return reg;
+    };
+    const one = worker("t1");
+    expect((await rowsAnswer(1, one, true)).families).toEqual(JSON.parse(JSON.stringify(toWire(await one.gather(), { exemplars: true }))));
+    const { families, errors } = await mergeRows([one, worker("t2")], undefined, true);
+    expect(errors).toEqual([]);
+    const [c, h] = families;
+    expect(c!.metric[0]!.counter!.value).toBe(4);
+    expect(c!.metric[0]!.counter!.exemplar!.label).toEqual([{ name: "trace", value: expect.stringMatching(/^t[12]$/) }]);
+    expect(c!.metric[1]!.counter!.exemplar).toBeUndefined();
+    const buckets = h!.metric[0]!.histogram!.bucket;
+    expect(buckets.map((b) => [b.upperBound, b.cumulativeCount, b.exemplar?.value])).toEqual([
+      [1, 0, undefined],
+      [10, 2, 5],
+      [Infinity, 4, 50],
+    ]);
+    // Without exemplars, none travel.
+    const plain = await mergeRows([one, worker("t2")]);
+    expect(plain.families[0]!.metric[0]!.counter!.exemplar).toBeUndefined();
+    expect(plain.families[1]!.metric[0]!.histogram!.bucket).toHaveLength(2);
   });
 
   it("carries a +Inf bucket's exemplar without counting the bucket as a bound", async () => {
@@ -310,7 +374,7 @@ s_count{worker="2"} 4
     ]);
   });
 
-  it("reads gauge vecs straight from their series blocks, escapes and non-ASCII values included", async () => {
+  it("reads gauge vecs straight from their rows, escapes and non-ASCII values included", async () => {
     const values = ["plain", "é", "日本", "🙂", 'q"uote', "back\\slash", "new\nline", ""];
     for (const extra of [[], ["ascii"]]) {
       const reg = newRegistry();
@@ -322,8 +386,7 @@ s_count{worker="2"} 4
         g.withLabelValues(v, String(i)).set(i - 0.5);
         u.withLabelValues(v).set(-i);
       }
-      const gathered = await reg.gather();
-      const { text } = await merge([gathered], { byType: { gauge: "sum", untyped: "sum" } });
+      const { text } = await mergeRows([reg], { byType: { gauge: "sum", untyped: "sum" } });
       expect(text).toBe(metricFamiliesToText(await reg.gather()));
       expect(text).toContain('g{a="q\\"uote",m="const",z="4"} 3.5\n');
     }
@@ -369,6 +432,24 @@ s_count{worker="2"} 4
     for (const k of ["b", "d", "a", "c"]) c.withLabelValues(k).inc();
     const { families } = await merge([[counter("c_total", [[{ k: "d" }, 1], [{ k: "b" }, 1]])], [counter("c_total", [[{ k: "c" }, 1], [{ k: "a" }, 1]])]]);
     expect(metricFamiliesToText(families)).toBe(metricFamiliesToText(await reg.gather()));
+  });
+
+  it("sorts thousands of series kept per worker (a sort in slices) as a registry does", async () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => String((i * 7919) % 3000));
+    const worker = () => {
+      const reg = newRegistry();
+      const g = newGaugeVec({ name: "g", help: "h" }, ["i"]);
+      reg.mustRegister(g);
+      for (const id of ids) g.withLabelValues(id).set(Number(id));
+      return reg;
+    };
+    const { text, families } = await mergeRows([worker(), worker(), worker()]);
+    expect(families[0]!.metric).toHaveLength(9000);
+    const expected = newRegistry();
+    const g = newGaugeVec({ name: "g", help: "h" }, ["i", "worker"]);
+    expected.mustRegister(g);
+    for (const w of ["3", "1", "2"]) for (const id of ids) g.withLabelValues(id, w).set(Number(id));
+    expect(text).toBe(metricFamiliesToText(await expected.gather()));
   });
 
   it("reports what is not wire data as a WireFormatError, and merges the rest", async () => {
