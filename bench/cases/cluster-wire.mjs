@@ -14,12 +14,13 @@
 // - protobuf delimited: lib/expfmt's encoder; no decoder is timed (the project has none yet), so
 //   its primary column is a lower bound: the v8.deserialize of the bytes alone.
 // - ours (lib/cluster wire.ts): per family, one label text per series and one Float64Array of all
-//   numbers as base64, read straight from the vecs' series blocks.
+//   numbers as base64, read straight from the rows families of the registry's transactional
+//   gather (as serveWorker does), given back with done() once the wire form is made.
 
 import v8 from "node:v8";
 import { toWire } from "demo-exporter/cluster";
 import { encodeDelimited } from "demo-exporter/expfmt";
-import { newCounterVec, newGaugeVec, newRegistry } from "demo-exporter/prometheus";
+import { newCounterVec, newGaugeVec, newRegistry, toTransactionalGatherer } from "demo-exporter/prometheus";
 
 const size = Number(process.argv.find((a) => a.startsWith("--size="))?.slice(7) ?? 10_000);
 const reg = newRegistry();
@@ -50,8 +51,17 @@ async function row(form, serialization, worker, primary) {
 await row("plain families", "json", async () => JSON.stringify(plain(await reg.gather())), (m) => JSON.parse(m));
 await row("plain families", "advanced", async () => v8.serialize(plain(await reg.gather())), (m) => v8.deserialize(m));
 await row("protobuf delimited", "advanced", async () => v8.serialize(encodeDelimited(await reg.gather())), (m) => v8.deserialize(m));
-await row("ours (wire.ts)", "json", async () => JSON.stringify(toWire(await reg.gather())), (m) => JSON.parse(m));
-await row("ours (wire.ts)", "advanced", async () => v8.serialize(toWire(await reg.gather())), (m) => v8.deserialize(m));
+/** wire makes the wire form as serveWorker does: from a transactional gather, before done(). */
+async function wire() {
+  const { families, done } = await toTransactionalGatherer(reg).gather();
+  try {
+    return toWire(families);
+  } finally {
+    done();
+  }
+}
+await row("ours (wire.ts)", "json", async () => JSON.stringify(await wire()), (m) => JSON.parse(m));
+await row("ours (wire.ts)", "advanced", async () => v8.serialize(await wire()), (m) => v8.deserialize(m));
 
 console.log(`${size} series (60% counters, 40% gauges, 2 labels), node ${process.version}; medians of 21 runs`);
 console.log("| form | serialization | worker ms | primary ms (receive) | bytes |");
