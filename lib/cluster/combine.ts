@@ -15,7 +15,7 @@ import type { Slicer } from "./slices.js";
 import { exemplarFromWire, type WireExemplar } from "./wire.js";
 
 /** One merged series while the parts are folded in. */
-interface Acc {
+export interface Acc {
   part: Part;
   series: number;
   /** Workers that had the series. */
@@ -37,6 +37,17 @@ interface Acc {
  * whose label column equals the first part's is folded series by series, without a lookup.
  */
 export async function combine(parts: Part[], rule: Exclude<MergeRule, "worker" | "omit">, slicer: Slicer): Promise<dto.Metric[]> {
+  const accs = await fold(parts, rule, slicer);
+  const metrics = new Array<dto.Metric>(accs.length);
+  for (let i = 0; i < accs.length; i++) {
+    metrics[i] = finish(accs[i]!, rule);
+    if ((i & (SeriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
+  }
+  return metrics;
+}
+
+/** fold folds the parts' series into merged ones, keyed by label text (see {@link combine}). */
+export async function fold(parts: Part[], rule: Exclude<MergeRule, "worker" | "omit">, slicer: Slicer): Promise<Acc[]> {
   const base = parts[0]!;
   const accs: Acc[] = [];
   for (let i = 0; i < base.wire.series; i++) {
@@ -69,12 +80,7 @@ export async function combine(parts: Part[], rule: Exclude<MergeRule, "worker" |
       if ((i & (SeriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
     }
   }
-  const metrics = new Array<dto.Metric>(accs.length);
-  for (let i = 0; i < accs.length; i++) {
-    metrics[i] = finish(accs[i]!, rule);
-    if ((i & (SeriesPerCheck - 1)) === 0 && slicer.due()) await slicer.yield();
-  }
-  return metrics;
+  return accs;
 }
 
 /** sameLabels reports whether two parts hold the same label sets in the same order. */

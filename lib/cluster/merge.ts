@@ -12,11 +12,13 @@
  */
 
 import type * as dto from "../model/index.js";
+import { isRowsFamily } from "../model/index.js";
 import { compareMetrics, goQuote } from "../prometheus/index.js";
-import { combine } from "./combine.js";
+import { combine, fold } from "./combine.js";
 import { FamilyConflictError, MergeError, MergeRuleError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { groupByName, labelPairs, metricOf, type Part, SeriesPerCheck, type WorkerAnswer } from "./parts.js";
+import { fitsRows, rowsOf } from "./rows.js";
 import { type RuleBook, ruleFits } from "./rules.js";
 import { Slicer, sortInSlices } from "./slices.js";
 
@@ -29,29 +31,36 @@ export interface MergeOptions {
   slicer?: Slicer;
   /** Label pairs of earlier merges, to use again (a gatherer keeps one across scrapes). */
   labelTexts?: LabelTexts;
+  /**
+   * Make the counters, gauges and untyped families merged into one series per label set rows
+   * families (rows.ts), for a transactional gather; default false: plain families only.
+   */
+  rows?: boolean;
 }
 
 /** MergeResult holds the merged families (sorted by name) and the errors of those left out. */
-export interface MergeResult {
-  families: dto.MetricFamily[];
+export interface MergeResult<F extends dto.GatheredFamily = dto.MetricFamily> {
+  families: F[];
   errors: Error[];
 }
 
 /**
  * mergeAnswers merges the workers' answers (in any order; they are taken by worker id).
  */
-export async function mergeAnswers(answers: readonly WorkerAnswer[], options: MergeOptions): Promise<MergeResult> {
+export async function mergeAnswers(answers: readonly WorkerAnswer[], options: MergeOptions & { rows?: false }): Promise<MergeResult>;
+export async function mergeAnswers(answers: readonly WorkerAnswer[], options: MergeOptions): Promise<MergeResult<dto.GatheredFamily>>;
+export async function mergeAnswers(answers: readonly WorkerAnswer[], options: MergeOptions): Promise<MergeResult<dto.GatheredFamily>> {
   const slicer = options.slicer ?? new Slicer();
   const labelTexts = options.labelTexts ?? new LabelTexts();
   labelTexts.nextMerge();
   const errors: Error[] = [];
   const groups = await groupByName([...answers].sort((a, b) => a.workerId - b.workerId), labelTexts, errors, slicer);
-  const families: dto.MetricFamily[] = [];
+  const families: dto.GatheredFamily[] = [];
   for (const name of [...groups.keys()].sort()) {
     try {
       const family = await mergeFamily(groups.get(name)!, options, slicer);
       // A family without series is left out, as a registry leaves it out of a gather.
-      if (family !== undefined && family.metric.length > 0) families.push(family);
+      if (family !== undefined && (isRowsFamily(family) ? family.length : family.metric.length) > 0) families.push(family);
     } catch (err) {
       if (!(err instanceof MergeError)) throw err;
       errors.push(err);
@@ -62,7 +71,7 @@ export async function mergeAnswers(answers: readonly WorkerAnswer[], options: Me
 }
 
 /** mergeFamily merges one family's parts, or returns undefined when its rule omits it. */
-async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer): Promise<dto.MetricFamily | undefined> {
+async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer): Promise<dto.GatheredFamily | undefined> {
   const first = parts[0]!.wire;
   checkAgreement(parts);
   const rule = options.rules.ruleFor(first.name, first.type);
@@ -70,6 +79,7 @@ async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer)
     throw new MergeRuleError(`merge rule "${rule}" does not apply to metric family ${first.name} of type ${first.type}`, first.name);
   }
   if (rule === "omit") return undefined;
+  if (options.rows === true && fitsRows(parts, rule)) return rowsOf(parts, await fold(parts, rule, slicer), rule, slicer);
   const family: dto.MetricFamily = { name: first.name, type: first.type, metric: [] };
   if (first.help !== undefined) family.help = first.help;
   if (first.unit !== undefined) family.unit = first.unit;

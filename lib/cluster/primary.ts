@@ -11,20 +11,34 @@
  *   are never added. A family that cannot be merged is reported as a typed error inside a
  *   {@link GatherError} that still holds the other families, as a registry reports its errors.
  * - It returns client_model families, not text: the handler negotiates the format, and the
- *   gatherer composes with others (`new Gatherers([cluster, primaryRegistry])`).
+ *   gatherer composes with others (`new Gatherers([cluster, primaryRegistry])`). Its
+ *   transactional form (what `handlerFor` uses) hands the merged counters and gauges over as
+ *   rows families (rows.ts), which the text encoder writes without an object per series.
  *
  * @module
  */
 
 import cluster, { type Worker } from "node:cluster";
 import type * as dto from "../model/index.js";
-import { GatherAbortedError, GatherError, type Gatherer, type GatherOptions, InvalidOptionsError, isValidLabelName } from "../prometheus/index.js";
+import { asMetricFamily } from "../expfmt/index.js";
+import {
+  GatherAbortedError,
+  GatherError,
+  type GatherOptions,
+  type HasTransactionalGatherer,
+  InvalidOptionsError,
+  isValidLabelName,
+  type TransactionalGatherer,
+} from "../prometheus/index.js";
 import { FamilyConflictError, WorkerGatherError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { mergeAnswers, type WorkerAnswer } from "./merge.js";
 import { type GatherAnswer, type GatherRequest, GatherRequestType, isGatherAnswer } from "./protocol.js";
 import { type MergeRules, RuleBook } from "./rules.js";
 import { Slicer } from "./slices.js";
+
+/** noop is the `done` of a transaction that borrowed nothing. */
+function noop(): void {}
 
 /** DefaultClusterTimeout is how long a scrape waits for the workers' answers by default: 5 s. */
 export const DefaultClusterTimeout = 5_000;
@@ -54,7 +68,7 @@ const ownNames: ReadonlySet<string> = new Set([WorkersAskedName, WorkersAnswered
  * ClusterGatherer gathers from the workers of a node:cluster primary. Build it with
  * {@link newClusterGatherer}; the workers call `serveWorker()`.
  */
-export class ClusterGatherer implements Gatherer {
+export class ClusterGatherer implements HasTransactionalGatherer {
   readonly #timeout: number;
   readonly #rules: RuleBook;
   readonly #workerLabel: string;
@@ -84,6 +98,20 @@ export class ClusterGatherer implements Gatherer {
    * @throws {GatherAbortedError} when `options.signal` aborts before the workers answered.
    */
   async gather(options: GatherOptions = {}): Promise<dto.MetricFamily[]> {
+    return (await this.#gather(options, false)) as dto.MetricFamily[];
+  }
+
+  /**
+   * transactionalGatherer returns this gatherer's transactional form: it gathers as
+   * {@link gather} does, with the merged counter, gauge and untyped families that have one series
+   * per label set (any rule but `"worker"`) as rows families. They borrow nothing: `done()` has
+   * nothing to give back. A {@link GatherError} holds plain families, as from `gather`.
+   */
+  transactionalGatherer(): TransactionalGatherer {
+    return { gather: async (options?: GatherOptions) => ({ families: await this.#gather(options ?? {}, true), done: noop }) };
+  }
+
+  async #gather(options: GatherOptions, rows: boolean): Promise<dto.GatheredFamily[]> {
     const { signal } = options;
     if (signal?.aborted) throw new GatherAbortedError("gather aborted before the cluster workers were asked", { cause: signal.reason });
     const asked = liveWorkers();
@@ -95,6 +123,7 @@ export class ClusterGatherer implements Gatherer {
       workerLabel: this.#workerLabel,
       slicer: new Slicer(),
       labelTexts: this.#labelTexts,
+      rows,
     });
     errors.push(...merged.errors);
     const families = merged.families.filter((f) => {
@@ -104,7 +133,7 @@ export class ClusterGatherer implements Gatherer {
     });
     families.push(...this.#ownFamilies(asked, new Set(answers.map((a) => a.workerId))));
     families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (errors.length > 0) throw new GatherError(errors, families);
+    if (errors.length > 0) throw new GatherError(errors, families.map(asMetricFamily));
     return families;
   }
 

@@ -16,7 +16,7 @@ import {
   WireFormatError,
   type WorkerAnswer,
 } from "../../lib/cluster/index.js";
-import { metricFamiliesToText } from "../../lib/expfmt/index.js";
+import { metricFamiliesToOpenMetrics, metricFamiliesToText, textByteChunks } from "../../lib/expfmt/index.js";
 import { isRowsFamily, type Metric, type MetricFamily } from "../../lib/model/index.js";
 import {
   ConsistencyError,
@@ -74,16 +74,30 @@ async function rowsAnswer(workerId: number, reg: Registry, exemplars = false): P
   }
 }
 
+/**
+ * mergeBoth merges as the primary's plain gather does and as its transactional gather does (rows
+ * families where they fit), and checks that both write the same text (the rows through the byte
+ * encoder, as the handler writes them) and OpenMetrics, with the same errors.
+ */
+async function mergeBoth(answers: WorkerAnswer[], options: { rules: RuleBook; workerLabel: string }) {
+  const plain = await mergeAnswers(answers, options);
+  const rows = await mergeAnswers(answers, { ...options, rows: true });
+  const text = metricFamiliesToText(plain.families);
+  expect(Buffer.concat([...textByteChunks(rows.families)]).toString()).toBe(text);
+  expect(metricFamiliesToText(rows.families)).toBe(text);
+  expect(metricFamiliesToOpenMetrics(rows.families)).toBe(metricFamiliesToOpenMetrics(plain.families));
+  expect(rows.errors.map((e) => e.message)).toEqual(plain.errors.map((e) => e.message));
+  return { ...plain, text, rowsFamilies: rows.families };
+}
+
 async function mergeRows(workers: Registry[], rules?: MergeRules, exemplars = false) {
   const answers = await Promise.all(workers.map((reg, i) => rowsAnswer(i + 1, reg, exemplars)));
-  const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(rules), workerLabel: "worker" });
-  return { families, errors, text: metricFamiliesToText(families) };
+  return mergeBoth(answers, { rules: new RuleBook(rules), workerLabel: "worker" });
 }
 
 async function merge(workers: MetricFamily[][], rules?: MergeRules, workerLabel = "worker", exemplars = false) {
   const answers = workers.map((families, i) => viaJSON(i + 1, families, exemplars));
-  const { families, errors } = await mergeAnswers(answers, { rules: new RuleBook(rules), workerLabel });
-  return { families, errors, text: metricFamiliesToText(families) };
+  return mergeBoth(answers, { rules: new RuleBook(rules), workerLabel });
 }
 
 describe("mergeAnswers", () => {
@@ -445,6 +459,10 @@ s_count{worker="2"} 4
     };
     const { text, families } = await mergeRows([worker(), worker(), worker()]);
     expect(families[0]!.metric).toHaveLength(9000);
+    // Summed instead, the same series come as one rows family, sorted too.
+    const summed = await mergeRows([worker(), worker()], { byType: { gauge: "sum" } });
+    expect(summed.rowsFamilies.map(isRowsFamily)).toEqual([true]);
+    expect(summed.families[0]!.metric.map((m) => m.label[0]!.value)).toEqual([...ids].sort());
     const expected = newRegistry();
     const g = newGaugeVec({ name: "g", help: "h" }, ["i", "worker"]);
     expected.mustRegister(g);
