@@ -9,8 +9,8 @@
  * - is exact: NaN, ±Inf and -0 are IEEE bytes, not JSON numbers, so they survive either of
  *   node:cluster's serializations (`"json"`, the default, or `"advanced"`);
  * - is cheap on the primary: a few arrays per family instead of one object per series and per
- *   label (measured in docs/cluster.md: 10,000 series as plain objects take ~70 ms to
- *   deserialize with `"advanced"`, as columns ~2 ms).
+ *   label (measured in docs/cluster.md: 10,000 series as plain objects take ~30 ms to
+ *   deserialize with `"advanced"`, as columns under 1 ms).
  *
  * Created timestamps have a column of their own when a family has any. What is rare rides beside
  * the columns as plain data, per series: timestamps, exemplars and native-histogram fields
