@@ -42,6 +42,7 @@ const cases = [
   { file: "http.mjs", sizes: [10 * k] },
   { file: "rss.mjs", sizes: [10 * k] },
   { file: "event-loop.mjs", sizes: [M], quickSizes: [100 * k] },
+  { file: "cluster.mjs", sizes: [10 * k] },
 ];
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -148,7 +148,33 @@ function targets(results) {
     const x = row.prom.median / row.ours.median;
     add(`${row.op}: at least as fast as prom-client`, `${num(row.ours.median)} vs ${num(row.prom.median)} ns (${ratio(x)})`, x >= 1);
   }
+  const cl = lookup(results, "Cluster");
+  const clRatio = cl && cl.impls["prom-client"].median / cl.impls.ours.median;
+  add("Cluster (issue 17), 4 workers × 10k series: a scrape of the primary ≥ 3× faster than prom-client's AggregatorRegistry", cl ? ratio(clRatio) : "—", cl && clRatio >= 3);
+  const clBlock = cl && Math.max(cl.impls.ours.worstBlockMs, cl.impls["ours (advanced)"].worstBlockMs);
+  add(
+    "Cluster: the primary's event loop never blocked > 20 ms during those scrapes",
+    cl ? `worst ${ms(clBlock)} ms (CPU used in the longest timer gap: ${ms(cl.impls.ours.worstGapCpuMs)} ms)` : "—",
+    cl && clBlock <= 20,
+  );
   return { rows, passed: rows.filter((r) => r[2] === "**pass**").length, failed: rows.filter((r) => r[2] === "**FAIL**").length };
+}
+
+function clusterTable(r) {
+  const prom = r.impls["prom-client"].median;
+  return table(
+    ["primary", "scrape ms (min–max)", "vs prom-client", "CPU ms per scrape: primary + workers", "worst block ms", "longest 1 ms timer gap ms", "CPU in that gap ms", "bytes"],
+    Object.entries(r.impls).map(([name, x]) => [
+      name,
+      msRange(x),
+      ratio(prom / x.median),
+      `${ms(x.primaryCpuMs)} + ${ms(x.workersCpuMs)}`,
+      ms(x.worstBlockMs),
+      ms(x.worstGapMs),
+      ms(x.worstGapCpuMs),
+      int(x.bytes),
+    ]),
+  );
 }
 
 // ---- the tables ----
@@ -356,6 +382,7 @@ generation is V8's new space: the memory reserved for it grows, up to 32 MiB her
 semispaces), once enough objects have survived its collections, and its pages become resident as
 allocation reaches them. A scrape that leaves nothing alive behind it keeps it where startup left
 it (docs/architecture.md, "What a scrape leaves behind").${r.outOfTime ? ` The ${r.budgetSeconds} s budget ran out before the last checkpoint.` : ""}`)}
+${section("Cluster: a scrape of the primary, 4 workers", lookup(results, "Cluster"), (r) => `${clusterTable(r)}\n\n${int(r.n)} series per worker (60% counters, 40% gauges, the same label sets in every worker), merged to ${int(r.n)} series on the primary and scraped over loopback HTTP. See docs/cluster.md.`)}
 ${section("Channel: 1M sends", lookup(results, "Channel"), channelTable)}
 ${section("Recording and series lookup", lookup(results, "Recording"), (r) => `${recordingTable(r)}\n\n${int(r.n)} operations per run, over 1,000 existing series with two labels.`)}
 ## What each case measures
@@ -408,6 +435,13 @@ Any other difference stops the case and no figure is reported.
 - **Memory over many scrapes**: our server with 10k series, RSS after 1,000 and after 10,000
   scrapes over 10 kept-alive connections, as read and after a full \`gc()\` in the server (stops
   at a time budget and says so).
+- **Cluster** (issue 17): a node:cluster primary with 4 workers of 10k series each (the case file
+  is primary and worker), scraped over HTTP: ours is \`handlerFor(newClusterGatherer())\` with the
+  workers' \`serveWorker()\`, under node:cluster's default \`"json"\` serialization and under
+  \`"advanced"\`; prom-client is an http server awaiting \`AggregatorRegistry.clusterMetrics()\`.
+  The sample lines of the scrapes must be the same set before anything is timed. The primary's
+  event loop is watched as in the event-loop case, with the CPU time used within the longest gap
+  beside it (a long gap with little CPU in it is a wait for a core, not a block).
 - **Channel**: 1M \`send\`s of prebuilt metrics into a \`Channel\`, drained as the registry
   drains it (sync collect: \`close()\` then \`takeAll()\`; async collect: the producer awaits
   \`send\` when the buffer is full, the consumer iterates batches with \`for await\`), against

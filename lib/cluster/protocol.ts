@@ -1,0 +1,46 @@
+/**
+ * The two messages between the primary and a worker, over node:cluster's IPC channel. Both are
+ * tagged with a `type` of their own, so that an application's other messages on the same channel
+ * pass by untouched, and every request carries an `id` that its answer repeats: an answer that
+ * comes after its scrape gave up on it finds no request waiting and is dropped.
+ *
+ * @module
+ */
+
+import type { WireFamily } from "./wire.js";
+
+/** GatherRequestType tags the primary's request for a worker's families. */
+export const GatherRequestType = "demo-exporter/cluster:gather";
+/** GatherAnswerType tags a worker's answer. */
+export const GatherAnswerType = "demo-exporter/cluster:families";
+
+/** GatherRequest asks a worker for its families. */
+export interface GatherRequest {
+  type: typeof GatherRequestType;
+  id: number;
+}
+
+/**
+ * GatherAnswer is one message of a worker's answer: some of its families (or chunks of them) and
+ * the messages of its gather errors. An answer takes as many messages as keeps each small; the
+ * last one says so, and only a complete answer is merged.
+ */
+export interface GatherAnswer {
+  type: typeof GatherAnswerType;
+  id: number;
+  families: WireFamily[];
+  errors: string[];
+  last: boolean;
+}
+
+/** isGatherRequest tells the primary's requests from other messages. */
+export function isGatherRequest(msg: unknown): msg is GatherRequest {
+  return typeof msg === "object" && msg !== null && (msg as GatherRequest).type === GatherRequestType && Number.isInteger((msg as GatherRequest).id);
+}
+
+/** isGatherAnswer tells a worker's answers from other messages. */
+export function isGatherAnswer(msg: unknown): msg is GatherAnswer {
+  if (typeof msg !== "object" || msg === null) return false;
+  const a = msg as GatherAnswer;
+  return a.type === GatherAnswerType && Number.isInteger(a.id) && Array.isArray(a.families) && Array.isArray(a.errors) && typeof a.last === "boolean";
+}
