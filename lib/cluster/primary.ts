@@ -28,7 +28,9 @@ import {
   type HasTransactionalGatherer,
   InvalidOptionsError,
   isValidLabelName,
+  type StopSignal,
   type TransactionalGatherer,
+  type TransactionalGatherOptions,
 } from "../prometheus/index.js";
 import { FamilyConflictError, WorkerGatherError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
@@ -108,10 +110,10 @@ export class ClusterGatherer implements HasTransactionalGatherer {
    * nothing to give back. A {@link GatherError} holds plain families, as from `gather`.
    */
   transactionalGatherer(): TransactionalGatherer {
-    return { gather: async (options?: GatherOptions) => ({ families: await this.#gather(options ?? {}, true), done: noop }) };
+    return { gather: async (options?: TransactionalGatherOptions) => ({ families: await this.#gather(options ?? {}, true), done: noop }) };
   }
 
-  async #gather(options: GatherOptions, rows: boolean): Promise<dto.GatheredFamily[]> {
+  async #gather(options: TransactionalGatherOptions, rows: boolean): Promise<dto.GatheredFamily[]> {
     const { signal } = options;
     if (signal?.aborted) throw new GatherAbortedError("gather aborted before the cluster workers were asked", { cause: signal.reason });
     const asked = liveWorkers();
@@ -227,7 +229,7 @@ function listen(): void {
  * askWorkers sends one request to each worker and resolves with the answers that came before
  * every worker answered or went away, or `timeoutMs` passed. It rejects only when `signal` aborts.
  */
-function askWorkers(workers: readonly Worker[], timeoutMs: number, signal: AbortSignal | undefined): Promise<Answer[]> {
+function askWorkers(workers: readonly Worker[], timeoutMs: number, signal: StopSignal | undefined): Promise<Answer[]> {
   if (workers.length === 0) return Promise.resolve([]);
   listen();
   const id = nextRequestId++;

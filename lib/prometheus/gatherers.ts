@@ -22,6 +22,7 @@ import {
   toTransactionalGatherer,
   type Transaction,
   type TransactionalGatherer,
+  type TransactionalGatherOptions,
 } from "./transactional.js";
 
 /**
@@ -68,7 +69,7 @@ export class MultiTRegistry implements TransactionalGatherer {
     this.#tGatherers = [...tGatherers];
   }
 
-  async gather(options: GatherOptions = {}): Promise<Transaction> {
+  async gather(options: TransactionalGatherOptions = {}): Promise<Transaction> {
     const dones: (() => void)[] = [];
     const results = await Promise.all(
       this.#tGatherers.map((g) =>

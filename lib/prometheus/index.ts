@@ -45,6 +45,7 @@ export {
   toTransactionalGatherer,
   type Transaction,
   type TransactionalGatherer,
+  type TransactionalGatherOptions,
 } from "./transactional.js";
 export { Gauge, GaugeVec, newGauge, newGaugeFunc, newGaugeVec } from "./gauge.js";
 export {

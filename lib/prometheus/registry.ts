@@ -17,7 +17,13 @@ import { type Collector, collectorName, isPromiseLike } from "./collector.js";
 import { runCollectors } from "./collect.js";
 import { FamilyMap } from "./consistency.js";
 import { Loans } from "./internal/loans.js";
-import { type HasTransactionalGatherer, onlyOnce, type Transaction, type TransactionalGatherer } from "./transactional.js";
+import {
+  type HasTransactionalGatherer,
+  onlyOnce,
+  type Transaction,
+  type TransactionalGatherer,
+  type TransactionalGatherOptions,
+} from "./transactional.js";
 import { Desc } from "./desc.js";
 import {
   AlreadyRegisteredError,
@@ -160,7 +166,7 @@ export class Registry implements Registerer, Gatherer, HasTransactionalGatherer 
    */
   transactionalGatherer(): TransactionalGatherer {
     return {
-      gather: async (options: GatherOptions = {}): Promise<Transaction> => {
+      gather: async (options: TransactionalGatherOptions = {}): Promise<Transaction> => {
         const loans = new Loans();
         let succeeded = false;
         try {
@@ -176,9 +182,9 @@ export class Registry implements Registerer, Gatherer, HasTransactionalGatherer 
     };
   }
 
-  #gather(options: GatherOptions, loans: undefined): Promise<dto.MetricFamily[]>;
-  #gather(options: GatherOptions, loans: Loans): Promise<dto.GatheredFamily[]>;
-  async #gather(options: GatherOptions, loans: Loans | undefined): Promise<dto.GatheredFamily[]> {
+  #gather(options: TransactionalGatherOptions, loans: undefined): Promise<dto.MetricFamily[]>;
+  #gather(options: TransactionalGatherOptions, loans: Loans): Promise<dto.GatheredFamily[]>;
+  async #gather(options: TransactionalGatherOptions, loans: Loans | undefined): Promise<dto.GatheredFamily[]> {
     const families = new FamilyMap();
     const registered = this.#pedantic ? new Set(this.#descIds) : undefined;
     const jobs = [

@@ -29,7 +29,8 @@
 
 import type * as dto from "../model/index.js";
 import { type GatherError, InvalidOptionsError } from "./errors.js";
-import type { Gatherer, GatherOptions } from "./registry.js";
+import type { StopSignal } from "./collect.js";
+import type { Gatherer } from "./registry.js";
 
 /** Transaction is what a transactional gather resolves to: the families and how to give them back. */
 export interface Transaction {
@@ -43,11 +44,23 @@ export interface Transaction {
 }
 
 /**
+ * TransactionalGatherOptions tune one transactional gather. Its signal may be any
+ * {@link StopSignal}: an AbortSignal, or the lighter one the metrics handler makes per scrape
+ * (an AbortController per scrape kept scrapes alive through V8's scavenges; see "What a scrape
+ * leaves behind" in docs/architecture.md). A plain gatherer wrapped by
+ * {@link toTransactionalGatherer} still gets a real AbortSignal.
+ */
+export interface TransactionalGatherOptions {
+  /** Stopping the signal ends the gather with a GatherAbortedError (a scrape timeout). */
+  signal?: StopSignal;
+}
+
+/**
  * TransactionalGatherer gathers families that stay valid until the transaction's `done()` (Go's
  * `TransactionalGatherer`). `gather` rejects as {@link Gatherer.gather} does.
  */
 export interface TransactionalGatherer {
-  gather(options?: GatherOptions): Promise<Transaction>;
+  gather(options?: TransactionalGatherOptions): Promise<Transaction>;
 }
 
 /**
@@ -74,10 +87,27 @@ export function toTransactionalGatherer(g: Gatherer): TransactionalGatherer {
   }
   if (hasTransactionalGatherer(g)) return g.transactionalGatherer();
   return {
-    async gather(options?: GatherOptions): Promise<Transaction> {
-      return { families: await g.gather(options), done: noop };
+    async gather(options?: TransactionalGatherOptions): Promise<Transaction> {
+      return { families: await gatherWithAbortSignal(g, options?.signal), done: noop };
     },
   };
+}
+
+/**
+ * gatherWithAbortSignal runs a plain gather, handing it `stop` as a real AbortSignal (made only
+ * when `stop` is not one already), as the Gatherer interface promises.
+ */
+async function gatherWithAbortSignal(g: Gatherer, stop: StopSignal | undefined): Promise<dto.MetricFamily[]> {
+  if (stop === undefined || stop instanceof AbortSignal) return g.gather(stop === undefined ? {} : { signal: stop });
+  const controller = new AbortController();
+  const onStop = (): void => controller.abort(stop.reason);
+  if (stop.aborted) onStop();
+  else stop.addEventListener("abort", onStop, { once: true });
+  try {
+    return await g.gather({ signal: controller.signal });
+  } finally {
+    stop.removeEventListener("abort", onStop);
+  }
 }
 
 function hasTransactionalGatherer(g: Gatherer): g is HasTransactionalGatherer {

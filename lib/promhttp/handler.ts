@@ -268,7 +268,7 @@ class MetricsScrape {
 
   /** gather returns the transaction to serve, or `undefined` once the request has been answered. */
   async #gather(): Promise<Transaction | undefined> {
-    const gathering = (async () => this.#gatherer.gather({ signal: this.#ctx.signal }))();
+    const gathering = (async () => this.#gatherer.gather({ signal: this.#ctx.stopSignal }))();
     let result: Transaction | typeof Stopped;
     try {
       result = await this.#ctx.until(gathering);

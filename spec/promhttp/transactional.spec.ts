@@ -277,3 +277,48 @@ describe("ValueSpares and Loans", () => {
     expect(spares.size).toBe(1);
   });
 });
+
+describe("the signal a scrape hands its gatherer", () => {
+  /** Counts the AbortControllers made while `fn` runs. */
+  async function controllersMadeDuring(fn: () => Promise<void>): Promise<number> {
+    const Original = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      await fn();
+    } finally {
+      globalThis.AbortController = Original;
+    }
+    return made;
+  }
+
+  it("is the handler's light stop signal for a registry: no AbortController per scrape", async () => {
+    const reg = prom.newRegistry();
+    reg.mustRegister(gauges(10).vec);
+    const url = await serve(reg);
+    const made = await controllersMadeDuring(async () => {
+      for (let i = 0; i < 5; i++) await scrapeText(url);
+    });
+    expect(made).toBe(0);
+  });
+
+  it("is a real AbortSignal for a plain gatherer, made for it", async () => {
+    const seen: unknown[] = [];
+    const url = await serve(
+      prom.gathererFunc(async (options) => {
+        seen.push(options?.signal);
+        return [];
+      }),
+    );
+    const made = await controllersMadeDuring(async () => {
+      await scrapeText(url);
+    });
+    expect(seen[0]).toBeInstanceOf(AbortSignal);
+    expect(made).toBeGreaterThanOrEqual(1);
+  });
+});
