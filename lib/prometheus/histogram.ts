@@ -26,12 +26,18 @@ import { BucketLabel, goQuote, type Labels, validateLabelValues } from "./labels
 import { descFromOpts, type Metric, type Opts } from "./metric.js";
 import {
   NativeBuckets,
-  type NativeHistogramConfig,
   nativeHistogramConfig,
   type NativeHistogramOpts,
 } from "./native-buckets.js";
-import { grown } from "./internal/counter-columns.js";
-import type { RowKind, VecKind } from "./internal/metric-map.js";
+import {
+  bucketsAt,
+  countAt,
+  createdAt,
+  type HistogramConfig,
+  HistogramColumns,
+  type NativeState,
+  sumAt,
+} from "./internal/histogram-columns.js";
 import { MetricVec } from "./vec.js";
 import type { SeriesLimitOpts } from "./series-limit.js";
 import { ConstMetric, makeLabelPairs, labelPairsOf, type Result, resultOf, withCreatedTimestamp } from "./value.js";
@@ -55,122 +61,10 @@ export interface HistogramOpts extends Opts, NativeHistogramOpts {
   buckets?: readonly number[];
 }
 
-/** HistogramConfig is what a histogram's options resolve to, shared by the children of a vec. */
-export interface HistogramConfig {
-  readonly upperBounds: Float64Array;
-  readonly native: NativeHistogramConfig | undefined;
-}
-
 /** histogramConfig checks and resolves the options that shape the buckets. @throws {InvalidOptionsError} */
 function histogramConfig(opts: HistogramOpts): HistogramConfig {
   const native = nativeHistogramConfig(opts);
   return { upperBounds: validateBuckets(opts.buckets, native !== undefined), native };
-}
-
-/** The native buckets of one series, and when they were last reset (monotonic ms). */
-interface NativeState {
-  buckets: NativeBuckets;
-  lastResetTime: number;
-}
-
-/** Where a series' numbers start in its row of {@link HistogramColumns.state}. */
-const countAt = 0;
-const sumAt = 1;
-const createdAt = 2;
-const bucketsAt = 3;
-
-/**
- * HistogramColumns hold the state of histogram series, a row of numbers per slot: the count, the
- * sum, the created timestamp and the observations per classic bucket (not cumulative; the `+Inf`
- * bucket is the count minus them all). Exemplars and native buckets, which few series have, are
- * kept aside by slot.
- */
-export class HistogramColumns implements VecKind<Histogram> {
-  readonly desc: Desc;
-  readonly config: HistogramConfig;
-  /** The numbers per slot. */
-  readonly stride: number;
-  serials: Int32Array;
-  state: Float64Array;
-  /** Per slot with exemplars: one per classic bucket, and one more for `+Inf`. */
-  readonly exemplars = new Map<number, (dto.Exemplar | undefined)[]>();
-  readonly native = new Map<number, NativeState>();
-
-  constructor(desc: Desc, config: HistogramConfig) {
-    this.desc = desc;
-    this.config = config;
-    this.stride = bucketsAt + config.upperBounds.length;
-    this.serials = new Int32Array(1).fill(1);
-    this.state = new Float64Array(this.stride);
-    this.init(0);
-  }
-
-  grow(capacity: number, used: number, serials: Int32Array): void {
-    this.serials = serials;
-    this.state = grown(this.state, capacity * this.stride, used * this.stride);
-  }
-
-  init(slot: number): void {
-    const at = slot * this.stride;
-    this.state.fill(0, at, at + this.stride);
-    this.state[at + createdAt] = Date.now();
-    this.exemplars.delete(slot);
-    const native = this.config.native;
-    if (native !== undefined) {
-      this.native.set(slot, { buckets: new NativeBuckets(native.schema, native.zeroThreshold), lastResetTime: performance.now() });
-    }
-  }
-
-  release(slot: number): void {
-    this.exemplars.delete(slot);
-    this.native.delete(slot);
-  }
-
-  child(slot: number, serial: number, labelValues: readonly string[]): Histogram {
-    return new Histogram(this, slot, serial, labelValues);
-  }
-
-  /** Per row: the count, the sum, the created timestamp, then the cumulative bucket counts. */
-  readonly rows: RowKind = {
-    type: "histogram",
-    // Native buckets are written by `write` only: such series go one by one.
-    stride: () => (this.config.native === undefined ? this.stride : undefined),
-    fill: (numbers, slots, from, to) => {
-      const { state, stride } = this;
-      for (let row = from; row < to; row++) {
-        const at = slots[row]! * stride;
-        const out = row * stride;
-        numbers[out + countAt] = state[at + countAt]!;
-        numbers[out + sumAt] = state[at + sumAt]!;
-        numbers[out + createdAt] = state[at + createdAt]!;
-        let cumulative = 0;
-        for (let k = bucketsAt; k < stride; k++) numbers[out + k] = cumulative += state[at + k]!;
-      }
-    },
-    extras: (slots) => {
-      const upperBounds = this.config.upperBounds;
-      if (this.exemplars.size === 0) return { upperBounds };
-      const exemplars = new Map<number, readonly (dto.Exemplar | undefined)[]>();
-      for (let row = 0; row < slots.length; row++) {
-        const rowExemplars = this.exemplars.get(slots[row]!);
-        if (rowExemplars !== undefined) exemplars.set(row, rowExemplars.slice());
-      }
-      return { upperBounds, exemplars };
-    },
-  };
-
-  /** detach copies a deleted slot's series into columns of its own (see internal/slot-handle.ts). */
-  detach(slot: number, serial: number): HistogramColumns {
-    const detached = new HistogramColumns(this.desc, this.config);
-    if (this.serials[slot] === -serial) {
-      detached.state.set(this.state.subarray(slot * this.stride, (slot + 1) * this.stride));
-      const exemplars = this.exemplars.get(slot);
-      if (exemplars !== undefined) detached.exemplars.set(0, exemplars);
-      const native = this.native.get(slot);
-      if (native !== undefined) detached.native.set(0, native);
-    }
-    return detached;
-  }
 }
 
 /**
@@ -178,7 +72,7 @@ export class HistogramColumns implements VecKind<Histogram> {
  * was made (written as its created timestamp) and keeps, per classic bucket (`+Inf` included),
  * the exemplar of the latest {@link Histogram.observeWithExemplar} that fell in it.
  *
- * A Histogram is a handle on a slot of {@link HistogramColumns}: a vec's histograms share
+ * A Histogram is a handle on a slot of HistogramColumns (internal/histogram-columns.ts): a vec's histograms share
  * columns, and a histogram made on its own has columns of one slot. A handle whose series has
  * been deleted from its vec is detached (see vec.ts).
  */
@@ -311,11 +205,16 @@ export class Histogram extends SlotHandle<HistogramColumns> implements ExemplarO
 }
 
 /** columnsOf returns the columns a histogram handle is made on: a vec's, or one slot of its own. */
+/** newHistogramHandle makes the handle HistogramColumns hand out for a vec's slot. */
+function newHistogramHandle(columns: HistogramColumns, slot: number, serial: number, labelValues: readonly string[]): Histogram {
+  return new Histogram(columns, slot, serial, labelValues);
+}
+
 function columnsOf(optsOrColumns: HistogramOpts | HistogramColumns): HistogramColumns {
   if (optsOrColumns instanceof HistogramColumns) return optsOrColumns;
   const desc = descFromOpts(optsOrColumns, null);
   checkNoReservedLabel(desc, BucketLabel, "histograms");
-  return new HistogramColumns(desc, histogramConfig(optsOrColumns));
+  return new HistogramColumns(desc, histogramConfig(optsOrColumns), newHistogramHandle);
 }
 
 /** findBucket returns the index of the first bound ≥ v, the number of bounds for `+Inf` (and NaN). */
@@ -356,7 +255,7 @@ export class HistogramVec extends MetricVec<Histogram> {
     const desc = descFromOpts(opts, labelNames);
     checkNoReservedLabel(desc, BucketLabel, "histograms");
     const config = histogramConfig(opts);
-    super(desc, new HistogramColumns(desc, config), opts);
+    super(desc, new HistogramColumns(desc, config, newHistogramHandle), opts);
   }
 }
 
