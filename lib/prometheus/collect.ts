@@ -13,13 +13,14 @@
 
 import type * as dto from "../model/index.js";
 import { type Collector, collectorName, isPromiseLike } from "./collector.js";
-import type { FamilyMap } from "./consistency.js";
+import { FamilyMap } from "./consistency.js";
 import { CollectorError, GatherAbortedError } from "./errors.js";
 import { GatherChannel } from "./internal/gather-channel.js";
 import type { Loans } from "./internal/loans.js";
 import { lateSendReporter } from "./late-send.js";
 import type { Metric } from "./metric.js";
 import { Slicer } from "./internal/slices.js";
+import { keepShape } from "./internal/shapes.js";
 
 /**
  * StopSignal is what a gather follows to stop early: an AbortSignal, or the metrics handler's
@@ -72,6 +73,9 @@ class Processor {
     this.#families.processRows(rows, this.onError);
   }
 }
+
+// A gather's processor dies with it: one lives on so that its shape does (internal/shapes.ts).
+keepShape(new Processor(new FamilyMap()));
 
 /**
  * runCollectors collects from every job into `families`, then puts their const rows in order

@@ -27,6 +27,7 @@ import {
 import type { Metric } from "./metric.js";
 import { metricToProtoText } from "./proto-text.js";
 import { Slicer, sortInSlices } from "./internal/slices.js";
+import { keepShape } from "./internal/shapes.js";
 
 /** The Go spelling of each type, as client_model's `MetricType.String()` prints it. */
 const goTypeNames: Record<dto.MetricType, string> = {
@@ -282,6 +283,9 @@ export class FamilyMap {
     return families;
   }
 }
+
+// A gather's family map dies with it: one lives on so that its shape does (internal/shapes.ts).
+keepShape(new FamilyMap());
 
 /**
  * Deep-frozen label-pair arrays (array and pairs frozen) that passed {@link checkLabels}, each with

@@ -10,7 +10,8 @@
  */
 
 import type * as dto from "../model/index.js";
-import type { Desc } from "./desc.js";
+import { Desc } from "./desc.js";
+import { keepShape } from "./internal/shapes.js";
 import { InvalidValueError, type PrometheusError } from "./errors.js";
 import { compareLabelPairs, validateLabelValues } from "./labels.js";
 import type { Metric } from "./metric.js";
@@ -131,6 +132,10 @@ export class ConstValueMetric implements Metric {
     return (this.#written ??= populateMetric(this.valueType, this.value, makeLabelPairs(this.#desc, this.labelValues)));
   }
 }
+
+// A collector makes const metrics at every collect and drops them after the gather: one lives on
+// so that their shape does (internal/shapes.ts).
+keepShape(new ConstValueMetric(new Desc("shape", "An exemplar.", [], null), "gauge", 0.5, []));
 
 /**
  * newConstMetricWithCreatedTimestamp is newConstMetric for a counter that also carries its

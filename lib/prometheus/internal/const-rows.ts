@@ -15,11 +15,12 @@
  */
 
 import type * as dto from "../../model/index.js";
-import type { Desc } from "../desc.js";
+import { Desc } from "../desc.js";
 import { LabelLayout } from "./label-arena.js";
 import { compareUTF8 } from "../labels.js";
 import { type Slicer, sortInSlices } from "./slices.js";
-import type { ConstValueMetric } from "../value.js";
+import { keepShape } from "./shapes.js";
+import { ConstValueMetric } from "../value.js";
 
 /** The label layout of each descriptor whose const metrics were gathered as rows. */
 const layouts = new WeakMap<Desc, LabelLayout>();
@@ -62,15 +63,19 @@ export class ConstRows {
     metrics.push(m);
   }
 
-  /** compare orders two metrics by their label values, in the order of the label names. */
-  readonly #compare = (a: ConstValueMetric, b: ConstValueMetric): number => {
+  /**
+   * compare orders two metrics by their label values, in the order of the label names. A method,
+   * not a closure per instance: optimized code that calls a closure holds that closure, and would
+   * be discarded with it after every gather (see shapes.ts).
+   */
+  #compare(a: ConstValueMetric, b: ConstValueMetric): number {
     const byName = this.#layout.byName;
     for (let j = 0; j < byName.length; j++) {
       const c = compareUTF8(a.labelValues[byName[j]!]!, b.labelValues[byName[j]!]!);
       if (c !== 0) return c;
     }
     return 0;
-  };
+  }
 
   /**
    * order returns the rows in the order of their label values, sorting them in time slices if
@@ -132,6 +137,7 @@ export class ConstRows {
       if (stride === 2) numbers[row * stride + 1] = NaN; // no created timestamp
     }
     const desc = this.desc;
+    const { arena, textStart, textLength } = this.#arena();
     return {
       rows: true,
       name: desc.fqName,
@@ -141,7 +147,9 @@ export class ConstRows {
       width: this.#layout.byName.length,
       pieces: this.#layout.pieces,
       slots: order,
-      ...this.#arena(),
+      arena,
+      textStart,
+      textLength,
       numbers,
       stride,
     };
@@ -152,3 +160,6 @@ export class ConstRows {
     return Array.from(order, (i) => this.metrics[i]!.write());
   }
 }
+
+// The rows of a gather die with it: one lives on so that their shape does (shapes.ts).
+keepShape(new ConstRows(new ConstValueMetric(new Desc("shape", "An exemplar.", [], null), "gauge", 0.5, [])));

@@ -14,8 +14,9 @@
 import type * as dto from "../../model/index.js";
 import { Channel, DefaultChannelCapacity } from "../channel.js";
 import type { Metric } from "../metric.js";
-import type { Slicer } from "./slices.js";
+import { Slicer } from "./slices.js";
 import type { Loans } from "./loans.js";
+import { keepShape } from "./shapes.js";
 
 /** RowsSource is a collector whose children can be gathered as one rows family (a MetricVec). */
 export interface RowsSource {
@@ -58,3 +59,14 @@ export class GatherChannel extends Channel<Metric> {
     return true;
   }
 }
+
+// A gather's channels die with it: one lives on so that their shape does (shapes.ts).
+keepShape(
+  new GatherChannel({
+    acceptsRows: true,
+    slicer: new Slicer(),
+    loans: undefined,
+    withLabels: true,
+    onSendAfterClose: () => undefined,
+  }),
+);
