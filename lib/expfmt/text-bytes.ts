@@ -149,6 +149,19 @@ export function* textByteChunks(
 export class TextByteEncoder {
   readonly #out: Bytes;
 
+  /**
+   * @internal One encoder that lives as long as the class, its slab given up at once. An
+   * encoder, and its Bytes, die after each scrape; without a living one, a full garbage
+   * collection frees their hidden class and V8 discards the encoding code compiled for it (see
+   * lib/prometheus/internal/shapes.ts).
+   */
+  static readonly exemplar = new TextByteEncoder(1);
+  static {
+    const out = TextByteEncoder.exemplar.#out;
+    out.slab = Buffer.alloc(0);
+    out.view = new DataView(out.slab.buffer, 0, 0);
+  }
+
   constructor(chunkSize: number = DefaultChunkSize, pool?: SlabPool) {
     this.#out = new Bytes(chunkSize, pool);
   }

@@ -13,6 +13,7 @@
  */
 
 import type * as dto from "../../model/index.js";
+import { newRowsFamily } from "../../model/index.js";
 import type { SendOnlyChannel } from "../channel.js";
 import type { Desc } from "../desc.js";
 import type { Metric } from "../metric.js";
@@ -231,8 +232,8 @@ export class MetricMap<M extends Metric> implements RowsSource {
       labels = new Array<readonly dto.LabelPair[]>(slots.length);
       for (let row = 0; row < slots.length; row++) labels[row] = table.labelPairs(slots[row]!);
     }
-    return {
-      rows: true,
+    const { exemplars, upperBounds } = kind.extras(slots);
+    return newRowsFamily({
       name: desc.fqName,
       help: desc.help,
       type: kind.type,
@@ -240,12 +241,15 @@ export class MetricMap<M extends Metric> implements RowsSource {
       width: table.width,
       pieces: table.layout.pieces,
       slots,
-      ...text,
+      arena: text.arena,
+      textStart: text.textStart,
+      textLength: text.textLength,
       numbers,
       stride,
-      ...kind.extras(slots),
-      ...(labels === undefined ? {} : { labels }),
-    };
+      upperBounds,
+      exemplars,
+      labels,
+    });
   }
 }
 
