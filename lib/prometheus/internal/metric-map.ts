@@ -103,7 +103,7 @@ export class MetricMap<M extends Metric> implements RowsSource {
   readonly table: SeriesTable;
   /** What the metric type stores per series. */
   readonly kind: VecKind<M>;
-  /** Value arrays that transactional gathers gave back. */
+  /** Value arrays that transactional gathers gave back, held weakly (see loans.ts). */
   readonly spares = new ValueSpares();
 
   constructor(desc: Desc, kind: VecKind<M>) {
@@ -186,9 +186,10 @@ export class MetricMap<M extends Metric> implements RowsSource {
 
   /**
    * collectRows returns the children as a rows family, in order (see lib/model/rows-family.ts).
-   * With `loans` (a transactional gather), the numbers are a spare array, given back when the
-   * transaction is done; with `withLabels` (a plain gather, which turns the rows into
-   * client_model data), the family carries each row's label pairs.
+   * With `loans` (a transactional gather), the numbers are a spare array (a new one when there is
+   * none, or a full collection has freed them), given back when the transaction is done; with
+   * `withLabels` (a plain gather, which turns the rows into client_model data), the family
+   * carries each row's label pairs.
    */
   async collectRows(slicer: Slicer, loans: Loans | undefined, withLabels: boolean): Promise<dto.RowsFamily> {
     const table = this.table;
