@@ -103,7 +103,10 @@ export function metricFamilyToOpenMetrics(
   options: Omit<OpenMetricsOptions, "eof" | "chunkSize"> = {},
 ): string {
   let text = "";
-  for (const chunk of openMetricsChunks([family], { ...options, eof: false, chunkSize: Infinity })) text += chunk;
+  // Options made field by field, not spread: an object made by a spread gets a hidden class of
+  // its own that dies with it (see lib/prometheus/internal/shapes.ts).
+  const all = { version: options.version, createdLines: options.createdLines, eof: false, chunkSize: Infinity };
+  for (const chunk of openMetricsChunks([family], all)) text += chunk;
   return text;
 }
 
@@ -113,7 +116,8 @@ export function metricFamiliesToOpenMetrics(
   options: Omit<OpenMetricsOptions, "eof" | "chunkSize"> = {},
 ): string {
   let text = "";
-  for (const chunk of openMetricsChunks(families, { ...options, eof: true, chunkSize: Infinity })) text += chunk;
+  const all = { version: options.version, createdLines: options.createdLines, eof: true, chunkSize: Infinity };
+  for (const chunk of openMetricsChunks(families, all)) text += chunk;
   return text;
 }
 

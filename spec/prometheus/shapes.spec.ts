@@ -33,7 +33,7 @@ describe("scrapes after a full garbage collection", () => {
     expect(await discardsWhileMeasured("control")).not.toEqual([]);
   }, 60_000);
 
-  for (const path of ["transactional", "text", "protobuf"]) {
+  for (const path of ["transactional", "text", "openMetrics", "protobuf"]) {
     it(`keep their compiled code: the ${path} path`, async () => {
       expect(await discardsWhileMeasured(path)).toEqual([]);
     }, 60_000);

@@ -19,8 +19,9 @@
  * every rows family is made by one function (`newRowsFamily` in lib/model) so that all share one
  * class. spec/prometheus/shapes.spec.ts scrapes a registry of every kind of series with a full
  * collection before each scrape, under `--trace-deopt`, and fails on any such discard: through a
- * transactional gather and the text byte encoder, through `gather()` and metricFamiliesToText, and
- * through `gather()` and the protobuf encoder. The OpenMetrics encoder is not covered yet.
+ * transactional gather and the text byte encoder, and through `gather()` and each of
+ * metricFamiliesToText, metricFamiliesToOpenMetrics and the protobuf encoder. (Objects made by a
+ * spread, `{ ...options }`, get a class of their own too: the encoders build them field by field.)
  *
  * There is no Go counterpart: Go compiles ahead of time.
  *
