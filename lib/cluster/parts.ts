@@ -101,7 +101,7 @@ function indexPart(workerId: number, chunks: readonly WireFamily[], labelTexts: 
     return numbers;
   });
   const numbers = decoded.length === 1 ? decoded[0]! : new Float64Array(length);
-  const labels = chunks.length === 1 ? first.labels : chunks.flatMap((c) => c.labels);
+  const labels = chunks.length === 1 ? first.labels : joinLabels(chunks, series);
   const anyCreated = chunks.some((c) => c.created !== undefined);
   const created = anyCreated ? new Float64Array(series).fill(Number.NaN) : undefined;
   const extras = new Map<number, WireExtra>();
@@ -132,8 +132,16 @@ function indexPart(workerId: number, chunks: readonly WireFamily[], labelTexts: 
     n += 3 + 2 * k;
   }
   if (n !== numbers.length) throw bad("the label and number columns do not match the series count");
-  if (labels.some((t) => typeof t !== "string")) throw bad("a label text is not a string");
+  for (let i = 0; i < labels.length; i++) if (typeof labels[i] !== "string") throw bad("a label text is not a string");
   return { workerId, wire, numbers, valueAt, created, extras: extras.size > 0 ? extras : undefined, labelTexts };
+}
+
+/** joinLabels joins the chunks' label columns (a loop: `flatMap` takes ten times as long). */
+function joinLabels(chunks: readonly WireFamily[], series: number): string[] {
+  const labels = new Array<string>(series);
+  let at = 0;
+  for (const c of chunks) for (let i = 0; i < c.labels.length; i++) labels[at++] = c.labels[i]!;
+  return labels;
 }
 
 /** labelPairs returns a series' label pairs, read from its label text. */

@@ -36,6 +36,7 @@ import { FamilyConflictError, WorkerGatherError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { mergeAnswers, type WorkerAnswer } from "./merge.js";
 import { type GatherAnswer, type GatherRequest, GatherRequestType, isGatherAnswer } from "./protocol.js";
+import { RowLayouts } from "./rows.js";
 import { type MergeRules, RuleBook } from "./rules.js";
 import { Slicer } from "./slices.js";
 
@@ -75,6 +76,7 @@ export class ClusterGatherer implements HasTransactionalGatherer {
   readonly #rules: RuleBook;
   readonly #workerLabel: string;
   readonly #labelTexts = new LabelTexts();
+  readonly #rowLayouts = new RowLayouts();
 
   /** @throws {InvalidOptionsError} outside a cluster primary, or for a bad timeout, rule or label name. */
   constructor(options: ClusterGathererOptions = {}) {
@@ -125,6 +127,7 @@ export class ClusterGatherer implements HasTransactionalGatherer {
       workerLabel: this.#workerLabel,
       slicer: new Slicer(),
       labelTexts: this.#labelTexts,
+      rowLayouts: this.#rowLayouts,
       rows,
     });
     errors.push(...merged.errors);
