@@ -6,12 +6,14 @@
  * @module
  */
 
+import { deserialize, serialize } from "node:v8";
 import type * as dto from "../model/index.js";
 import { goQuote } from "../prometheus/index.js";
+import { keepShape } from "../prometheus/internal/shapes.js";
 import { MergeError, WireFormatError } from "./errors.js";
-import type { LabelTexts } from "./label-text.js";
+import { LabelTexts } from "./label-text.js";
 import type { Slicer } from "./slices.js";
-import { exemplarFromWire, numbersOf, type WireExtra, type WireFamily } from "./wire.js";
+import { exemplarFromWire, numbersOf, toWire, type WireExtra, type WireFamily } from "./wire.js";
 import { isWireFamily } from "./wire-check.js";
 
 /** WorkerAnswer is what one worker sent: its cluster id and its families. */
@@ -198,3 +200,28 @@ export function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dt
   if (extra?.timestampMs !== undefined) m.timestampMs = extra.timestampMs;
   return m;
 }
+
+/**
+ * keepWireShapes keeps one exemplar of each object a merge decodes and drops (see
+ * lib/prometheus/internal/shapes.ts): a counter's and a gauge's wire family, whole and in two
+ * chunks, as node:cluster's "json" and "advanced" serializations rebuild them inside a message,
+ * and the parts indexed from them. Without them, a full collection between two scrapes frees
+ * their hidden classes and V8 discards the merge's compiled code ("weak objects" in
+ * `node --trace-deopt`), so the next scrape's merge runs unoptimized.
+ */
+function keepWireShapes(): void {
+  const label = [{ name: "a", value: "b" }];
+  const families: dto.MetricFamily[] = [
+    { name: "a_total", help: "h", type: "counter", metric: [{ label, counter: { value: 1, createdTimestampMs: 1 } }] },
+    { name: "b", help: "h", type: "gauge", metric: [{ label, gauge: { value: 1 } }] },
+  ];
+  const wires: WireFamily[] = [];
+  for (const whole of toWire(families)) wires.push(whole, { ...whole, part: 0 }, { ...whole, part: 1 });
+  const message = { type: "", id: 1, families: wires, errors: [], last: true };
+  for (const copy of [JSON.parse(JSON.stringify(message)), deserialize(serialize(message))] as (typeof message)[]) {
+    keepShape(copy);
+    const [counter, counter0, counter1, gauge, gauge0, gauge1] = copy.families;
+    for (const chunks of [[counter!], [counter0!, counter1!], [gauge!], [gauge0!, gauge1!]]) keepShape(indexPart(1, chunks, new LabelTexts()));
+  }
+}
+keepWireShapes();
