@@ -65,9 +65,9 @@ export async function fold(parts: Part[], rule: Exclude<MergeRule, "worker" | "o
     }
     if (byKey === undefined) {
       byKey = new Map();
-      for (const acc of accs) byKey.set(acc.part.wire.labels[acc.series]!, acc);
+      for (const acc of accs) byKey.set(acc.part.texts[acc.series]!, acc);
     }
-    const labels = part.wire.labels;
+    const labels = part.texts;
     for (let i = 0; i < part.wire.series; i++) {
       const acc = byKey.get(labels[i]!);
       if (acc === undefined) {
@@ -128,7 +128,7 @@ export async function foldScalars(parts: Part[], rule: Exclude<MergeRule, "worke
       if (slicer.due()) await slicer.yield();
     }
     if (rule === "average") for (let i = 0; i < n; i++) values[i]! /= parts.length;
-    return { texts: base.wire.labels, values, created, origins: undefined };
+    return { texts: base.texts, values, created, origins: undefined };
   }
   const accs = await fold(parts, rule, slicer);
   const texts = new Array<string>(accs.length);
@@ -137,7 +137,7 @@ export async function foldScalars(parts: Part[], rule: Exclude<MergeRule, "worke
   const created = anyCreated ? new Float64Array(accs.length) : undefined;
   for (let i = 0; i < accs.length; i++) {
     const acc = accs[i]!;
-    texts[i] = acc.part.wire.labels[acc.series]!;
+    texts[i] = acc.part.texts[acc.series]!;
     values[i] = rule === "average" ? acc.value / acc.n : acc.value;
     if (created !== undefined) created[i] = acc.createdTimestampMs ?? Number.NaN;
   }
@@ -146,8 +146,9 @@ export async function foldScalars(parts: Part[], rule: Exclude<MergeRule, "worke
 
 /** sameLabels reports whether two parts hold the same label sets in the same order. */
 function sameLabels(a: Part, b: Part): boolean {
-  const x = a.wire.labels;
-  const y = b.wire.labels;
+  const x = a.texts;
+  const y = b.texts;
+  if (x === y) return true; // equal label columns give the same array (LabelTexts)
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
@@ -227,7 +228,7 @@ function foldBuckets(acc: Acc, part: Part, series: number): void {
   if (!same) {
     const got = Array.from({ length: k }, (_, j) => nums[at + 3 + 2 * j]!);
     throw new BucketMismatchError(
-      `worker ${part.workerId}: histogram ${name}${part.wire.labels[series] || "{}"} has bucket bounds [${got.join(" ")}] but should have [${[...bounds].join(" ")}]: histograms are merged bucket by bucket`,
+      `worker ${part.workerId}: histogram ${name}${part.texts[series] || "{}"} has bucket bounds [${got.join(" ")}] but should have [${[...bounds].join(" ")}]: histograms are merged bucket by bucket`,
       name,
       part.workerId,
       [...bounds],

@@ -24,7 +24,7 @@ export function isWireFamily(x: unknown): x is WireFamily {
     (w.help === undefined || typeof w.help === "string") &&
     (w.unit === undefined || typeof w.unit === "string") &&
     Number.isInteger(w.series) &&
-    Array.isArray(w.labels) &&
+    typeof w.labels === "string" &&
     typeof w.numbers === "string" &&
     (w.created === undefined || typeof w.created === "string") &&
     (w.part === undefined || Number.isInteger(w.part)) &&
