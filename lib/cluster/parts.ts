@@ -11,6 +11,7 @@ import type * as dto from "../model/index.js";
 import { goQuote } from "../prometheus/index.js";
 import { keepShape } from "../prometheus/internal/shapes.js";
 import { MergeError, WireFormatError } from "./errors.js";
+import { HeldColumns, SentColumns } from "./columns.js";
 import { LabelTexts } from "./label-text.js";
 import type { Slicer } from "./slices.js";
 import { exemplarFromWire, numbersOf, toWire, type WireExtra, type WireFamily } from "./wire.js";
@@ -20,6 +21,11 @@ import { isWireFamily } from "./wire-check.js";
 export interface WorkerAnswer {
   workerId: number;
   families: readonly unknown[];
+  /**
+   * The label columns of the families the worker sent by number (columns.ts), by family name,
+   * as the primary holds them; a family sent by number without its column here is reported.
+   */
+  columns?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -55,7 +61,7 @@ export async function groupByName(
   for (const answer of answers) {
     for (const chunks of chunksByName(answer, errors).values()) {
       try {
-        const part = indexPart(answer.workerId, chunks, labelTexts);
+        const part = indexPart(answer.workerId, chunks, answer.columns, labelTexts);
         const group = groups.get(part.wire.name);
         if (group === undefined) groups.set(part.wire.name, [part]);
         else group.push(part);
@@ -94,7 +100,7 @@ function chunksByName(answer: WorkerAnswer, errors: Error[]): Map<string, WireFa
 }
 
 /** indexPart decodes a worker's chunks of one family and finds where each series' numbers start. */
-function indexPart(workerId: number, chunks: readonly WireFamily[], labelTexts: LabelTexts): Part {
+function indexPart(workerId: number, chunks: readonly WireFamily[], columns: ReadonlyMap<string, string> | undefined, labelTexts: LabelTexts): Part {
   const first = chunks[0]!;
   const bad = (what: string): WireFormatError =>
     new WireFormatError(`worker ${workerId}: metric family ${first.name}: ${what}`, first.name, workerId);
@@ -102,13 +108,15 @@ function indexPart(workerId: number, chunks: readonly WireFamily[], labelTexts: 
   let length = 0;
   const decoded = chunks.map((c) => {
     if (c.type !== first.type || c.help !== first.help || c.unit !== first.unit) throw bad("chunks disagree on help, type or unit");
+    if (c.labelsId !== first.labelsId || (c.labels === undefined) !== (first.labels === undefined)) throw bad("chunks disagree on their label column");
     series += c.series;
     const numbers = numbersOf(c);
     length += numbers.length;
     return numbers;
   });
   const numbers = decoded.length === 1 ? decoded[0]! : new Float64Array(length);
-  const labels = chunks.length === 1 ? first.labels : chunks.map((c) => c.labels).join("\n");
+  const labels = first.labels === undefined ? columns?.get(first.name) : chunks.length === 1 ? first.labels : chunks.map((c) => c.labels).join("\n");
+  if (labels === undefined) throw bad(`label column ${String(first.labelsId)} was sent by number, and the primary does not hold it`);
   const anyCreated = chunks.some((c) => c.created !== undefined);
   const created = anyCreated ? new Float64Array(series).fill(Number.NaN) : undefined;
   const extras = new Map<number, WireExtra>();
@@ -124,7 +132,7 @@ function indexPart(workerId: number, chunks: readonly WireFamily[], labelTexts: 
     s += c.series;
     n += decoded[i]!.length;
   }
-  const wire: WireFamily = chunks.length === 1 ? first : { ...first, series, labels };
+  const wire: WireFamily = chunks.length === 1 && first.labels !== undefined ? first : { ...first, series, labels };
   const valueAt = new Int32Array(series);
   const scalar = first.type === "counter" || first.type === "gauge" || first.type === "untyped";
   let n = 0;
@@ -203,8 +211,8 @@ export function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dt
 /**
  * keepWireShapes keeps one exemplar of each object a merge decodes and drops (see
  * lib/prometheus/internal/shapes.ts): a counter's and a gauge's wire family, whole and in two
- * chunks, as node:cluster's "json" and "advanced" serializations rebuild them inside a message,
- * and the parts indexed from them. Without them, a full collection between two scrapes frees
+ * chunks, with their label columns and by number (columns.ts), as node:cluster's "json" and
+ * "advanced" serializations rebuild them inside a message, and the parts indexed from them. Without them, a full collection between two scrapes frees
  * their hidden classes and V8 discards the merge's compiled code ("weak objects" in
  * `node --trace-deopt`), so the next scrape's merge runs unoptimized.
  */
@@ -214,13 +222,24 @@ function keepWireShapes(): void {
     { name: "a_total", help: "h", type: "counter", metric: [{ label, counter: { value: 1, createdTimestampMs: 1 } }] },
     { name: "b", help: "h", type: "gauge", metric: [{ label, gauge: { value: 1 } }] },
   ];
-  const wires: WireFamily[] = [];
-  for (const whole of toWire(families)) wires.push(whole, { ...whole, part: 0 }, { ...whole, part: 1 });
-  const message = { type: "", id: 1, families: wires, errors: [], last: true };
-  for (const copy of [JSON.parse(JSON.stringify(message)), deserialize(serialize(message))] as (typeof message)[]) {
-    keepShape(copy);
-    const [counter, counter0, counter1, gauge, gauge0, gauge1] = copy.families;
-    for (const chunks of [[counter!], [counter0!, counter1!], [gauge!], [gauge0!, gauge1!]]) keepShape(indexPart(1, chunks, new LabelTexts()));
+  const sent = new SentColumns();
+  const held = new HeldColumns();
+  // Twice: first with the label columns, then by number (columns.ts).
+  for (let round = 0; round < 2; round++) {
+    const [counter, gauge] = toWire(families) as [WireFamily, WireFamily];
+    const wires = [
+      ...[counter, gauge],
+      ...[0, 1].map((part) => ({ ...counter, name: "c_total", part })),
+      ...[0, 1].map((part) => ({ ...gauge, name: "d", part })),
+    ];
+    sent.number(wires, held.known(1));
+    const message = { type: "", id: 1, families: wires, errors: [], last: true };
+    for (const copy of [JSON.parse(JSON.stringify(message)), deserialize(serialize(message))] as (typeof message)[]) {
+      keepShape(copy);
+      const columns = held.take(1, copy.families);
+      const [c, g, c0, c1, g0, g1] = copy.families;
+      for (const chunks of [[c!], [g!], [c0!, c1!], [g0!, g1!]]) keepShape(indexPart(1, chunks, columns, new LabelTexts()));
+    }
   }
 }
 keepWireShapes();

@@ -37,7 +37,8 @@ import { WireFormatError } from "./errors.js";
  *
  * `labels` holds each series' label text (label-text.ts), in series order, joined by `"\n"` (a
  * label text never holds a raw newline: the text format escapes it as `\n`); a family without
- * series has `""`, as has one series without labels. `numbers` holds, for each series in
+ * series has `""`, as has one series without labels. It is absent when the primary holds the
+ * column already: then `labelsId` names it (protocol.ts). `numbers` holds, for each series in
  * order, its values: counter, gauge, untyped: `value`; summary: `count, sum, k`, then k pairs
  * `quantile, value`; histogram and gauge histogram: `count, sum, k`, then k pairs
  * `upperBound, cumulativeCount`. `created`, when present, holds each series' created timestamp
@@ -49,7 +50,9 @@ export interface WireFamily {
   type: dto.MetricType;
   unit?: string;
   series: number;
-  labels: string;
+  labels?: string;
+  /** The number the worker gave this family's label column (the same in each of its chunks). */
+  labelsId?: number;
   /** The bytes of a Float64Array (little-endian, as every platform Node runs on), base64. */
   numbers: string;
   /** Created timestamps in ms, one per series, in the same form as `numbers`. */
