@@ -452,7 +452,7 @@ s_count{worker="2"} 4
     expect(await scrape([[gauge("g", two(1))], [gauge("g", three)]])).toEqual({ text: '# HELP g h\n# TYPE g gauge\ng{k="a"} 2\ng{k="b"} 4\ng{k="c"} 5\n', errors: [] });
     expect(await scrape([[gauge("g", three)], [gauge("g", three)]])).toEqual({ text: '# HELP g h\n# TYPE g gauge\ng{k="a"} 2\ng{k="b"} 4\ng{k="c"} 10\n', errors: [] });
     // A label column that differs from the last one by a malformed text is checked again.
-    const bad = (answer: WorkerAnswer) => ({ ...answer, families: (answer.families as WireFamily[]).map((w) => ({ ...w, labels: w.labels.replace('{k="c"}', '{k="c}') })) });
+    const bad = (answer: WorkerAnswer) => ({ ...answer, families: (answer.families as WireFamily[]).map((w) => ({ ...w, labels: w.labels!.replace('{k="c"}', '{k="c}') })) });
     const { families, errors } = await mergeAnswers([viaJSON(1, [gauge("g", three)]), bad(viaJSON(2, [gauge("g", three)]))], options);
     expect(families).toEqual([]);
     expect(errors.map((e) => [e.constructor, e.message])).toEqual([[WireFormatError, 'worker 2: metric family g: malformed label text "{k=\\"c}"']]);
