@@ -68,10 +68,12 @@ export class HeldColumns {
    * take reads a complete answer of worker `workerId`, in the order the answers arrive: it keeps
    * the columns sent whole and numbered, and returns, by family name, the columns held for the
    * families sent by number. A family whose number is not the one held is not returned (the
-   * merge reports it); what is not wire data is left to the merge too.
+   * merge reports it); what is not wire data is left to the merge too. The columns of families
+   * the answer does not have are dropped: the worker has dropped their numbers too.
    */
   take(workerId: number, families: readonly unknown[]): Map<string, string> {
-    let held = this.#held.get(workerId);
+    const held = this.#held.get(workerId);
+    const kept = new Map<string, { id: number; column: string }>();
     const resolved = new Map<string, string>();
     for (let from = 0; from < families.length; ) {
       const first = families[from];
@@ -86,13 +88,16 @@ export class HeldColumns {
       const id = first.labelsId;
       if (id === undefined || chunks.some((c) => c.labelsId !== id)) continue;
       if (chunks.every((c) => c.labels !== undefined)) {
-        if (held === undefined) this.#held.set(workerId, (held = new Map()));
-        held.set(first.name, { id, column: chunks.length === 1 ? first.labels! : chunks.map((c) => c.labels).join("\n") });
+        kept.set(first.name, { id, column: chunks.length === 1 ? first.labels! : chunks.map((c) => c.labels).join("\n") });
       } else if (chunks.every((c) => c.labels === undefined)) {
         const column = held?.get(first.name);
-        if (column !== undefined && column.id === id) resolved.set(first.name, column.column);
+        if (column !== undefined && column.id === id) {
+          resolved.set(first.name, column.column);
+          kept.set(first.name, column);
+        }
       }
     }
+    this.#held.set(workerId, kept);
     return resolved;
   }
 

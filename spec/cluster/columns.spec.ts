@@ -41,6 +41,11 @@ describe("label columns sent once", () => {
     expect(third[0]!.labelsId).not.toBe(first[0]!.labelsId);
     held.take(1, third);
     expect(held.known(1)).toEqual({ a_total: third[0]!.labelsId });
+    // A family the worker no longer has is forgotten on both sides.
+    const fourth = answer(sent, [counter("b_total", [["/", 1]])], held.known(1));
+    held.take(1, fourth);
+    expect(held.known(1)).toEqual({ b_total: fourth[0]!.labelsId });
+    expect(answer(sent, [counter("a_total", [["/", 2], ["/x", 1]])], { a_total: third[0]!.labelsId! })[0]!.labels).toBe('{path="/"}\n{path="/x"}');
     // Another worker's columns are its own; a worker that is gone is forgotten.
     expect(held.known(2)).toEqual({});
     held.keepOnly(new Set([2]));
