@@ -105,6 +105,14 @@ export function parseLabelsText(text: string): LabelPair[] {
   return parse(text, false);
 }
 
+/**
+ * A frozen array of one frozen pair, as parseFrozenLabelsText makes them, that lives as long as
+ * the module: arrays parsed for one scrape die after it, and without a living one a full garbage
+ * collection frees their hidden classes and V8 discards the encoding code compiled for them (see
+ * lib/prometheus/internal/shapes.ts).
+ */
+export const frozenLabelsExemplar: readonly LabelPair[] = Object.freeze([Object.freeze({ name: "", value: "" })]);
+
 /** parseFrozenLabelsText is {@link parseLabelsText} with every pair and the array frozen. */
 export function parseFrozenLabelsText(text: string): readonly LabelPair[] {
   return Object.freeze(parse(text, true));

@@ -31,6 +31,13 @@ export class ProtoWriter {
   #view: DataView;
   #len = 0;
 
+  /**
+   * @internal One writer that lives as long as the class. A writer dies after each scrape;
+   * without a living one, a full garbage collection frees its hidden class and V8 discards the
+   * encoding code compiled for it (see lib/prometheus/internal/shapes.ts).
+   */
+  static readonly exemplar = new ProtoWriter(0);
+
   constructor(initialCapacity = 4096) {
     this.#buf = new Uint8Array(initialCapacity);
     this.#view = new DataView(this.#buf.buffer);

@@ -149,6 +149,19 @@ export function* textByteChunks(
 export class TextByteEncoder {
   readonly #out: Bytes;
 
+  /**
+   * @internal One encoder that lives as long as the class, its slab given up at once. An
+   * encoder, and its Bytes, die after each scrape; without a living one, a full garbage
+   * collection frees their hidden class and V8 discards the encoding code compiled for it (see
+   * lib/prometheus/internal/shapes.ts).
+   */
+  static readonly exemplar = new TextByteEncoder(1);
+  static {
+    const out = TextByteEncoder.exemplar.#out;
+    out.slab = Buffer.alloc(0);
+    out.view = new DataView(out.slab.buffer, 0, 0);
+  }
+
   constructor(chunkSize: number = DefaultChunkSize, pool?: SlabPool) {
     this.#out = new Bytes(chunkSize, pool);
   }
@@ -495,18 +508,44 @@ type RowWriter = (
   rows: number,
 ) => number;
 
-/** writeRows writes a rows family's rows with `write`, `lines` lines per row, chunk by chunk. */
+/**
+ * How many lines writeRows has written at a time before it looks at the clock. Warm, they take a
+ * few microseconds; in the first scrape of a process, before V8 has optimized the loops, they take
+ * up to a few milliseconds, and a chunk of 64 KiB (a thousand lines) would take tens.
+ */
+const linesPerStep = 128;
+
+/**
+ * A chunk that has taken this long is handed out even if it is not full, so that its reader (the
+ * metrics handler, which yields to the event loop between chunks when its time slice is up) can
+ * do so. Only a scrape running unoptimized code is that slow.
+ */
+const chunkMs = 1;
+
+/**
+ * writeRows writes a rows family's rows with `write`, `lines` lines per row, chunk by chunk: a
+ * chunk ends when it is full, when the slab has no room for the next row, or when it has taken
+ * {@link chunkMs}.
+ */
 function* writeRows(out: Bytes, family: dto.RowsFamily, pieces: Pieces, lines: number, write: RowWriter): Generator<Buffer, void, undefined> {
   const lineMax = pieces.fixedMax + maxValueBytes;
   const texts = arenaView(family);
   const { slots, textStart, textLength, numbers, stride, length: rows } = family;
+  const rowsPerStep = Math.ceil(linesPerStep / lines);
+  let chunkStarted = performance.now();
   for (let row = 0; row < rows; ) {
     const chunkEnd = out.start + out.chunkSize;
     // Room for the longest row's lines, whatever the row: its entry is within the bound below.
     const slabEnd = out.slab.length - lines * lineMax;
-    row = write(out.slab, out.view, out.off, chunkEnd, slabEnd, texts, slots, textStart, textLength, numbers, stride, pieces.view, pieces.start, pieces.length, row, rows);
+    const to = Math.min(rows, row + rowsPerStep);
+    row = write(out.slab, out.view, out.off, chunkEnd, slabEnd, texts, slots, textStart, textLength, numbers, stride, pieces.view, pieces.start, pieces.length, row, to);
     out.off = reached[0]!;
-    if (row < rows) yield* out.flush(lines * (lineMax + textLength[slots[row]!]!));
+    if (row === rows) break;
+    // The write stopped before `to` (the chunk is full, or the slab has no room), or took long.
+    if (row < to || performance.now() - chunkStarted > chunkMs) {
+      yield* out.flush(lines * (lineMax + textLength[slots[row]!]!));
+      chunkStarted = performance.now();
+    }
   }
 }
 

@@ -18,4 +18,4 @@ export type {
   Summary,
   Untyped,
 } from "./metric-family.js";
-export { type GatheredFamily, isRowsFamily, type RowsFamily } from "./rows-family.js";
+export { type GatheredFamily, isRowsFamily, newRowsFamily, type RowsFamily } from "./rows-family.js";

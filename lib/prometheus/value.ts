@@ -133,9 +133,10 @@ export class ConstValueMetric implements Metric {
   }
 }
 
-// A collector makes const metrics at every collect and drops them after the gather: one lives on
-// so that their shape does (internal/shapes.ts).
+// A collector makes const metrics at every collect and drops them after the gather, and what
+// they write with them: one of each lives on so that their shapes do (internal/shapes.ts).
 keepShape(new ConstValueMetric(new Desc("shape", "An exemplar.", [], null), "gauge", 0.5, []));
+keepShape(new ConstValueMetric(new Desc("shape", "An exemplar.", ["a", "b"], null), "gauge", 0.5, ["", ""]).write());
 
 /**
  * newConstMetricWithCreatedTimestamp is newConstMetric for a counter that also carries its

@@ -253,11 +253,20 @@ class MetricsScrape {
     return this.#opts.errorHandling ?? HTTPErrorOnError;
   }
 
-  /** serve gathers and answers; it rejects only in panic mode. */
+  /**
+   * serve gathers and answers; it rejects only in panic mode. It lets the event loop run before it
+   * gathers and, after a long gather, before it encodes: code that runs in the turn that read the
+   * request, or right after a gather's last time slice, runs back to back with it, before any timer.
+   */
   async serve(): Promise<void> {
+    if ((await this.#ctx.until(nextTurn())) === Stopped) return void (await this.#stop(undefined));
+    const started = performance.now();
     const transaction = await this.#gather();
     if (transaction === undefined) return;
     try {
+      if (performance.now() - started > sliceMs && (await this.#ctx.until(nextTurn())) === Stopped) {
+        return void (await this.#stop(undefined));
+      }
       await this.#send(transaction.families);
     } finally {
       // The encoder was the families' only reader, and it is done: the gatherer gets back what

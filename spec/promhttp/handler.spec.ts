@@ -488,6 +488,36 @@ describe("streaming", () => {
     expect(maxGapMs).toBeLessThan(200);
   });
 
+  it("gathers in an event-loop turn of its own, and encodes after a long gather in another", async () => {
+    // Work queued in the turn that read the request runs before the gather starts, and work
+    // queued by the gather's end runs before the encoding starts: neither runs back to back
+    // with the request's turn or the gather's last time slice.
+    const order: string[] = [];
+    const reg = prom.newRegistry();
+    reg.mustRegister({
+      describe: () => undefined,
+      async collect(ch) {
+        order.push("collect");
+        const until = performance.now() + 10; // longer than a time slice
+        while (performance.now() < until);
+        setImmediate(() => order.push("after the gather"));
+        ch.send(prom.mustNewConstMetric(prom.newDesc("m", "h", null, null), prom.GaugeValue, 1));
+      },
+    });
+    const inner = handlerFor(reg);
+    const tracking: RequestHandler = (req, res) => {
+      setImmediate(() => order.push("after the request"));
+      const write = res.write.bind(res);
+      const end = res.end.bind(res);
+      res.write = ((...args: Parameters<typeof res.write>) => (order.push("write"), write(...args))) as typeof res.write;
+      res.end = ((...args: Parameters<typeof res.end>) => (order.push("write"), end(...args))) as typeof res.end;
+      return inner(req, res);
+    };
+    const { url } = await serve(tracking);
+    expect((await scrape(url)).text).toBe("# HELP m h\n# TYPE m gauge\nm 1\n");
+    expect(order.slice(0, 4)).toEqual(["after the request", "collect", "after the gather", "write"]);
+  });
+
   it("waits for a slow client instead of buffering the whole body", async () => {
     let maxBuffered = 0;
     const inner = handlerFor(reg);

@@ -15,6 +15,7 @@
  */
 
 import type * as dto from "../../model/index.js";
+import { newRowsFamily } from "../../model/index.js";
 import { Desc } from "../desc.js";
 import { LabelLayout } from "./label-arena.js";
 import { compareUTF8 } from "../labels.js";
@@ -138,8 +139,7 @@ export class ConstRows {
     }
     const desc = this.desc;
     const { arena, textStart, textLength } = this.#arena();
-    return {
-      rows: true,
+    return newRowsFamily({
       name: desc.fqName,
       help: desc.help,
       type: this.type,
@@ -152,7 +152,7 @@ export class ConstRows {
       textLength,
       numbers,
       stride,
-    };
+    });
   }
 
   /** metricsOf returns the client_model metrics of the rows in `order`. */

@@ -8,6 +8,13 @@
  * the scrape rate. A transactional gather (lib/prometheus/transactional.ts) takes its arrays from
  * the vec's spares instead, and its `done()` gives them back once the encoder has written them.
  *
+ * The spares are held weakly, as Go's `sync.Pool` holds its items (promhttp's gzip writers and
+ * expfmt's buffers are pooled so): a full collection may free them, and the next gather then
+ * makes a new array. A vec scraped again and again reuses its arrays between full collections,
+ * which are rare once the arrays no longer bring them on; after a full collection, a vec holds
+ * its series alone (a spare of a HistogramVec with the default buckets takes 112 bytes per
+ * series, as much as the series' own state).
+ *
  * A plain `gather()` borrows nothing: the families it returns belong to the caller.
  *
  * @module
@@ -19,13 +26,16 @@ const maxSpares = 8;
 /** ...and at most this many bytes of them: one array of a larger vec. */
 const maxSpareBytes = 16 * 2 ** 20;
 
-/** ValueSpares holds a vec's value arrays that no gather uses any more. */
+/**
+ * ValueSpares holds, weakly, a vec's value arrays that no gather uses any more: the garbage
+ * collector may free any of them at a full collection.
+ */
 export class ValueSpares {
-  readonly #free: Float64Array[] = [];
+  readonly #free: WeakRef<Float64Array>[] = [];
 
-  /** The number of arrays held, for tests. */
+  /** The number of arrays held that the garbage collector has not freed, for tests. */
   get size(): number {
-    return this.#free.length;
+    return this.#free.filter((ref) => ref.deref() !== undefined).length;
   }
 
   /**
@@ -34,16 +44,22 @@ export class ValueSpares {
    * spare holds the numbers of an earlier gather, which the caller writes over.
    */
   take(length: number): Float64Array {
-    for (let array = this.#free.pop(); array !== undefined; array = this.#free.pop()) {
-      if (array.length === length) return array;
+    for (let ref = this.#free.pop(); ref !== undefined; ref = this.#free.pop()) {
+      const array = ref.deref();
+      if (array?.length === length) return array;
     }
     return new Float64Array(length);
   }
 
-  /** giveBack keeps `array` for a later gather, unless enough are kept already. */
+  /**
+   * giveBack keeps `array` for a later gather, unless enough are kept already (spares the
+   * collector has freed are forgotten first).
+   */
   giveBack(array: Float64Array): void {
-    const count = this.#free.length + 1;
-    if (count <= maxSpares && (count === 1 || count * array.byteLength <= maxSpareBytes)) this.#free.push(array);
+    const free = this.#free;
+    for (let i = free.length - 1; i >= 0; i--) if (free[i]!.deref() === undefined) free.splice(i, 1);
+    const count = free.length + 1;
+    if (count <= maxSpares && (count === 1 || count * array.byteLength <= maxSpareBytes)) free.push(new WeakRef(array));
   }
 }
 

@@ -13,6 +13,7 @@
  */
 
 import type * as dto from "../../model/index.js";
+import { newRowsFamily } from "../../model/index.js";
 import type { SendOnlyChannel } from "../channel.js";
 import type { Desc } from "../desc.js";
 import type { Metric } from "../metric.js";
@@ -87,11 +88,14 @@ export class ObjectKind<M extends Metric> implements VecKind<M> {
   }
 }
 
-/** How many rows are copied between two looks at the clock. */
-const rowsPerCheck = 16384;
+/**
+ * How many rows are copied between two looks at the clock: few enough to take well under a
+ * millisecond even before V8 has optimized the copy (the first scrape of a process).
+ */
+const rowsPerCheck = 2048;
 
 /** Up to this many rows are copied in one step, without a look at the clock. */
-const syncRows = 1 << 17;
+const syncRows = 1 << 14;
 
 /** MetricMap holds the series of one vec; the vec and its curried views share it. */
 export class MetricMap<M extends Metric> implements RowsSource {
@@ -99,7 +103,7 @@ export class MetricMap<M extends Metric> implements RowsSource {
   readonly table: SeriesTable;
   /** What the metric type stores per series. */
   readonly kind: VecKind<M>;
-  /** Value arrays that transactional gathers gave back. */
+  /** Value arrays that transactional gathers gave back, held weakly (see loans.ts). */
   readonly spares = new ValueSpares();
 
   constructor(desc: Desc, kind: VecKind<M>) {
@@ -182,9 +186,10 @@ export class MetricMap<M extends Metric> implements RowsSource {
 
   /**
    * collectRows returns the children as a rows family, in order (see lib/model/rows-family.ts).
-   * With `loans` (a transactional gather), the numbers are a spare array, given back when the
-   * transaction is done; with `withLabels` (a plain gather, which turns the rows into
-   * client_model data), the family carries each row's label pairs.
+   * With `loans` (a transactional gather), the numbers are a spare array (a new one when there is
+   * none, or a full collection has freed them), given back when the transaction is done; with
+   * `withLabels` (a plain gather, which turns the rows into client_model data), the family
+   * carries each row's label pairs.
    */
   async collectRows(slicer: Slicer, loans: Loans | undefined, withLabels: boolean): Promise<dto.RowsFamily> {
     const table = this.table;
@@ -231,8 +236,8 @@ export class MetricMap<M extends Metric> implements RowsSource {
       labels = new Array<readonly dto.LabelPair[]>(slots.length);
       for (let row = 0; row < slots.length; row++) labels[row] = table.labelPairs(slots[row]!);
     }
-    return {
-      rows: true,
+    const { exemplars, upperBounds } = kind.extras(slots);
+    return newRowsFamily({
       name: desc.fqName,
       help: desc.help,
       type: kind.type,
@@ -240,12 +245,15 @@ export class MetricMap<M extends Metric> implements RowsSource {
       width: table.width,
       pieces: table.layout.pieces,
       slots,
-      ...text,
+      arena: text.arena,
+      textStart: text.textStart,
+      textLength: text.textLength,
       numbers,
       stride,
-      ...kind.extras(slots),
-      ...(labels === undefined ? {} : { labels }),
-    };
+      upperBounds,
+      exemplars,
+      labels,
+    });
   }
 }
 

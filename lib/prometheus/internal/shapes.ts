@@ -14,8 +14,13 @@
  * when a process goes idle.
  *
  * Each exemplar is made where its class is defined, right after it, with the smallest valid
- * arguments: `keepShape(new FamilyMap())`. spec/prometheus/shapes.spec.ts runs gathers with full
- * collections between them under `--trace-deopt` and fails on any such discard in lib/.
+ * arguments: `keepShape(new FamilyMap())`. lib/expfmt, which does not import this package, keeps
+ * its own the same way (TextByteEncoder.exemplar, ProtoWriter.exemplar, frozenLabelsExemplar), and
+ * every rows family is made by one function (`newRowsFamily` in lib/model) so that all share one
+ * class. spec/prometheus/shapes.spec.ts scrapes a registry of every kind of series with a full
+ * collection before each scrape, under `--trace-deopt`, and fails on any such discard: through a
+ * transactional gather and the text byte encoder, through `gather()` and metricFamiliesToText, and
+ * through `gather()` and the protobuf encoder. The OpenMetrics encoder is not covered yet.
  *
  * There is no Go counterpart: Go compiles ahead of time.
  *

@@ -32,9 +32,11 @@ export class Slicer {
 
 /**
  * How many steps (comparisons, at worst) the sliced loops take between two looks at the clock: a
- * look costs little, and this many steps take well under a millisecond. A power of two.
+ * look costs little, and this many steps take well under a millisecond even in code V8 has not
+ * optimized yet (the first scrape of a process runs its loops in the interpreter, many times
+ * slower). A power of two.
  */
-export const StepsPerCheck = 4096;
+export const StepsPerCheck = 1024;
 
 /** The size of the runs sorted in one step before merging; sorting one takes well under a slice. */
 const runLength = 2048;
