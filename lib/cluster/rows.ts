@@ -14,6 +14,7 @@
  */
 
 import type * as dto from "../model/index.js";
+import { newRowsFamily } from "../model/index.js";
 import { compareUTF8 } from "../prometheus/index.js";
 import { foldScalars, type MergedScalars } from "./combine.js";
 import { labelPairs, type Part, SeriesPerCheck } from "./parts.js";
@@ -61,8 +62,7 @@ export async function rowsOf(
       numbers[2 * row + 1] = created === undefined ? Number.NaN : created[order[row]!]!;
     }
   }
-  return {
-    rows: true,
+  return newRowsFamily({
     name: first.name,
     help: first.help ?? "",
     type: first.type as "counter" | "gauge" | "untyped",
@@ -76,7 +76,7 @@ export async function rowsOf(
     numbers,
     stride,
     labels: layout.labels,
-  };
+  });
 }
 
 /**

@@ -133,22 +133,25 @@ function familyToWire(family: dto.GatheredFamily, exemplars: boolean): WireFamil
       end += scalar ? 1 : 3 + 2 * numbers[end + 2]!;
       to++;
     }
+    const extras: [number, WireExtra][] = [];
+    for (; extraAt < columns.extras.length && columns.extras[extraAt]![0] < to; extraAt++) {
+      extras.push([columns.extras[extraAt]![0] - from, columns.extras[extraAt]![1]]);
+    }
+    // Every field in one literal, absent ones undefined (JSON leaves them out): all wire families
+    // share one hidden class, which a collection between scrapes does not free (see parts.ts).
     const wire: WireFamily = {
       name: family.name,
       type: family.type,
       series: to - from,
       labels: columns.labels(from, to),
       numbers: floatsToWire(numbers.subarray(n, end)),
+      help: family.help,
+      unit: isRowsFamily(family) ? undefined : family.unit,
+      created: columns.created === undefined ? undefined : floatsToWire(columns.created.subarray(from, to)),
+      extras: extras.length > 0 ? extras : undefined,
+      part: from > 0 || to < series ? chunks.length : undefined,
+      labelsId: undefined,
     };
-    if (family.help !== undefined) wire.help = family.help;
-    if (!isRowsFamily(family) && family.unit !== undefined) wire.unit = family.unit;
-    if (columns.created !== undefined) wire.created = floatsToWire(columns.created.subarray(from, to));
-    const extras: [number, WireExtra][] = [];
-    for (; extraAt < columns.extras.length && columns.extras[extraAt]![0] < to; extraAt++) {
-      extras.push([columns.extras[extraAt]![0] - from, columns.extras[extraAt]![1]]);
-    }
-    if (extras.length > 0) wire.extras = extras;
-    if (from > 0 || to < series) wire.part = chunks.length;
     chunks.push(wire);
     if (to === from) break; // a family without series: one empty chunk
     from = to;
@@ -194,10 +197,12 @@ function rowsColumns(family: dto.RowsFamily, exemplars: boolean): Columns {
     ends[row] = at;
     out[at++] = 0x0a;
   }
+  const { numbers, created } = rowsNumbers(family);
   return {
     series: length,
     labels: (from, to) => (from === to ? "" : out.toString("utf8", from === 0 ? 0 : ends[from - 1]! + 1, ends[to - 1]!)),
-    ...rowsNumbers(family),
+    numbers,
+    created,
     extras: exemplars ? rowsExemplars(family) : [],
   };
 }
