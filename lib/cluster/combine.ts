@@ -159,7 +159,20 @@ function startAcc(part: Part, series: number): Acc {
   const nums = part.numbers;
   const at = part.valueAt[series]!;
   const extra = part.extras?.get(series);
-  const acc: Acc = { part, series, n: 1, value: nums[at]!, sum: 0 };
+  // Every field in the literal (one hidden class for all, see parts.ts's keepWireShapes).
+  const acc: Acc = {
+    part,
+    series,
+    n: 1,
+    value: nums[at]!,
+    sum: 0,
+    bounds: undefined,
+    counts: undefined,
+    createdTimestampMs: undefined,
+    timestampMs: undefined,
+    exemplar: undefined,
+    bucketExemplars: undefined,
+  };
   const type = part.wire.type;
   if (type === "summary" || type === "histogram" || type === "gaugehistogram") acc.sum = nums[at + 1]!;
   if (type === "histogram" || type === "gaugehistogram") {

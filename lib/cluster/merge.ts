@@ -14,13 +14,15 @@
 import type * as dto from "../model/index.js";
 import { isRowsFamily } from "../model/index.js";
 import { compareMetrics, goQuote } from "../prometheus/index.js";
+import { keepShape } from "../prometheus/internal/shapes.js";
 import { combine } from "./combine.js";
 import { FamilyConflictError, MergeError, MergeRuleError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { groupByName, labelPairs, metricOf, type Part, SeriesPerCheck, type WorkerAnswer } from "./parts.js";
 import { fitsRows, RowLayouts, rowsOf } from "./rows.js";
-import { type RuleBook, ruleFits } from "./rules.js";
+import { RuleBook, ruleFits } from "./rules.js";
 import { Slicer, sortInSlices } from "./slices.js";
+import { toWire } from "./wire.js";
 
 export type { WorkerAnswer } from "./parts.js";
 
@@ -140,3 +142,39 @@ async function keepPerWorker(parts: Part[], workerLabel: string, slicer: Slicer)
   }
   return metrics;
 }
+
+/**
+ * keepMergeShapes keeps what a merge of a family of each type returns, summed and kept per
+ * worker (see lib/prometheus/internal/shapes.ts): the merged metrics get their fields one after
+ * another, and without one of each alive a full collection between two scrapes frees their
+ * hidden classes and V8 discards the code that made them, and the encoders' code that read them.
+ */
+function keepMergeShapes(): void {
+  // Fractions: a field that has held only small integers has another hidden class than one that
+  // has held a fraction, and real values are both.
+  const label = [{ name: "a", value: "b" }];
+  const families: dto.MetricFamily[] = [
+    { name: "c_total", help: "h", type: "counter", metric: [{ label, counter: { value: 0.25, createdTimestampMs: 0.5 } }] },
+    { name: "g", help: "h", type: "gauge", metric: [{ label, gauge: { value: 0.25 } }] },
+    { name: "u", help: "h", type: "untyped", metric: [{ label, untyped: { value: 0.25 } }] },
+    {
+      name: "s",
+      help: "h",
+      type: "summary",
+      metric: [{ label, summary: { sampleCount: 0.25, sampleSum: 0.25, quantile: [{ quantile: 0.5, value: 0.25 }], createdTimestampMs: 0.5 } }],
+    },
+    {
+      name: "h",
+      help: "h",
+      type: "histogram",
+      metric: [{ label, histogram: { sampleCount: 0.25, sampleSum: 0.25, bucket: [{ upperBound: 0.5, cumulativeCount: 0.25 }], createdTimestampMs: 0.5 } }],
+    },
+  ];
+  const answers = [1, 2].map((workerId) => ({ workerId, families: JSON.parse(JSON.stringify(toWire(families))) as unknown[] }));
+  for (const rule of ["sum", "worker"] as const) {
+    const rules = new RuleBook({ byType: { counter: rule, gauge: rule, untyped: rule, summary: rule, histogram: rule } });
+    void mergeAnswers(answers, { rules, workerLabel: "worker" }).then(keepShape);
+  }
+}
+
+keepMergeShapes();
