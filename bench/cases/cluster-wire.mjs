@@ -13,12 +13,18 @@
 //   per label pair). JSON turns NaN and ±Inf into null, so it would need a float encoding too.
 // - protobuf delimited: lib/expfmt's encoder; no decoder is timed (the project has none yet), so
 //   its primary column is a lower bound: the v8.deserialize of the bytes alone.
-// - ours (lib/cluster wire.ts): per family, one label text per series and one Float64Array of all
-//   numbers as base64, read straight from the rows families of the registry's transactional
-//   gather (as serveWorker does), given back with done() once the wire form is made.
+// - ours (lib/cluster wire.ts): per family, one string of every series' label text (one a line)
+//   and one Float64Array of all numbers as base64, read straight from the rows families of the
+//   registry's transactional gather (as serveWorker does), given back with done() once the wire
+//   form is made; cut into chunks of at most 1,024 series.
+// - ours, columns held: the same, numbered as serveWorker numbers its label columns, for a request
+//   that says the primary holds them (lib/cluster/columns.ts): the columns are left out, as at
+//   every scrape after the first while the series stay the same. The primary column includes
+//   putting the held columns back (HeldColumns.take).
 
 import v8 from "node:v8";
 import { toWire } from "demo-exporter/cluster";
+import { HeldColumns, SentColumns } from "../../dist/lib/cluster/columns.js";
 import { encodeDelimited } from "demo-exporter/expfmt";
 import { newCounterVec, newGaugeVec, newRegistry, toTransactionalGatherer } from "demo-exporter/prometheus";
 
@@ -62,6 +68,19 @@ async function wire() {
 }
 await row("ours (wire.ts)", "json", async () => JSON.stringify(await wire()), (m) => JSON.parse(m));
 await row("ours (wire.ts)", "advanced", async () => v8.serialize(await wire()), (m) => v8.deserialize(m));
+/** held makes the wire form of a scrape after the first: the primary holds the label columns. */
+const sent = new SentColumns();
+const primary = new HeldColumns();
+const first = await wire();
+sent.number(first, primary.known(1));
+primary.take(1, first);
+async function held() {
+  const wires = await wire();
+  sent.number(wires, primary.known(1));
+  return wires;
+}
+await row("ours, columns held", "json", async () => JSON.stringify(await held()), (m) => primary.take(1, JSON.parse(m)));
+await row("ours, columns held", "advanced", async () => v8.serialize(await held()), (m) => primary.take(1, v8.deserialize(m)));
 
 console.log(`${size} series (60% counters, 40% gauges, 2 labels), node ${process.version}; medians of 21 runs`);
 console.log("| form | serialization | worker ms | primary ms (receive) | bytes |");

@@ -65,9 +65,9 @@ export async function fold(parts: Part[], rule: Exclude<MergeRule, "worker" | "o
     }
     if (byKey === undefined) {
       byKey = new Map();
-      for (const acc of accs) byKey.set(acc.part.wire.labels[acc.series]!, acc);
+      for (const acc of accs) byKey.set(acc.part.texts[acc.series]!, acc);
     }
-    const labels = part.wire.labels;
+    const labels = part.texts;
     for (let i = 0; i < part.wire.series; i++) {
       const acc = byKey.get(labels[i]!);
       if (acc === undefined) {
@@ -83,10 +83,72 @@ export async function fold(parts: Part[], rule: Exclude<MergeRule, "worker" | "o
   return accs;
 }
 
+/**
+ * MergedScalars are counter, gauge or untyped series merged into columns, in the order
+ * {@link fold} gives them: each series' label text, its merged value (the rule applied,
+ * `average` divided), and its earliest created timestamp (NaN for none).
+ */
+export interface MergedScalars {
+  texts: readonly string[];
+  values: Float64Array;
+  /** Undefined when no part has a created column. */
+  created: Float64Array | undefined;
+  /**
+   * Where each series' label text came from, for the errors of its parse: undefined when every
+   * text is the first part's series of the same index.
+   */
+  origins: readonly Acc[] | undefined;
+}
+
+/**
+ * foldScalars folds the parts of a counter, gauge or untyped family whose series carry nothing
+ * beside their values (no extras: see rows.ts's fitsRows). When every part holds the first
+ * part's label column (workers of one service send the same series in the same order), the
+ * values are folded column by column, without an object per series; otherwise through
+ * {@link fold}. Either way the sums are made in worker order, so the results are the same.
+ */
+export async function foldScalars(parts: Part[], rule: Exclude<MergeRule, "worker" | "omit">, slicer: Slicer): Promise<MergedScalars> {
+  const base = parts[0]!;
+  if (parts.every((p) => p === base || sameLabels(p, base))) {
+    const n = base.wire.series;
+    // A scalar family's numbers hold one value per series, in series order (indexPart checks).
+    const values = base.numbers.slice(0, n);
+    let created = base.created?.slice(0, n);
+    for (let p = 1; p < parts.length; p++) {
+      const more = parts[p]!.numbers;
+      if (rule === "sum" || rule === "average") for (let i = 0; i < n; i++) values[i] += more[i]!;
+      else if (rule === "min") for (let i = 0; i < n; i++) values[i] = Math.min(values[i]!, more[i]!);
+      else if (rule === "max") for (let i = 0; i < n; i++) values[i] = Math.max(values[i]!, more[i]!);
+      const c = parts[p]!.created;
+      if (c !== undefined) {
+        created ??= new Float64Array(n).fill(Number.NaN);
+        // The earliest of those that have one: NaN (none) never wins.
+        for (let i = 0; i < n; i++) if (!Number.isNaN(c[i]!) && !(c[i]! >= created[i]!)) created[i] = c[i]!;
+      }
+      if (slicer.due()) await slicer.yield();
+    }
+    if (rule === "average") for (let i = 0; i < n; i++) values[i]! /= parts.length;
+    return { texts: base.texts, values, created, origins: undefined };
+  }
+  const accs = await fold(parts, rule, slicer);
+  const texts = new Array<string>(accs.length);
+  const values = new Float64Array(accs.length);
+  const anyCreated = parts.some((p) => p.created !== undefined);
+  const created = anyCreated ? new Float64Array(accs.length) : undefined;
+  for (let i = 0; i < accs.length; i++) {
+    const acc = accs[i]!;
+    texts[i] = acc.part.texts[acc.series]!;
+    values[i] = rule === "average" ? acc.value / acc.n : acc.value;
+    if (created !== undefined) created[i] = acc.createdTimestampMs ?? Number.NaN;
+  }
+  return { texts, values, created, origins: accs };
+}
+
 /** sameLabels reports whether two parts hold the same label sets in the same order. */
 function sameLabels(a: Part, b: Part): boolean {
-  const x = a.wire.labels;
-  const y = b.wire.labels;
+  const x = a.texts;
+  const y = b.texts;
+  if (x === y) return true; // equal label columns give the same array (LabelTexts)
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
@@ -97,7 +159,20 @@ function startAcc(part: Part, series: number): Acc {
   const nums = part.numbers;
   const at = part.valueAt[series]!;
   const extra = part.extras?.get(series);
-  const acc: Acc = { part, series, n: 1, value: nums[at]!, sum: 0 };
+  // Every field in the literal (one hidden class for all, see parts.ts's keepWireShapes).
+  const acc: Acc = {
+    part,
+    series,
+    n: 1,
+    value: nums[at]!,
+    sum: 0,
+    bounds: undefined,
+    counts: undefined,
+    createdTimestampMs: undefined,
+    timestampMs: undefined,
+    exemplar: undefined,
+    bucketExemplars: undefined,
+  };
   const type = part.wire.type;
   if (type === "summary" || type === "histogram" || type === "gaugehistogram") acc.sum = nums[at + 1]!;
   if (type === "histogram" || type === "gaugehistogram") {
@@ -166,7 +241,7 @@ function foldBuckets(acc: Acc, part: Part, series: number): void {
   if (!same) {
     const got = Array.from({ length: k }, (_, j) => nums[at + 3 + 2 * j]!);
     throw new BucketMismatchError(
-      `worker ${part.workerId}: histogram ${name}${part.wire.labels[series] || "{}"} has bucket bounds [${got.join(" ")}] but should have [${[...bounds].join(" ")}]: histograms are merged bucket by bucket`,
+      `worker ${part.workerId}: histogram ${name}${part.texts[series] || "{}"} has bucket bounds [${got.join(" ")}] but should have [${[...bounds].join(" ")}]: histograms are merged bucket by bucket`,
       name,
       part.workerId,
       [...bounds],

@@ -65,14 +65,18 @@ export function parseLabelText(text: string): readonly dto.LabelPair[] | undefin
 }
 
 /**
- * LabelTexts turns label texts into frozen pairs, keeping those of the current and the previous
- * merge: a series that is still there at the next scrape gets the same array (so the encoder's
- * text cache, keyed by the array, renders it once), and series gone for a whole scrape are
- * forgotten.
+ * LabelTexts turns label texts into frozen pairs, and a family's label column (the texts joined
+ * by newlines, as a worker sends them) into its texts, keeping those of the current and the
+ * previous merge: a series that is still there at the next scrape gets the same array (so the
+ * encoder's text cache, keyed by the array, renders it once), a column that equals one seen
+ * before (every worker's, usually, scrape after scrape) is not split again and gets the same
+ * array of texts, and what is gone for a whole scrape is forgotten.
  */
 export class LabelTexts {
   #previous = new Map<string, readonly dto.LabelPair[]>();
   #current = new Map<string, readonly dto.LabelPair[]>();
+  #previousColumns = new Map<string, readonly string[]>();
+  #currentColumns = new Map<string, readonly string[]>();
 
   /** pairs returns the frozen pairs of `text`, or undefined when the text is malformed. */
   pairs(text: string): readonly dto.LabelPair[] | undefined {
@@ -83,9 +87,24 @@ export class LabelTexts {
     return pairs;
   }
 
+  /**
+   * texts returns the label texts of a non-empty family's label column (`""` is one empty
+   * text), frozen; the same array for an equal column. The texts are not checked here: see
+   * {@link pairs}.
+   */
+  texts(column: string): readonly string[] {
+    let texts = this.#currentColumns.get(column);
+    if (texts !== undefined) return texts;
+    texts = this.#previousColumns.get(column) ?? Object.freeze(column.split("\n"));
+    this.#currentColumns.set(column, texts);
+    return texts;
+  }
+
   /** nextMerge starts a new generation: what the last merge did not use is dropped. */
   nextMerge(): void {
     this.#previous = this.#current;
     this.#current = new Map();
+    this.#previousColumns = this.#currentColumns;
+    this.#currentColumns = new Map();
   }
 }

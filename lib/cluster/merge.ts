@@ -14,13 +14,15 @@
 import type * as dto from "../model/index.js";
 import { isRowsFamily } from "../model/index.js";
 import { compareMetrics, goQuote } from "../prometheus/index.js";
-import { combine, fold } from "./combine.js";
+import { keepShape } from "../prometheus/internal/shapes.js";
+import { combine } from "./combine.js";
 import { FamilyConflictError, MergeError, MergeRuleError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { groupByName, labelPairs, metricOf, type Part, SeriesPerCheck, type WorkerAnswer } from "./parts.js";
-import { fitsRows, rowsOf } from "./rows.js";
-import { type RuleBook, ruleFits } from "./rules.js";
+import { fitsRows, RowLayouts, rowsOf } from "./rows.js";
+import { RuleBook, ruleFits } from "./rules.js";
 import { Slicer, sortInSlices } from "./slices.js";
+import { toWire } from "./wire.js";
 
 export type { WorkerAnswer } from "./parts.js";
 
@@ -31,6 +33,8 @@ export interface MergeOptions {
   slicer?: Slicer;
   /** Label pairs of earlier merges, to use again (a gatherer keeps one across scrapes). */
   labelTexts?: LabelTexts;
+  /** Rows layouts of earlier merges, to use again (a gatherer keeps one across scrapes). */
+  rowLayouts?: RowLayouts;
   /**
    * Make the counters, gauges and untyped families merged into one series per label set rows
    * families (rows.ts), for a transactional gather; default false: plain families only.
@@ -53,12 +57,14 @@ export async function mergeAnswers(answers: readonly WorkerAnswer[], options: Me
   const slicer = options.slicer ?? new Slicer();
   const labelTexts = options.labelTexts ?? new LabelTexts();
   labelTexts.nextMerge();
+  const rowLayouts = options.rowLayouts ?? new RowLayouts();
+  rowLayouts.nextMerge();
   const errors: Error[] = [];
   const groups = await groupByName([...answers].sort((a, b) => a.workerId - b.workerId), labelTexts, errors, slicer);
   const families: dto.GatheredFamily[] = [];
   for (const name of [...groups.keys()].sort()) {
     try {
-      const family = await mergeFamily(groups.get(name)!, options, slicer);
+      const family = await mergeFamily(groups.get(name)!, options, rowLayouts, slicer);
       // A family without series is left out, as a registry leaves it out of a gather.
       if (family !== undefined && (isRowsFamily(family) ? family.length : family.metric.length) > 0) families.push(family);
     } catch (err) {
@@ -71,7 +77,7 @@ export async function mergeAnswers(answers: readonly WorkerAnswer[], options: Me
 }
 
 /** mergeFamily merges one family's parts, or returns undefined when its rule omits it. */
-async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer): Promise<dto.GatheredFamily | undefined> {
+async function mergeFamily(parts: Part[], options: MergeOptions, rowLayouts: RowLayouts, slicer: Slicer): Promise<dto.GatheredFamily | undefined> {
   const first = parts[0]!.wire;
   checkAgreement(parts);
   const rule = options.rules.ruleFor(first.name, first.type);
@@ -79,7 +85,7 @@ async function mergeFamily(parts: Part[], options: MergeOptions, slicer: Slicer)
     throw new MergeRuleError(`merge rule "${rule}" does not apply to metric family ${first.name} of type ${first.type}`, first.name);
   }
   if (rule === "omit") return undefined;
-  if (options.rows === true && fitsRows(parts, rule)) return rowsOf(parts, await fold(parts, rule, slicer), rule, slicer);
+  if (options.rows === true && fitsRows(parts, rule)) return rowsOf(parts, rule, rowLayouts, slicer);
   const family: dto.MetricFamily = { name: first.name, type: first.type, metric: [] };
   if (first.help !== undefined) family.help = first.help;
   if (first.unit !== undefined) family.unit = first.unit;
@@ -136,3 +142,40 @@ async function keepPerWorker(parts: Part[], workerLabel: string, slicer: Slicer)
   }
   return metrics;
 }
+
+/**
+ * keepMergeShapes keeps what a merge of a family of each type returns, summed and kept per
+ * worker (see lib/prometheus/internal/shapes.ts): the merged metrics get their fields one after
+ * another, and without one of each alive a full collection between two scrapes frees their
+ * hidden classes and V8 discards the code that made them, and the encoders' code that read them.
+ */
+function keepMergeShapes(): void {
+  // Fractions: a field that has held only small integers has another hidden class than one that
+  // has held a fraction, and real values are both.
+  const label = [{ name: "a", value: "b" }];
+  const families: dto.MetricFamily[] = [
+    { name: "c_total", help: "h", type: "counter", metric: [{ label, counter: { value: 0.25, createdTimestampMs: 0.5 } }] },
+    { name: "g", help: "h", type: "gauge", metric: [{ label, gauge: { value: 0.25 } }] },
+    { name: "u", help: "h", type: "untyped", metric: [{ label, untyped: { value: 0.25 } }] },
+    {
+      name: "s",
+      help: "h",
+      type: "summary",
+      metric: [{ label, summary: { sampleCount: 0.25, sampleSum: 0.25, quantile: [{ quantile: 0.5, value: 0.25 }], createdTimestampMs: 0.5 } }],
+    },
+    {
+      name: "h",
+      help: "h",
+      type: "histogram",
+      metric: [{ label, histogram: { sampleCount: 0.25, sampleSum: 0.25, bucket: [{ upperBound: 0.5, cumulativeCount: 0.25 }], createdTimestampMs: 0.5 } }],
+    },
+  ];
+  const answers = [1, 2].map((workerId) => ({ workerId, families: JSON.parse(JSON.stringify(toWire(families))) as unknown[] }));
+  for (const rule of ["sum", "worker"] as const) {
+    const rules = new RuleBook({ byType: { counter: rule, gauge: rule, untyped: rule, summary: rule, histogram: rule } });
+    // It cannot fail (the families are made above); were it to, the exemplars would be missing, nothing more.
+    mergeAnswers(answers, { rules, workerLabel: "worker" }).then(keepShape, () => {});
+  }
+}
+
+keepMergeShapes();

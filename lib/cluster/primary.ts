@@ -32,10 +32,12 @@ import {
   type TransactionalGatherer,
   type TransactionalGatherOptions,
 } from "../prometheus/index.js";
+import { HeldColumns } from "./columns.js";
 import { FamilyConflictError, WorkerGatherError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";
 import { mergeAnswers, type WorkerAnswer } from "./merge.js";
 import { type GatherAnswer, type GatherRequest, GatherRequestType, isGatherAnswer } from "./protocol.js";
+import { RowLayouts } from "./rows.js";
 import { type MergeRules, RuleBook } from "./rules.js";
 import { Slicer } from "./slices.js";
 
@@ -75,6 +77,8 @@ export class ClusterGatherer implements HasTransactionalGatherer {
   readonly #rules: RuleBook;
   readonly #workerLabel: string;
   readonly #labelTexts = new LabelTexts();
+  readonly #rowLayouts = new RowLayouts();
+  readonly #columns = new HeldColumns();
 
   /** @throws {InvalidOptionsError} outside a cluster primary, or for a bad timeout, rule or label name. */
   constructor(options: ClusterGathererOptions = {}) {
@@ -117,7 +121,8 @@ export class ClusterGatherer implements HasTransactionalGatherer {
     const { signal } = options;
     if (signal?.aborted) throw new GatherAbortedError("gather aborted before the cluster workers were asked", { cause: signal.reason });
     const asked = liveWorkers();
-    const answers = await askWorkers(asked, this.#timeout, signal);
+    this.#columns.keepOnly(new Set(asked.map((w) => w.id)));
+    const answers = await askWorkers(asked, this.#timeout, signal, this.#columns);
     const errors: Error[] = [];
     for (const a of answers) for (const e of a.errors) errors.push(new WorkerGatherError(`worker ${a.workerId}: ${e}`, a.workerId));
     const merged = await mergeAnswers(answers, {
@@ -125,6 +130,7 @@ export class ClusterGatherer implements HasTransactionalGatherer {
       workerLabel: this.#workerLabel,
       slicer: new Slicer(),
       labelTexts: this.#labelTexts,
+      rowLayouts: this.#rowLayouts,
       rows,
     });
     errors.push(...merged.errors);
@@ -226,10 +232,11 @@ function listen(): void {
 }
 
 /**
- * askWorkers sends one request to each worker and resolves with the answers that came before
- * every worker answered or went away, or `timeoutMs` passed. It rejects only when `signal` aborts.
+ * askWorkers sends one request to each worker (with the label columns held from it, see
+ * columns.ts) and resolves with the answers that came before every worker answered or went away,
+ * or `timeoutMs` passed. It rejects only when `signal` aborts.
  */
-function askWorkers(workers: readonly Worker[], timeoutMs: number, signal: StopSignal | undefined): Promise<Answer[]> {
+function askWorkers(workers: readonly Worker[], timeoutMs: number, signal: StopSignal | undefined, columns: HeldColumns): Promise<Answer[]> {
   if (workers.length === 0) return Promise.resolve([]);
   listen();
   const id = nextRequestId++;
@@ -257,15 +264,16 @@ function askWorkers(workers: readonly Worker[], timeoutMs: number, signal: StopS
         for (const f of msg.families) got.families.push(f);
         for (const e of msg.errors) got.errors.push(String(e));
         if (!msg.last) return;
-        answers.push({ workerId: worker.id, ...got });
+        // Taken as the answer completes: the worker's answers arrive in the order it sent them.
+        answers.push({ workerId: worker.id, ...got, columns: columns.take(worker.id, got.families) });
         leaveOut(worker);
       },
       gone: leaveOut,
     });
     const timer = setTimeout(() => settle(), timeoutMs);
     signal?.addEventListener("abort", onAbort, { once: true });
-    const request: GatherRequest = { type: GatherRequestType, id };
     for (const worker of workers) {
+      const request: GatherRequest = { type: GatherRequestType, id, columns: columns.known(worker.id) };
       try {
         worker.send(request, undefined, (err: Error | null) => {
           if (err) leaveOut(worker);

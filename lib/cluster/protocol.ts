@@ -4,6 +4,11 @@
  * pass by untouched, and every request carries an `id` that its answer repeats: an answer that
  * comes after its scrape gave up on it finds no request waiting and is dropped.
  *
+ * A family's label column (wire.ts) is the bulk of an answer, and it seldom changes. So a worker
+ * numbers the label columns it sends (per family, a new number when the column changes), the
+ * primary says in each request which numbered columns of that worker it holds, and the worker
+ * sends a column it knows the primary holds by its number alone (columns.ts).
+ *
  * @module
  */
 
@@ -18,6 +23,8 @@ export const GatherAnswerType = "demo-exporter/cluster:families";
 export interface GatherRequest {
   type: typeof GatherRequestType;
   id: number;
+  /** The label columns the primary holds from this worker: by family name, the column's number. */
+  columns?: Record<string, number>;
 }
 
 /**
@@ -33,7 +40,10 @@ export interface GatherAnswer {
   last: boolean;
 }
 
-/** isGatherRequest tells the primary's requests from other messages. */
+/**
+ * isGatherRequest tells the primary's requests from other messages. A request whose `columns`
+ * is not a record of numbers is one whose columns the worker sends whole.
+ */
 export function isGatherRequest(msg: unknown): msg is GatherRequest {
   return typeof msg === "object" && msg !== null && (msg as GatherRequest).type === GatherRequestType && Number.isInteger((msg as GatherRequest).id);
 }

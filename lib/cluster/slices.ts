@@ -10,6 +10,7 @@
 
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { SliceMs } from "../prometheus/index.js";
+import { keepShape } from "../prometheus/internal/shapes.js";
 
 /** Slicer tracks the current slice and yields when it has run long enough. */
 export class Slicer {
@@ -26,6 +27,10 @@ export class Slicer {
     this.#start = performance.now();
   }
 }
+
+// A gatherer makes a Slicer per scrape: one is kept so that its class outlives them (see
+// lib/prometheus/internal/shapes.ts).
+keepShape(new Slicer());
 
 /** The length of the runs sorted in one step; sorting one takes well under a slice. */
 const runLength = 1024;

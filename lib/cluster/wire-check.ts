@@ -24,7 +24,9 @@ export function isWireFamily(x: unknown): x is WireFamily {
     (w.help === undefined || typeof w.help === "string") &&
     (w.unit === undefined || typeof w.unit === "string") &&
     Number.isInteger(w.series) &&
-    Array.isArray(w.labels) &&
+    (w.labels === undefined || typeof w.labels === "string") &&
+    (w.labelsId === undefined || Number.isInteger(w.labelsId)) &&
+    (w.labels !== undefined || w.labelsId !== undefined) &&
     typeof w.numbers === "string" &&
     (w.created === undefined || typeof w.created === "string") &&
     (w.part === undefined || Number.isInteger(w.part)) &&

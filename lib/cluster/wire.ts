@@ -3,30 +3,30 @@
  * channel, and how the primary reads it back.
  *
  * No client_golang counterpart (Go has no cluster of processes); prom-client sends
- * `getMetricsAsJSON()` objects. Here a family travels as columns: every series' labels as one
- * string, their rendered text (label-text.ts), and every number of the family in one
- * `Float64Array` whose bytes are sent as a base64 string. That form
+ * `getMetricsAsJSON()` objects. Here a family travels as columns: the labels of all its series
+ * as one string, each series' rendered label text (label-text.ts) on a line of its own, and every
+ * number of the family in one `Float64Array` whose bytes are sent as a base64 string. That form
  * - is exact: NaN, ±Inf and -0 are IEEE bytes, not JSON numbers, so they survive either of
  *   node:cluster's serializations (`"json"`, the default, or `"advanced"`);
- * - is cheap on the primary: a few arrays per family instead of one object per series and per
+ * - is cheap on the primary: a few strings per family instead of one object per series and per
  *   label (measured in docs/cluster.md: 10,000 series as plain objects take ~30 ms to
- *   deserialize with `"advanced"`, as columns under 1 ms).
+ *   deserialize with `"advanced"`, as columns under 1 ms), and a label column that equals one
+ *   seen before is not split or parsed again (label-text.ts's LabelTexts).
  *
  * Created timestamps have a column of their own when a family has any. What is rare rides beside
  * the columns as plain data, per series: timestamps, exemplars and native-histogram fields
  * ({@link WireExtra}).
  *
  * A worker gathers through the transactional seam (lib/prometheus/transactional.ts), and a
- * registry hands a vec's series over as a {@link dto.RowsFamily}: the label texts are cut from its
- * arena, the numbers copied from its columns, its few exemplars read from its exemplar map, and
- * no object is made per series. The rows are borrowed: {@link toWire} copies what it needs, so
+ * registry hands a vec's series over as a {@link dto.RowsFamily}: the label column is copied
+ * byte by byte from its arena and pieces and decoded once, the numbers copied from its columns,
+ * its few exemplars read from its exemplar map, and no object is made per series. The rows are borrowed: {@link toWire} copies what it needs, so
  * the transaction's `done()` may be called as soon as it returns. A plain client_model family is
  * read metric by metric, its labels rendered by lib/expfmt's `labelsText`.
  *
  * @module
  */
 
-import { isAscii } from "node:buffer";
 import { labelsText } from "../expfmt/index.js";
 import type * as dto from "../model/index.js";
 import { isRowsFamily } from "../model/index.js";
@@ -35,7 +35,10 @@ import { WireFormatError } from "./errors.js";
 /**
  * WireFamily is one family as a worker sends it.
  *
- * `labels` holds each series' label text (label-text.ts). `numbers` holds, for each series in
+ * `labels` holds each series' label text (label-text.ts), in series order, joined by `"\n"` (a
+ * label text never holds a raw newline: the text format escapes it as `\n`); a family without
+ * series has `""`, as has one series without labels. It is absent when the primary holds the
+ * column already: then `labelsId` names it (protocol.ts). `numbers` holds, for each series in
  * order, its values: counter, gauge, untyped: `value`; summary: `count, sum, k`, then k pairs
  * `quantile, value`; histogram and gauge histogram: `count, sum, k`, then k pairs
  * `upperBound, cumulativeCount`. `created`, when present, holds each series' created timestamp
@@ -47,7 +50,9 @@ export interface WireFamily {
   type: dto.MetricType;
   unit?: string;
   series: number;
-  labels: string[];
+  labels?: string;
+  /** The number the worker gave this family's label column (the same in each of its chunks). */
+  labelsId?: number;
   /** The bytes of a Float64Array (little-endian, as every platform Node runs on), base64. */
   numbers: string;
   /** Created timestamps in ms, one per series, in the same form as `numbers`. */
@@ -118,7 +123,7 @@ function familyToWire(family: dto.GatheredFamily, exemplars: boolean): WireFamil
   const numbers = columns.numbers instanceof Float64Array ? columns.numbers : Float64Array.from(columns.numbers);
   const scalar = family.type === "counter" || family.type === "gauge" || family.type === "untyped";
   const chunks: WireFamily[] = [];
-  const series = columns.labels.length;
+  const series = columns.series;
   let extraAt = 0;
   for (let from = 0, n = 0; from < series || (from === 0 && chunks.length === 0); ) {
     // The chunk takes series until one of the limits is reached (and at least one series).
@@ -128,22 +133,25 @@ function familyToWire(family: dto.GatheredFamily, exemplars: boolean): WireFamil
       end += scalar ? 1 : 3 + 2 * numbers[end + 2]!;
       to++;
     }
-    const wire: WireFamily = {
-      name: family.name,
-      type: family.type,
-      series: to - from,
-      labels: from === 0 && to === series ? columns.labels : columns.labels.slice(from, to),
-      numbers: floatsToWire(numbers.subarray(n, end)),
-    };
-    if (family.help !== undefined) wire.help = family.help;
-    if (!isRowsFamily(family) && family.unit !== undefined) wire.unit = family.unit;
-    if (columns.created !== undefined) wire.created = floatsToWire(columns.created.subarray(from, to));
     const extras: [number, WireExtra][] = [];
     for (; extraAt < columns.extras.length && columns.extras[extraAt]![0] < to; extraAt++) {
       extras.push([columns.extras[extraAt]![0] - from, columns.extras[extraAt]![1]]);
     }
-    if (extras.length > 0) wire.extras = extras;
-    if (from > 0 || to < series) wire.part = chunks.length;
+    // Every field in one literal, absent ones undefined (JSON leaves them out): all wire families
+    // share one hidden class, which a collection between scrapes does not free (see parts.ts).
+    const wire: WireFamily = {
+      name: family.name,
+      type: family.type,
+      series: to - from,
+      labels: columns.labels(from, to),
+      numbers: floatsToWire(numbers.subarray(n, end)),
+      help: family.help,
+      unit: isRowsFamily(family) ? undefined : family.unit,
+      created: columns.created === undefined ? undefined : floatsToWire(columns.created.subarray(from, to)),
+      extras: extras.length > 0 ? extras : undefined,
+      part: from > 0 || to < series ? chunks.length : undefined,
+      labelsId: undefined,
+    };
     chunks.push(wire);
     if (to === from) break; // a family without series: one empty chunk
     from = to;
@@ -153,31 +161,50 @@ function familyToWire(family: dto.GatheredFamily, exemplars: boolean): WireFamil
 }
 
 interface Columns {
-  labels: string[];
+  series: number;
+  /** The label texts of series `from` to `to` (exclusive), joined by `"\n"`. */
+  labels(from: number, to: number): string;
   numbers: ArrayLike<number>;
   created: Float64Array | undefined;
   extras: [number, WireExtra][];
 }
 
-/** rowsColumns reads a RowsFamily: label texts from its arena, numbers from its columns. */
+/**
+ * rowsColumns reads a RowsFamily: its label column is written as UTF-8 bytes (each row's first
+ * piece, arena entry and last piece, then a newline) and decoded once per chunk; its numbers are
+ * copied from its columns.
+ */
 function rowsColumns(family: dto.RowsFamily, exemplars: boolean): Columns {
   const { pieces, width, arena, slots, textStart, textLength, length } = family;
-  const labels = new Array<string>(length);
-  // An ASCII arena is cut as a string by byte offsets; otherwise each entry is decoded.
-  const ascii = width > 0 && isAscii(arena) ? Buffer.from(arena.buffer, arena.byteOffset, arena.byteLength).toString("latin1") : undefined;
-  const first = pieces[0]!;
-  const last = pieces[width]!;
+  // With no variable labels the one piece is the whole text; otherwise a row's text is
+  // pieces[0] + its entry + pieces[width].
+  const head = Buffer.from(pieces[0]!);
+  const tail = width === 0 ? Buffer.alloc(0) : Buffer.from(pieces[width]!);
+  let bytes = 0;
+  for (let row = 0; row < length; row++) bytes += head.length + (width === 0 ? 0 : textLength[slots[row]!]!) + tail.length + 1;
+  const out = Buffer.allocUnsafe(bytes);
+  /** Per row, where its text ends in `out` (its newline). */
+  const ends = new Uint32Array(length);
+  let at = 0;
   for (let row = 0; row < length; row++) {
-    if (width === 0) {
-      labels[row] = first;
-    } else {
+    // Byte loops: the pieces and entries are short, and a copy call per piece costs more.
+    for (let j = 0; j < head.length; j++) out[at++] = head[j]!;
+    if (width > 0) {
       const slot = slots[row]!;
-      const start = textStart[slot]!;
-      const entry = ascii !== undefined ? ascii.slice(start, start + textLength[slot]!) : utf8.decode(arena.subarray(start, start + textLength[slot]!));
-      labels[row] = first + entry + last;
+      for (let j = textStart[slot]!, end = j + textLength[slot]!; j < end; j++) out[at++] = arena[j]!;
+      for (let j = 0; j < tail.length; j++) out[at++] = tail[j]!;
     }
+    ends[row] = at;
+    out[at++] = 0x0a;
   }
-  return { labels, ...rowsNumbers(family), extras: exemplars ? rowsExemplars(family) : [] };
+  const { numbers, created } = rowsNumbers(family);
+  return {
+    series: length,
+    labels: (from, to) => (from === to ? "" : out.toString("utf8", from === 0 ? 0 : ends[from - 1]! + 1, ends[to - 1]!)),
+    numbers,
+    created,
+    extras: exemplars ? rowsExemplars(family) : [],
+  };
 }
 
 /**
@@ -228,8 +255,6 @@ function rowsExemplars(family: dto.RowsFamily): [number, WireExtra][] {
   return extras;
 }
 
-const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-
 /** metricColumns reads a family's client_model metrics. */
 function metricColumns(family: dto.MetricFamily, exemplars: boolean): Columns {
   const metrics = family.metric;
@@ -250,7 +275,13 @@ function metricColumns(family: dto.MetricFamily, exemplars: boolean): Columns {
     if (m.timestampMs !== undefined) extra.timestampMs = m.timestampMs;
     if (Object.keys(extra).length > 0) extras.push([i, extra]);
   }
-  return { labels, numbers, created: anyCreated ? created : undefined, extras };
+  return {
+    series: metrics.length,
+    labels: (from, to) => labels.slice(from, to).join("\n"),
+    numbers,
+    created: anyCreated ? created : undefined,
+    extras,
+  };
 }
 
 function sortedPairs(pairs: readonly dto.LabelPair[]): readonly dto.LabelPair[] {

@@ -8,7 +8,8 @@
 
 import type * as dto from "../model/index.js";
 import { defaultGatherer, type Gatherer, GatherError, InvalidOptionsError, toTransactionalGatherer, type TransactionalGatherer } from "../prometheus/index.js";
-import { type GatherAnswer, GatherAnswerType, isGatherRequest } from "./protocol.js";
+import { SentColumns } from "./columns.js";
+import { type GatherAnswer, GatherAnswerType, type GatherRequest, isGatherRequest } from "./protocol.js";
 import { ChunkNumbers, ChunkSeries, toWire, type WireFamily } from "./wire.js";
 
 /** ServeWorkerOptions tune {@link serveWorker}. */
@@ -50,8 +51,9 @@ export function serveWorker(options: ServeWorkerOptions = {}): WorkerServer {
   if (typeof process.send !== "function") {
     throw new InvalidOptionsError("serveWorker needs an IPC channel to the primary: call it in a node:cluster worker");
   }
+  const sent = new SentColumns();
   const onMessage = (msg: unknown): void => {
-    if (isGatherRequest(msg)) void answer(gatherer, msg.id, options.exemplars === true);
+    if (isGatherRequest(msg)) void answer(gatherer, msg, options.exemplars === true, sent);
   };
   process.on("message", onMessage);
   return { close: () => void process.off("message", onMessage) };
@@ -60,9 +62,10 @@ export function serveWorker(options: ServeWorkerOptions = {}): WorkerServer {
 /**
  * answer gathers once and sends the result; a primary that is gone gets nothing. The families
  * are turned into wire form while the transaction is open, and given back before anything is
- * sent: the wire form holds copies.
+ * sent: the wire form holds copies. A label column the request says the primary holds is sent
+ * by its number (columns.ts).
  */
-async function answer(gatherer: TransactionalGatherer, id: number, exemplars: boolean): Promise<void> {
+async function answer(gatherer: TransactionalGatherer, request: GatherRequest, exemplars: boolean, sent: SentColumns): Promise<void> {
   const errors: string[] = [];
   let families: readonly dto.GatheredFamily[] = [];
   let done = (): void => {};
@@ -88,7 +91,8 @@ async function answer(gatherer: TransactionalGatherer, id: number, exemplars: bo
   } finally {
     done();
   }
-  for (const msg of messages(id, wires, errors)) {
+  sent.number(wires, request.columns);
+  for (const msg of messages(request.id, wires, errors)) {
     // With a callback, a closed channel is reported to it instead of an 'error' event: the
     // primary has gone or disconnected us, and there is nobody left to answer.
     process.send?.(msg, undefined, undefined, () => {});

@@ -13,9 +13,12 @@ import {
   type MergeRules,
   RuleBook,
   toWire,
+  type WireFamily,
   WireFormatError,
   type WorkerAnswer,
 } from "../../lib/cluster/index.js";
+import { LabelTexts } from "../../lib/cluster/label-text.js";
+import { RowLayouts } from "../../lib/cluster/rows.js";
 import { metricFamiliesToOpenMetrics, metricFamiliesToText, textByteChunks } from "../../lib/expfmt/index.js";
 import { isRowsFamily, type Metric, type MetricFamily } from "../../lib/model/index.js";
 import {
@@ -433,6 +436,28 @@ s_count{worker="2"} 4
     expect(both.families[1]!.metric.every((m) => m.histogram!.sampleCount === 2)).toBe(true);
   });
 
+  it("keeps rows layouts and label columns from one scrape to the next only while the texts are the same", async () => {
+    // One LabelTexts and RowLayouts across merges, as a ClusterGatherer keeps them.
+    const options = { rules: new RuleBook({ byName: { g: "sum" } }), workerLabel: "worker", rows: true, labelTexts: new LabelTexts(), rowLayouts: new RowLayouts() };
+    const scrape = async (workers: MetricFamily[][]) => {
+      const { families, errors } = await mergeAnswers(workers.map((f, i) => viaJSON(i + 1, f)), options);
+      expect(families.every(isRowsFamily)).toBe(true);
+      return { text: metricFamiliesToText(families), errors: errors.map((e) => e.message) };
+    };
+    const two = (x: number) => [[{ k: "a" }, x], [{ k: "b" }, 2 * x]] as [Record<string, string>, number][];
+    expect(await scrape([[gauge("g", two(1))], [gauge("g", two(10))]])).toEqual({ text: '# HELP g h\n# TYPE g gauge\ng{k="a"} 11\ng{k="b"} 22\n', errors: [] });
+    expect(await scrape([[gauge("g", two(2))], [gauge("g", two(20))]])).toEqual({ text: '# HELP g h\n# TYPE g gauge\ng{k="a"} 22\ng{k="b"} 44\n', errors: [] });
+    // A series more in one worker, then in another order: merged by label set, sorted again.
+    const three: [Record<string, string>, number][] = [[{ k: "c" }, 5], ...two(1)];
+    expect(await scrape([[gauge("g", two(1))], [gauge("g", three)]])).toEqual({ text: '# HELP g h\n# TYPE g gauge\ng{k="a"} 2\ng{k="b"} 4\ng{k="c"} 5\n', errors: [] });
+    expect(await scrape([[gauge("g", three)], [gauge("g", three)]])).toEqual({ text: '# HELP g h\n# TYPE g gauge\ng{k="a"} 2\ng{k="b"} 4\ng{k="c"} 10\n', errors: [] });
+    // A label column that differs from the last one by a malformed text is checked again.
+    const bad = (answer: WorkerAnswer) => ({ ...answer, families: (answer.families as WireFamily[]).map((w) => ({ ...w, labels: w.labels!.replace('{k="c"}', '{k="c}') })) });
+    const { families, errors } = await mergeAnswers([viaJSON(1, [gauge("g", three)]), bad(viaJSON(2, [gauge("g", three)]))], options);
+    expect(families).toEqual([]);
+    expect(errors.map((e) => [e.constructor, e.message])).toEqual([[WireFormatError, 'worker 2: metric family g: malformed label text "{k=\\"c}"']]);
+  });
+
   it("leaves out a family that has no series in any worker", async () => {
     const { families, errors } = await merge([[counter("empty_total", [])], [counter("empty_total", []), counter("c_total", [[{}, 1]])]]);
     expect(errors).toEqual([]);
@@ -473,18 +498,19 @@ s_count{worker="2"} 4
   it("reports what is not wire data as a WireFormatError, and merges the rest", async () => {
     const good = toWire([counter("c_total", [[{}, 1]])])[0]!;
     const answers: WorkerAnswer[] = [
-      { workerId: 1, families: [good, { name: 3 }, { ...good, name: "t", type: "weird" }, { ...good, name: "x", extras: [5] }, { ...good, name: "y", extras: [[0, { exemplar: { label: null, value: 1 } }]] }] },
+      { workerId: 1, families: [good, { name: 3 }, { ...good, name: "t", type: "weird" }, { ...good, name: "x", extras: [5] }, { ...good, name: "z", labels: ["{}"] }, { ...good, name: "y", extras: [[0, { exemplar: { label: null, value: 1 } }]] }] },
       {
         workerId: 2,
         families: [
           { ...good, name: "b_total", series: 2 },
           { ...good, name: "d_total", numbers: "AAA=" },
+          { ...good, name: "j_total", labels: '{a="1"}\n{a="2"}' }, // two label lines, one series
           good,
-          { ...good, name: "e_total", labels: ['{a="x"'] },
-          { ...good, name: "f_total", labels: ['{b="1",a="2"}'] },
-          { ...good, name: "g_total", labels: ['{a="x\\q"}'] },
-          { ...good, name: "h_total", labels: ["{}"] },
-          { ...good, name: "i_total", labels: ['{a="x\\\\q\\"\\n"}'] },
+          { ...good, name: "e_total", labels: '{a="x"' },
+          { ...good, name: "f_total", labels: '{b="1",a="2"}' },
+          { ...good, name: "g_total", labels: '{a="x\\q"}' },
+          { ...good, name: "h_total", labels: "{}" },
+          { ...good, name: "i_total", labels: '{a="x\\\\q\\"\\n"}' },
           good,
         ],
       },
@@ -495,9 +521,11 @@ s_count{worker="2"} 4
       [WireFormatError, "worker 1 sent a family that is not in wire form"],
       [WireFormatError, "worker 1 sent a family that is not in wire form"],
       [WireFormatError, "worker 1 sent a family that is not in wire form"],
+      [WireFormatError, "worker 1 sent a family that is not in wire form"],
       [WireFormatError, "worker 2 sent metric family c_total twice"],
       [WireFormatError, "worker 2: metric family b_total: the label and number columns do not match the series count"],
       [WireFormatError, "metric family d_total: numbers column of 2 bytes is not a whole number of float64s"],
+      [WireFormatError, "worker 2: metric family j_total: the label and number columns do not match the series count"],
       [WireFormatError, 'worker 2: metric family e_total: malformed label text "{a=\\"x\\""'],
       [WireFormatError, 'worker 2: metric family f_total: malformed label text "{b=\\"1\\",a=\\"2\\"}"'],
       [WireFormatError, 'worker 2: metric family g_total: malformed label text "{a=\\"x\\\\q\\"}"'],
