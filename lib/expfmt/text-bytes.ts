@@ -276,8 +276,16 @@ function writeLabelPairs(slab: Buffer, off: number, labels: readonly dto.LabelPa
   return off;
 }
 
+/**
+ * Label text longer than this goes to the slab in one call into Node (Buffer#write), which beats
+ * a loop over its characters: label text is usually built by concatenation, and reading such a
+ * string a character at a time is slow.
+ */
+const loopMax = 16;
+
 /** writeLabelText writes label text at `off` as UTF-8 and returns the new offset. */
 function writeLabelText(slab: Buffer, off: number, text: string): number {
+  if (text.length > loopMax) return off + slab.write(text, off);
   for (let k = 0; k < text.length; k++) {
     const c = text.charCodeAt(k);
     if (c >= 0x80) return off + slab.write(text, off, "utf8");
