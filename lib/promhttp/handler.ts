@@ -320,14 +320,17 @@ class MetricsScrape {
       let current = chunks.next();
       if (current.done) return await this.#startBody(format).end();
       for (;;) {
+        // The slice is checked after each chunk is made, before the next: a chunk may take
+        // milliseconds in the first scrape of a process, before V8 has optimized the encoder.
+        if (performance.now() - sliceStart > sliceMs) {
+          await this.#ctx.until(nextTurn());
+          sliceStart = performance.now();
+          if (this.#ctx.stopped !== undefined) return this.#stop(body);
+        }
         const next = chunks.next();
         body ??= this.#startBody(format);
         if (next.done) return await body.end(current.value);
         await body.write(current.value);
-        if (performance.now() - sliceStart > sliceMs) {
-          await this.#ctx.until(nextTurn());
-          sliceStart = performance.now();
-        }
         if (this.#ctx.stopped !== undefined) return this.#stop(body);
         current = next;
       }

@@ -12,7 +12,7 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
 /** SliceMs is how long a slice of work runs before it yields to the event loop. */
-export const SliceMs = 3;
+export const SliceMs = 2;
 
 /** Slicer tracks the current slice and yields when it has run long enough. */
 export class Slicer {
