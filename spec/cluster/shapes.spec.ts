@@ -8,27 +8,13 @@
  * covered yet: series kept per worker (rule "worker"), whose plain metrics still make the text
  * encoder's writeScalarFamily be discarded.
  */
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { assertBuilt, repoRoot } from "../support/cli.js";
+import { weakObjectDiscards } from "../support/deopt.js";
 
 const fixture = join(repoRoot, "spec/cluster/fixtures/shapes-merge.mjs");
-
-/** discardsWhileMeasured runs the fixture in `mode` and returns the functions V8 discarded after warm-up. */
-async function discardsWhileMeasured(mode: string, histograms = false): Promise<string[]> {
-  const args = ["--expose-gc", "--trace-deopt", fixture, mode, ...(histograms ? ["histograms"] : [])];
-  const { stdout } = await promisify(execFile)(process.execPath, args, {
-    cwd: repoRoot,
-    maxBuffer: 64 << 20,
-  });
-  const measured = stdout.slice(stdout.indexOf("\nMEASURE\n"), stdout.indexOf("\nEND\n"));
-  expect(measured.length, `the fixture printed MEASURE and END:\n${stdout.slice(-2000)}`).toBeGreaterThan(0);
-  return [...measured.matchAll(/<SharedFunctionInfo ([^>]*)>\) \(opt id \d+\) for deoptimization, reason: weak objects/g)].map(
-    (m) => m[1]!,
-  );
-}
+const discardsWhileMeasured = (mode: string, histograms = false) => weakObjectDiscards(fixture, [mode, ...(histograms ? ["histograms"] : [])]);
 
 describe("cluster scrapes after a full garbage collection", () => {
   assertBuilt();
