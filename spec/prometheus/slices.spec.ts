@@ -43,6 +43,23 @@ describe("sortInSlices", () => {
     expect(Array.from(items)).toEqual(expected);
   });
 
+  it("finds sorted items in one pass of comparisons, and leaves them as they are", async () => {
+    const items = Int32Array.from({ length: 100_000 }, (_, i) => i);
+    let comparisons = 0;
+    await sortInSlices(items, (a, b) => (comparisons++, a - b));
+    expect(comparisons).toBe(items.length - 1);
+    expect(Array.from(items)).toEqual(Array.from({ length: 100_000 }, (_, i) => i));
+  });
+
+  it("sorts items that are in order but for the last, stably", async () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => ({ key: i < 9_999 ? Math.floor(i / 3) : 0, i }));
+    const expected = [...items].sort((a, b) => a.key - b.key);
+    await sortInSlices(items, (a, b) => a.key - b.key);
+    expect(items).toEqual(expected);
+    expect(items[1]).toEqual({ key: 0, i: 1 });
+    expect(items[3]).toEqual({ key: 0, i: 9_999 });
+  });
+
   it("yields to the event loop while sorting a large array", async () => {
     const random = xorshift(7);
     const items = Array.from({ length: 400_000 }, () => random());
