@@ -114,6 +114,16 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 const sliceMs = SliceMs;
 
 /**
+ * nextLoopTurn resolves once the event loop has run its timers. A request is read in the loop's
+ * poll phase, and a setImmediate callback queued there runs in the check phase of the same turn,
+ * before any timer; a second one runs in the next turn, after its timers.
+ */
+async function nextLoopTurn(): Promise<void> {
+  await nextTurn();
+  await nextTurn();
+}
+
+/**
  * handlerFor returns an uninstrumented handler for `gatherer` (Go's `HandlerFor`): the handler
  * of {@link handlerForTransactional} for `toTransactionalGatherer(gatherer)`, which for a Registry
  * is its fast transactional form. Wrap it with {@link instrumentMetricHandler} to count scrapes as
@@ -255,11 +265,12 @@ class MetricsScrape {
 
   /**
    * serve gathers and answers; it rejects only in panic mode. It lets the event loop run before it
-   * gathers and, after a long gather, before it encodes: code that runs in the turn that read the
-   * request, or right after a gather's last time slice, runs back to back with it, before any timer.
+   * gathers (timers included: see nextLoopTurn) and, after a long gather, before it encodes: code
+   * that runs in the turn that read the request, or right after a gather's last time slice, would
+   * run back to back with it.
    */
   async serve(): Promise<void> {
-    if ((await this.#ctx.until(nextTurn())) === Stopped) return void (await this.#stop(undefined));
+    if ((await this.#ctx.until(nextLoopTurn())) === Stopped) return void (await this.#stop(undefined));
     const started = performance.now();
     const transaction = await this.#gather();
     if (transaction === undefined) return;

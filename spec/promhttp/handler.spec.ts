@@ -489,9 +489,9 @@ describe("streaming", () => {
   });
 
   it("gathers in an event-loop turn of its own, and encodes after a long gather in another", async () => {
-    // Work queued in the turn that read the request runs before the gather starts, and work
-    // queued by the gather's end runs before the encoding starts: neither runs back to back
-    // with the request's turn or the gather's last time slice.
+    // Work queued in the turn that read the request runs before the gather starts (timers
+    // included), and work queued by the gather's end runs before the encoding starts: neither
+    // runs back to back with the request's turn or the gather's last time slice.
     const order: string[] = [];
     const reg = prom.newRegistry();
     reg.mustRegister({
@@ -507,6 +507,10 @@ describe("streaming", () => {
     const inner = handlerFor(reg);
     const tracking: RequestHandler = (req, res) => {
       setImmediate(() => order.push("after the request"));
+      // A timer that is due by the end of the request's turn runs before the gather, too.
+      setTimeout(() => order.push("timer"), 1);
+      const until = performance.now() + 3;
+      while (performance.now() < until);
       const write = res.write.bind(res);
       const end = res.end.bind(res);
       res.write = ((...args: Parameters<typeof res.write>) => (order.push("write"), write(...args))) as typeof res.write;
@@ -515,7 +519,7 @@ describe("streaming", () => {
     };
     const { url } = await serve(tracking);
     expect((await scrape(url)).text).toBe("# HELP m h\n# TYPE m gauge\nm 1\n");
-    expect(order.slice(0, 4)).toEqual(["after the request", "collect", "after the gather", "write"]);
+    expect(order.slice(0, 5)).toEqual(["after the request", "timer", "collect", "after the gather", "write"]);
   });
 
   it("waits for a slow client instead of buffering the whole body", async () => {
