@@ -14,7 +14,7 @@
 import type * as dto from "../model/index.js";
 import { isRowsFamily } from "../model/index.js";
 import { compareMetrics, goQuote } from "../prometheus/index.js";
-import { keepShape } from "../prometheus/internal/shapes.js";
+import { keepShape } from "./shapes.js";
 import { combine } from "./combine.js";
 import { FamilyConflictError, MergeError, MergeRuleError } from "./errors.js";
 import { LabelTexts } from "./label-text.js";

@@ -9,7 +9,7 @@
 import { deserialize, serialize } from "node:v8";
 import type * as dto from "../model/index.js";
 import { goQuote } from "../prometheus/index.js";
-import { keepShape } from "../prometheus/internal/shapes.js";
+import { keepShape } from "./shapes.js";
 import { MergeError, WireFormatError } from "./errors.js";
 import { HeldColumns, SentColumns } from "./columns.js";
 import { LabelTexts } from "./label-text.js";

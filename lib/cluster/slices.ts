@@ -10,7 +10,7 @@
 
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { SliceMs } from "../prometheus/index.js";
-import { keepShape } from "../prometheus/internal/shapes.js";
+import { keepShape } from "./shapes.js";
 
 /** Slicer tracks the current slice and yields when it has run long enough. */
 export class Slicer {
