@@ -145,7 +145,7 @@ async function keepPerWorker(parts: Part[], workerLabel: string, slicer: Slicer)
 
 /**
  * keepMergeShapes keeps what a merge of a family of each type returns, summed and kept per
- * worker (see lib/prometheus/internal/shapes.ts): the merged metrics get their fields one after
+ * worker (see shapes.ts): the merged metrics get their fields one after
  * another, and without one of each alive a full collection between two scrapes frees their
  * hidden classes and V8 discards the code that made them, and the encoders' code that read them.
  */

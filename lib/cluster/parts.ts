@@ -209,11 +209,11 @@ export function metricOf(part: Part, series: number, pairs: dto.LabelPair[]): dt
 }
 
 /**
- * keepWireShapes keeps one exemplar of each object a merge decodes and drops (see
- * lib/prometheus/internal/shapes.ts): a counter's and a gauge's wire family, whole and in two
- * chunks, with their label columns and by number (columns.ts), as node:cluster's "json" and
- * "advanced" serializations rebuild them inside a message, and the parts indexed from them. Without them, a full collection between two scrapes frees
- * their hidden classes and V8 discards the merge's compiled code ("weak objects" in
+ * keepWireShapes keeps one exemplar of each object a merge decodes and drops (see shapes.ts):
+ * a counter's and a gauge's wire family, whole and in two chunks, with their label columns and by
+ * number (columns.ts), as node:cluster's "json" and "advanced" serializations rebuild them inside
+ * a message, and the parts indexed from them. Without them, a full collection between two scrapes
+ * frees their hidden classes and V8 discards the merge's compiled code ("weak objects" in
  * `node --trace-deopt`), so the next scrape's merge runs unoptimized.
  */
 function keepWireShapes(): void {
